@@ -1,0 +1,59 @@
+/**
+ * The error catalogue: every error twelve reports is declared here once, with the HTTP status the API
+ * answers with and a hint that tells the user what to do next. docs/errors.md lists every code; a test
+ * fails when one is missing there.
+ */
+
+export const ERRORS = {
+  INVALID_SETTING: { status: 500, hint: 'Fix the TWELVE_* environment variable and start twelve again.' },
+  UNAUTHORIZED: { status: 401, hint: 'Set TWELVE_API_TOKEN, or run the CLI as the user whose data dir holds api-token.' },
+  BAD_REQUEST: { status: 400, hint: 'Check the request body: the API takes JSON objects.' },
+  NOT_FOUND: { status: 404, hint: 'Check the path; `twelve --help` lists the commands.' },
+  INVALID_APP_NAME: { status: 422, hint: 'Use 1-30 lowercase letters, digits and dashes, starting with a letter.' },
+  APP_EXISTS: { status: 409, hint: 'Pick another name, or deploy to the existing app.' },
+  APP_NOT_FOUND: { status: 404, hint: 'Run `twelve apps` to list apps, or `twelve apps:create NAME`.' },
+  CONFIRM_MISMATCH: { status: 422, hint: 'Pass --confirm with the app\'s exact name to destroy it.' },
+  INVALID_CONFIG_KEY: { status: 422, hint: 'Config keys are environment variable names: letters, digits and _, not starting with a digit.' },
+  RESERVED_CONFIG_KEY: { status: 422, hint: 'twelve sets this variable itself for every process; choose another name.' },
+  INVALID_PROCFILE: { status: 422, hint: 'Each Procfile line reads `type: command`, the type made of letters, digits, _ and -.' },
+  UNKNOWN_STACK: { status: 422, hint: 'Add a Procfile, a package.json or a requirements.txt/pyproject.toml to the app.' },
+  NO_RELEASE: { status: 409, hint: 'Deploy the app first: `twelve deploy DIR -a APP`.' },
+  RELEASE_NOT_FOUND: { status: 404, hint: 'Run `twelve releases -a APP` to list the releases.' },
+  UNKNOWN_PROCESS_TYPE: { status: 422, hint: 'Scale only types the current release\'s Procfile declares (see `twelve ps -a APP`).' },
+  INVALID_SCALE: { status: 422, hint: 'Scale with TYPE=N, where N is a whole number from 0 to 100.' },
+  BUILD_FAILED: { status: 422, hint: 'Read the build output above, fix the app and deploy again; the running release is untouched.' },
+  RUNTIME_UNAVAILABLE: { status: 422, hint: 'Change engines.node in package.json to a range that a released Node.js version satisfies.' },
+  BOOT_FAILED: { status: 422, hint: 'Read the process output above (`twelve logs -a APP`); the previous release keeps running.' },
+  DEPLOY_IN_PROGRESS: { status: 409, hint: 'Wait for the running deploy or release of this app to finish, then try again.' },
+  INVALID_SOURCE: { status: 400, hint: 'Send the codebase as a gzipped tar archive, as `twelve deploy` does.' },
+  SHUTTING_DOWN: { status: 503, hint: 'twelve is stopping; start it again with `twelve serve`.' },
+  INTERNAL: { status: 500, hint: 'This is a bug in twelve: the platform log (stdout of `twelve serve`) has the details.' },
+} as const satisfies Record<string, { status: number; hint: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** An error a user can act on: it carries its catalogue code, so the API and CLI know how to show it. */
+export class TwelveError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly hint: string;
+  /** Extra machine-readable facts (the failing Procfile line, the missing keys, ...). */
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
+    super(message);
+    this.name = 'TwelveError';
+    this.code = code;
+    this.status = ERRORS[code].status;
+    this.hint = ERRORS[code].hint;
+    this.details = details;
+  }
+
+  toJSON(): { code: ErrorCode; message: string; hint: string; details?: Record<string, unknown> } {
+    return { code: this.code, message: this.message, hint: this.hint, ...(this.details ? { details: this.details } : {}) };
+  }
+}
+
+export function isTwelveError(error: unknown): error is TwelveError {
+  return error instanceof TwelveError;
+}

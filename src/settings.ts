@@ -1,0 +1,89 @@
+/** The only reader of process.env for the platform: every TWELVE_* variable, typed, with its default. */
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { TwelveError } from './errors.js';
+
+export interface Settings {
+  /** Where the store, builds, runtimes and the generated API token live. */
+  dataDir: string;
+  /** Port of the HTTP API the CLI talks to. */
+  apiPort: number;
+  /** The one public port; apps are reached as NAME.localhost on it. */
+  routerPort: number;
+  /** Address both ports bind to. */
+  bind: string;
+  /** Bearer token the API requires; generated into the data dir when unset. */
+  apiToken: string | undefined;
+  /** Ports handed to web processes as PORT, kept below the kernel's ephemeral range. */
+  processPortRange: [number, number];
+  /** How long a stopping process gets between SIGTERM and SIGKILL. */
+  stopTimeoutMs: number;
+  /** How long a new process may take to accept connections before its boot counts as failed. */
+  bootTimeoutMs: number;
+  /** pino log level for the platform's own log lines. */
+  logLevel: string;
+}
+
+/** One row per variable: the documentation in docs/configuration.md is checked against this list. */
+export const SETTINGS_DOC: ReadonlyArray<{ name: string; default: string; meaning: string }> = [
+  { name: 'TWELVE_DATA_DIR', default: '~/.twelve', meaning: 'state: SQLite store, builds, runtimes, API token' },
+  { name: 'TWELVE_API_PORT', default: '5100', meaning: 'port of the HTTP API' },
+  { name: 'TWELVE_ROUTER_PORT', default: '5000', meaning: 'public port of the router' },
+  { name: 'TWELVE_BIND', default: '127.0.0.1', meaning: 'address the API and the router bind to' },
+  { name: 'TWELVE_API_TOKEN', default: '(generated, kept in DATA_DIR/api-token)', meaning: 'bearer token for the API' },
+  { name: 'TWELVE_PORT_RANGE', default: '20000-29999', meaning: 'ports given to web processes as PORT' },
+  { name: 'TWELVE_STOP_TIMEOUT', default: '30', meaning: 'seconds between SIGTERM and SIGKILL when stopping a process' },
+  { name: 'TWELVE_BOOT_TIMEOUT', default: '60', meaning: 'seconds a new process has to come up' },
+  { name: 'TWELVE_LOG_LEVEL', default: 'info', meaning: 'level of the platform\'s own logs (pino)' },
+];
+
+type Env = Record<string, string | undefined>;
+
+function readPort(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new TwelveError('INVALID_SETTING', `${name}=${raw} is not a port number (0-65535)`);
+  }
+  return port;
+}
+
+function readSeconds(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback * 1000;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds < 0) {
+    throw new TwelveError('INVALID_SETTING', `${name}=${raw} is not a number of seconds`);
+  }
+  return Math.round(seconds * 1000);
+}
+
+function readPortRange(env: Env): [number, number] {
+  const raw = env.TWELVE_PORT_RANGE ?? '20000-29999';
+  const match = /^(\d+)-(\d+)$/.exec(raw);
+  const low = match ? Number(match[1]) : NaN;
+  const high = match ? Number(match[2]) : NaN;
+  if (!match || low < 1024 || high > 65535 || low > high) {
+    throw new TwelveError('INVALID_SETTING', `TWELVE_PORT_RANGE=${raw} must look like 20000-29999 (1024-65535)`);
+  }
+  return [low, high];
+}
+
+export function defaultDataDir(env: Env = process.env): string {
+  return resolve(env.TWELVE_DATA_DIR || join(homedir(), '.twelve'));
+}
+
+export function readSettings(env: Env = process.env): Settings {
+  return {
+    dataDir: defaultDataDir(env),
+    apiPort: readPort(env, 'TWELVE_API_PORT', 5100),
+    routerPort: readPort(env, 'TWELVE_ROUTER_PORT', 5000),
+    bind: env.TWELVE_BIND || '127.0.0.1',
+    apiToken: env.TWELVE_API_TOKEN || undefined,
+    processPortRange: readPortRange(env),
+    stopTimeoutMs: readSeconds(env, 'TWELVE_STOP_TIMEOUT', 30),
+    bootTimeoutMs: readSeconds(env, 'TWELVE_BOOT_TIMEOUT', 60),
+    logLevel: env.TWELVE_LOG_LEVEL || 'info',
+  };
+}

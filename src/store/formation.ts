@@ -1,0 +1,28 @@
+/** The formation table: how many processes of each type the app should run. */
+import type { Db } from './database.js';
+
+export type Formation = Record<string, number>;
+
+export function getFormation(db: Db, appId: number): Formation {
+  const rows = db.prepare('SELECT type, quantity FROM formation WHERE app_id = ? ORDER BY type').all(appId) as Array<{ type: string; quantity: number }>;
+  return Object.fromEntries(rows.map((row) => [row.type, row.quantity]));
+}
+
+export function setFormation(db: Db, appId: number, changes: Formation): void {
+  const upsert = db.prepare('INSERT INTO formation (app_id, type, quantity) VALUES (?, ?, ?) ON CONFLICT (app_id, type) DO UPDATE SET quantity = excluded.quantity');
+  db.transaction(() => {
+    for (const [type, quantity] of Object.entries(changes)) upsert.run(appId, type, quantity);
+  })();
+}
+
+/**
+ * The formation a release runs with: Heroku's defaults (web=1, every other type 0) for types the app has
+ * never scaled, the stored quantity for the rest; types the release does not declare are left out.
+ */
+export function formationForRelease(stored: Formation, processTypes: Record<string, string>): Formation {
+  const result: Formation = {};
+  for (const type of Object.keys(processTypes)) {
+    result[type] = stored[type] ?? (type === 'web' ? 1 : 0);
+  }
+  return result;
+}

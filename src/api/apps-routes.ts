@@ -1,0 +1,56 @@
+/** /v1/apps: create, list, show and destroy apps. */
+import { rm } from 'node:fs/promises';
+import type { FastifyInstance } from 'fastify';
+import { assertAppName } from '../config/rules.js';
+import { TwelveError } from '../errors.js';
+import type { Platform } from '../platform.js';
+import { deleteApp, getApp, insertApp, listApps } from '../store/apps.js';
+import { getBuild } from '../store/builds.js';
+import { formationForRelease, getFormation } from '../store/formation.js';
+import { getReleaseById } from '../store/releases.js';
+import { appView, buildView, releaseView } from './views.js';
+
+type AppParams = { Params: { app: string } };
+
+export function registerAppRoutes(server: FastifyInstance, platform: Platform): void {
+  const { db } = platform;
+
+  server.get('/v1/apps', async () => listApps(db).map((app) => appView(platform, app)));
+
+  server.post<{ Body: { name?: unknown } }>('/v1/apps', async (request, reply) => {
+    const name = (request.body as { name?: unknown } | undefined)?.name;
+    assertAppName(name);
+    const app = insertApp(db, name);
+    platform.table.setApp(app.name);
+    platform.logs.publish(app.name, 'twelve', 'api', `App ${app.name} created`);
+    return reply.status(201).send(appView(platform, app));
+  });
+
+  server.get<AppParams>('/v1/apps/:app', async (request) => {
+    const app = getApp(db, request.params.app);
+    const release = app.currentReleaseId === null ? null : getReleaseById(db, app.currentReleaseId);
+    const build = release?.buildId ? getBuild(db, release.buildId) : undefined;
+    return {
+      ...appView(platform, app),
+      release: release && releaseView(release, app.currentReleaseId),
+      build: build ? buildView(build) : null,
+      formation: release ? formationForRelease(getFormation(db, app.id), release.processTypes) : getFormation(db, app.id),
+      processTypes: release?.processTypes ?? {},
+    };
+  });
+
+  server.delete<AppParams & { Querystring: { confirm?: string } }>('/v1/apps/:app', async (request) => {
+    const app = getApp(db, request.params.app);
+    if (request.query.confirm !== app.name) {
+      throw new TwelveError('CONFIRM_MISMATCH', `destroying ${app.name} needs --confirm ${app.name}`);
+    }
+    await platform.fleet.exclusive(app.id, async () => {
+      await platform.fleet.stopApp(app.id, app.name);
+      platform.table.removeApp(app.name);
+      deleteApp(db, app.id);
+    });
+    platform.logs.forget(app.name);
+    await rm(platform.paths.appDir(app.name), { recursive: true, force: true });
+    return { destroyed: app.name };
+  });
+}

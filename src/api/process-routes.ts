@@ -1,0 +1,36 @@
+/** /v1/apps/:app/ps and formation: what runs, scaling and restarts. */
+import type { FastifyInstance } from 'fastify';
+import { TwelveError } from '../errors.js';
+import type { Platform } from '../platform.js';
+import { restartApp, scaleApp } from '../run/formation-change.js';
+import { getApp } from '../store/apps.js';
+import { formationForRelease, getFormation } from '../store/formation.js';
+import { getReleaseById } from '../store/releases.js';
+import { processView } from './views.js';
+
+type AppParams = { Params: { app: string } };
+
+export function registerProcessRoutes(server: FastifyInstance, platform: Platform): void {
+  const { db } = platform;
+
+  server.get<AppParams>('/v1/apps/:app/ps', async (request) => {
+    const app = getApp(db, request.params.app);
+    return platform.fleet.processes(app.id).map(processView);
+  });
+
+  server.get<AppParams>('/v1/apps/:app/formation', async (request) => {
+    const app = getApp(db, request.params.app);
+    if (app.currentReleaseId === null) return getFormation(db, app.id);
+    return formationForRelease(getFormation(db, app.id), getReleaseById(db, app.currentReleaseId).processTypes);
+  });
+
+  server.patch<AppParams>('/v1/apps/:app/formation', async (request) => ({
+    formation: await scaleApp(platform, request.params.app, request.body),
+  }));
+
+  server.post<AppParams>('/v1/apps/:app/ps/restart', async (request) => {
+    const type = (request.body as { type?: unknown } | undefined)?.type;
+    if (type !== undefined && typeof type !== 'string') throw new TwelveError('BAD_REQUEST', 'type must be a process type such as "web"');
+    return { restarted: await restartApp(platform, request.params.app, type) };
+  });
+}

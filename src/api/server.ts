@@ -1,0 +1,60 @@
+/**
+ * Builds the HTTP API server (Fastify) without listening, so tests can drive it with `inject`.
+ * Authentication and the mapping of catalogue errors to HTTP answers live here, once.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { TwelveError, isTwelveError } from '../errors.js';
+import type { Platform } from '../platform.js';
+import { registerAppRoutes } from './apps-routes.js';
+import { registerDeployRoutes } from './deploy-routes.js';
+import { registerLogRoutes } from './log-routes.js';
+import { registerProcessRoutes } from './process-routes.js';
+import { registerReleaseRoutes } from './release-routes.js';
+
+export const API_VERSION = '0.1.0';
+
+function tokenMatches(header: string | undefined, token: string): boolean {
+  const match = /^Bearer (.+)$/i.exec(header ?? '');
+  if (!match) return false;
+  const given = Buffer.from(match[1]!);
+  const expected = Buffer.from(token);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+export function buildApiServer(platform: Platform, token: string): FastifyInstance {
+  const server: FastifyInstance = Fastify({ loggerInstance: platform.logger.child({ part: 'api' }) as FastifyBaseLogger, disableRequestLogging: true, bodyLimit: 1024 * 1024 });
+
+  server.addHook('onRequest', async (request) => {
+    if (request.url === '/v1/health') return;
+    if (!tokenMatches(request.headers.authorization, token)) {
+      throw new TwelveError('UNAUTHORIZED', 'missing or wrong API token');
+    }
+  });
+
+  server.setErrorHandler((error, request, reply) => {
+    if (isTwelveError(error)) {
+      return reply.status(error.status).send({ error: error.toJSON() });
+    }
+    const fastifyError = error as { statusCode?: number; code?: string; message: string };
+    if (fastifyError.statusCode && fastifyError.statusCode < 500) {
+      // Fastify's own 4xx (malformed JSON, unsupported media type, body too large) in the catalogue's shape.
+      const wrapped = new TwelveError('BAD_REQUEST', fastifyError.message, { fastifyCode: fastifyError.code });
+      return reply.status(fastifyError.statusCode).send({ error: wrapped.toJSON() });
+    }
+    request.log.error({ err: error, url: request.url }, 'request failed');
+    return reply.status(500).send({ error: new TwelveError('INTERNAL', 'internal error').toJSON() });
+  });
+
+  server.setNotFoundHandler((request, reply) => {
+    reply.status(404).send({ error: new TwelveError('NOT_FOUND', `no route ${request.method} ${request.url}`).toJSON() });
+  });
+
+  server.get('/v1/health', async () => ({ ok: true, version: API_VERSION }));
+  registerAppRoutes(server, platform);
+  registerDeployRoutes(server, platform);
+  registerReleaseRoutes(server, platform);
+  registerProcessRoutes(server, platform);
+  registerLogRoutes(server, platform);
+  return server;
+}

@@ -1,0 +1,54 @@
+/** Runs one build command, streaming its output line by line; a non-zero exit fails the build. */
+import { spawn } from 'node:child_process';
+import { TwelveError } from '../errors.js';
+import { indent, lineSplitter, type OutputFn } from './output.js';
+
+export interface CommandOptions {
+  /** How the step is named in errors, e.g. `npm ci`. */
+  step: string;
+  command: string;
+  args: string[];
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  onOutput: OutputFn;
+}
+
+/** Runs the command with stdout and stderr both sent, indented, through onOutput as they are written. */
+export async function runCommand(options: CommandOptions): Promise<void> {
+  const { step, command, args, cwd, env, onOutput } = options;
+  const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // One splitter per pipe, so a line half-written on stdout is not spliced with one from stderr.
+  const stdout = lineSplitter((line) => onOutput(indent(line)));
+  const stderr = lineSplitter((line) => onOutput(indent(line)));
+  child.stdout.on('data', (chunk: Buffer) => stdout.write(chunk));
+  child.stderr.on('data', (chunk: Buffer) => stderr.write(chunk));
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (exitCode, exitSignal) => resolve([exitCode, exitSignal]));
+  }).catch((error: NodeJS.ErrnoException) => {
+    throw new TwelveError('BUILD_FAILED', `\`${step}\` could not start: ${error.message}`, { step, exitCode: null });
+  });
+  stdout.end();
+  stderr.end();
+  if (code === 0) return;
+  const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+  throw new TwelveError('BUILD_FAILED', `\`${step}\` ${how}`, { step, exitCode: code, ...(signal ? { signal } : {}) });
+}
+
+/** Runs a command for its standard output (a version, a JSON list); rejects with its stderr on failure. */
+export async function captureCommand(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
+  const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+  child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', resolve);
+  });
+  if (code !== 0) {
+    const stderr = Buffer.concat(err).toString().trim().split('\n').slice(-3).join(' ');
+    throw new Error(`\`${[command, ...args].join(' ')}\` exited with code ${code}${stderr ? `: ${stderr}` : ''}`);
+  }
+  return Buffer.concat(out).toString();
+}

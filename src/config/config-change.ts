@@ -1,0 +1,47 @@
+/** config:set and config:unset: validate, then release the current build with the new config. */
+import { TwelveError } from '../errors.js';
+import type { Platform } from '../platform.js';
+import { releaseAndGoLive } from '../release/go-live.js';
+import { getApp } from '../store/apps.js';
+import { applyConfigChanges, getConfig } from '../store/config-vars.js';
+import { getReleaseById, type Release } from '../store/releases.js';
+import { assertConfigKey, assertConfigValue } from './rules.js';
+
+export function validateConfigChanges(body: unknown): Record<string, string | null> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new TwelveError('BAD_REQUEST', 'config changes must be a JSON object of KEY: "value" (or null to unset)');
+  }
+  const changes: Record<string, string | null> = {};
+  for (const [key, value] of Object.entries(body)) {
+    assertConfigKey(key);
+    if (value !== null) assertConfigValue(key, value);
+    changes[key] = value as string | null;
+  }
+  if (Object.keys(changes).length === 0) throw new TwelveError('BAD_REQUEST', 'no config changes given');
+  return changes;
+}
+
+function describe(changes: Record<string, string | null>): string {
+  const set = Object.keys(changes).filter((key) => changes[key] !== null);
+  const unset = Object.keys(changes).filter((key) => changes[key] === null);
+  return [set.length ? `Set ${set.join(', ')} config vars` : '', unset.length ? `Remove ${unset.join(', ')} config vars` : '']
+    .filter(Boolean).join('; ');
+}
+
+/** Returns the new config and the release it made (null before the app's first deploy). */
+export async function changeConfig(platform: Platform, appName: string, body: unknown): Promise<{ config: Record<string, string>; release: Release | null }> {
+  const changes = validateConfigChanges(body);
+  const app = getApp(platform.db, appName);
+  return platform.fleet.exclusive(app.id, async () => {
+    const currentId = getApp(platform.db, appName).currentReleaseId;
+    if (currentId === null) {
+      applyConfigChanges(platform.db, app.id, changes);
+      return { config: getConfig(platform.db, app.id), release: null };
+    }
+    const current = getReleaseById(platform.db, currentId);
+    const release = await releaseAndGoLive(platform, app, {
+      buildId: current.buildId!, processTypes: current.processTypes, configChanges: changes, description: describe(changes),
+    });
+    return { config: getConfig(platform.db, app.id), release };
+  });
+}

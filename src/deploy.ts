@@ -1,0 +1,60 @@
+/**
+ * The deploy pipeline, top to bottom: receive the codebase, build it, make a release, run its processes,
+ * route to them and retire the old ones. Each stage is announced so the CLI can say where it is.
+ */
+import { randomBytes } from 'node:crypto';
+import { buildApp } from './build/build-app.js';
+import { isTwelveError } from './errors.js';
+import type { Platform } from './platform.js';
+import { releaseAndGoLive } from './release/go-live.js';
+import { getApp } from './store/apps.js';
+import { insertBuild, markBuildFailed, markBuildSucceeded } from './store/builds.js';
+import type { Release } from './store/releases.js';
+
+export type DeployStage = 'build' | 'release' | 'run';
+
+export interface DeployOptions {
+  app: string;
+  /** The codebase as a gzipped tar, files at the archive root. */
+  source: NodeJS.ReadableStream;
+  sourceSha: string | null;
+  onStage: (stage: DeployStage) => void;
+  onOutput: (line: string) => void;
+}
+
+/** Build ids sort by time, so a directory listing reads oldest first. */
+export function newBuildId(date = new Date()): string {
+  return `${date.toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`;
+}
+
+export async function deploy(platform: Platform, options: DeployOptions): Promise<Release> {
+  const { db, logs, paths } = platform;
+  const app = getApp(db, options.app);
+
+  options.onStage('build');
+  const buildId = newBuildId();
+  insertBuild(db, { id: buildId, appId: app.id, sourceSha: options.sourceSha });
+  logs.publish(app.name, 'twelve', 'api', `Build ${buildId} started${options.sourceSha ? ` from ${options.sourceSha.slice(0, 7)}` : ''}`);
+  let manifest;
+  try {
+    manifest = await buildApp({
+      app: app.name, buildId, source: options.source, sourceSha: options.sourceSha, paths,
+      onOutput: options.onOutput,
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    markBuildFailed(db, buildId, message);
+    logs.publish(app.name, 'twelve', 'api', `Build ${buildId} failed: ${message}`);
+    if (!isTwelveError(error)) platform.logger.error({ err: error, app: app.name, buildId }, 'build crashed');
+    throw error;
+  }
+  markBuildSucceeded(db, buildId, manifest);
+  logs.publish(app.name, 'twelve', 'api', `Build ${buildId} succeeded`);
+
+  return platform.fleet.exclusive(app.id, async () => {
+    options.onStage('release');
+    const description = `Deploy ${options.sourceSha ? options.sourceSha.slice(0, 7) : buildId}`;
+    options.onStage('run');
+    return releaseAndGoLive(platform, app, { buildId, processTypes: manifest.processTypes, description });
+  });
+}

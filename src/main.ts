@@ -1,0 +1,72 @@
+/**
+ * `twelve serve`: read the settings, open the platform, start the API and the router, restore every app,
+ * and stop everything gracefully on SIGTERM or SIGINT. The only place that exits the process.
+ */
+import pino from 'pino';
+import { buildApiServer } from './api/server.js';
+import { loadOrCreateApiToken } from './api-token.js';
+import { isTwelveError } from './errors.js';
+import { closePlatform, openPlatform, restorePlatform } from './platform.js';
+import { Router } from './router/router.js';
+import { readSettings } from './settings.js';
+
+export interface RunningPlatform {
+  apiPort: number;
+  routerPort: number;
+  /** Stops taking requests, stops every app process gracefully, closes the store. */
+  stop(): Promise<void>;
+}
+
+/** Starts the whole platform in this process; used by `twelve serve` and by in-process tests. */
+export async function startPlatform(env: Record<string, string | undefined> = process.env, logger?: pino.Logger): Promise<RunningPlatform> {
+  const settings = readSettings(env);
+  const log = logger ?? pino({ level: settings.logLevel });
+  const platform = openPlatform(settings, log);
+  const token = loadOrCreateApiToken(platform.paths.apiToken, settings.apiToken);
+  const api = buildApiServer(platform, token);
+  const router = new Router({ table: platform.table, logs: platform.logs, logger: log.child({ part: 'router' }) });
+
+  await api.listen({ port: settings.apiPort, host: settings.bind });
+  const apiPort = (api.server.address() as { port: number }).port;
+  // The router takes traffic only once the apps it serves are back, so nobody sees a 503 for a live app.
+  await restorePlatform(platform);
+  const routerPort = await router.listen(settings.routerPort, settings.bind);
+  platform.settings.routerPort = routerPort;
+  log.info({ api: `http://${settings.bind}:${apiPort}`, router: `http://${settings.bind}:${routerPort}`, dataDir: settings.dataDir }, 'twelve is serving');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    apiPort,
+    routerPort,
+    stop() {
+      stopping ??= (async () => {
+        log.info('stopping: no new requests, then every app process gets SIGTERM');
+        await Promise.all([api.close(), router.close()]);
+        await closePlatform(platform);
+        log.info('stopped');
+      })();
+      return stopping;
+    },
+  };
+}
+
+export async function main(): Promise<void> {
+  let running: RunningPlatform;
+  try {
+    running = await startPlatform();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const hint = isTwelveError(error) ? `\n${error.hint}` : '';
+    process.stderr.write(`twelve could not start: ${message}${hint}\n`);
+    process.exit(1);
+  }
+  const shutdown = (signal: string) => {
+    process.stderr.write(`received ${signal}\n`);
+    running.stop().then(() => process.exit(0), (error: unknown) => {
+      process.stderr.write(`error while stopping: ${String(error)}\n`);
+      process.exit(1);
+    });
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}

@@ -1,0 +1,74 @@
+/**
+ * The platform's parts, made once and passed to everything that acts on apps: the store, the log bus,
+ * the supervisor, the routing table and the fleet. `openPlatform` also repairs what a crash left behind.
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import pino from 'pino';
+import { LogBus } from './logs/log-bus.js';
+import { pathsFor, type Paths } from './paths.js';
+import { RouteTable } from './router/route-table.js';
+import { Fleet } from './run/fleet.js';
+import { reapOrphans } from './run/orphans.js';
+import { PortAllocator } from './run/port-allocator.js';
+import { Supervisor } from './run/supervisor.js';
+import type { Settings } from './settings.js';
+import { listApps } from './store/apps.js';
+import { failInterruptedBuilds } from './store/builds.js';
+import { openDatabase, type Db } from './store/database.js';
+import { failPendingReleases, getReleaseById } from './store/releases.js';
+
+export interface Platform {
+  settings: Settings;
+  paths: Paths;
+  db: Db;
+  logs: LogBus;
+  logger: pino.Logger;
+  supervisor: Supervisor;
+  table: RouteTable;
+  fleet: Fleet;
+}
+
+export function openPlatform(settings: Settings, logger: pino.Logger = pino({ level: settings.logLevel })): Platform {
+  const paths = pathsFor(settings.dataDir);
+  mkdirSync(paths.tmp, { recursive: true });
+  const db = openDatabase(paths.database);
+  const logs = new LogBus();
+  const table = new RouteTable();
+  const supervisor = new Supervisor({
+    db, logs, logger, ports: new PortAllocator(settings.processPortRange), stopTimeoutMs: settings.stopTimeoutMs,
+  });
+  const fleet = new Fleet({ db, paths, supervisor, table, logs, logger, bootTimeoutMs: settings.bootTimeoutMs });
+  return { settings, paths, db, logs, logger, supervisor, table, fleet };
+}
+
+/**
+ * After any exit of a previous run (kill -9 included): stop its orphaned processes, fail what it left
+ * half-made, then bring every app back to its current release at its formation.
+ */
+export async function restorePlatform(platform: Platform): Promise<void> {
+  const { db, logger, paths } = platform;
+  const reaped = await reapOrphans(db, logger, platform.settings.stopTimeoutMs);
+  if (reaped > 0) logger.info({ reaped }, 'stopped processes left by the previous run');
+  for (const build of failInterruptedBuilds(db)) rmSync(paths.build(build.app, build.id), { recursive: true, force: true });
+  const failed = failPendingReleases(db);
+  if (failed > 0) logger.warn({ failed }, 'marked releases interrupted by the previous run as failed');
+  rmSync(paths.tmp, { recursive: true, force: true });
+  mkdirSync(paths.tmp, { recursive: true });
+
+  await Promise.all(listApps(db).map(async (app) => {
+    platform.table.setApp(app.name);
+    if (app.currentReleaseId === null) return;
+    const release = getReleaseById(db, app.currentReleaseId);
+    try {
+      await platform.fleet.exclusive(app.id, () => platform.fleet.rollout(app, release));
+      logger.info({ app: app.name, release: release.version }, 'restored');
+    } catch (error) {
+      logger.error({ app: app.name, release: release.version, err: error }, 'could not restore app');
+    }
+  }));
+}
+
+export async function closePlatform(platform: Platform): Promise<void> {
+  await platform.supervisor.stopAll();
+  platform.db.close();
+}

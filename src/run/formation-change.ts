@@ -1,0 +1,66 @@
+/** ps:scale and ps:restart: validate against the live release, then let the fleet act. */
+import { TwelveError } from '../errors.js';
+import type { Platform } from '../platform.js';
+import { getApp } from '../store/apps.js';
+import { formationForRelease, getFormation, setFormation, type Formation } from '../store/formation.js';
+import { getReleaseById, type Release } from '../store/releases.js';
+
+/** The most processes of one type twelve will run for an app on one machine. */
+export const MAX_QUANTITY = 100;
+
+export function validateScale(body: unknown, processTypes: Record<string, string>): Formation {
+  if (typeof body !== 'object' || body === null || Array.isArray(body) || Object.keys(body).length === 0) {
+    throw new TwelveError('BAD_REQUEST', 'scale with a JSON object of TYPE: N, e.g. {"web": 2}');
+  }
+  const changes: Formation = {};
+  for (const [type, quantity] of Object.entries(body)) {
+    if (!(type in processTypes)) {
+      throw new TwelveError('UNKNOWN_PROCESS_TYPE', `no ${type} process type in this app's Procfile (it has: ${Object.keys(processTypes).join(', ')})`);
+    }
+    if (typeof quantity !== 'number' || !Number.isInteger(quantity) || quantity < 0 || quantity > MAX_QUANTITY) {
+      throw new TwelveError('INVALID_SCALE', `${type}=${String(quantity)} is not a whole number from 0 to ${MAX_QUANTITY}`);
+    }
+    changes[type] = quantity;
+  }
+  return changes;
+}
+
+function currentRelease(platform: Platform, appName: string): Release {
+  const app = getApp(platform.db, appName);
+  if (app.currentReleaseId === null) throw new TwelveError('NO_RELEASE', `${appName} has not been deployed yet`);
+  return getReleaseById(platform.db, app.currentReleaseId);
+}
+
+export async function scaleApp(platform: Platform, appName: string, body: unknown): Promise<Formation> {
+  const app = getApp(platform.db, appName);
+  return platform.fleet.exclusive(app.id, async () => {
+    const release = currentRelease(platform, appName);
+    const changes = validateScale(body, release.processTypes);
+    const before = getFormation(platform.db, app.id);
+    setFormation(platform.db, app.id, changes);
+    try {
+      await platform.fleet.scale(app);
+    } catch (error) {
+      // Keep the stored formation equal to what runs: the processes that failed to boot were stopped.
+      setFormation(platform.db, app.id, Object.fromEntries(Object.keys(changes).map((type) => [type, before[type] ?? (type === 'web' ? 1 : 0)])));
+      await platform.fleet.scale(app).catch(() => undefined);
+      throw error;
+    }
+    const formation = formationForRelease(getFormation(platform.db, app.id), release.processTypes);
+    platform.logs.publish(app.name, 'twelve', 'api', `Scaled to ${Object.entries(formation).map(([t, n]) => `${t}@${n}`).join(', ')}`);
+    return formation;
+  });
+}
+
+export async function restartApp(platform: Platform, appName: string, type?: string): Promise<string[]> {
+  const app = getApp(platform.db, appName);
+  return platform.fleet.exclusive(app.id, async () => {
+    const release = currentRelease(platform, appName);
+    if (type !== undefined && !(type in release.processTypes)) {
+      throw new TwelveError('UNKNOWN_PROCESS_TYPE', `no ${type} process type in this app's Procfile`);
+    }
+    await platform.fleet.rollout(app, release, type ? { types: [type] } : {});
+    platform.logs.publish(app.name, 'twelve', 'api', `Restarted ${type ?? 'all'} processes`);
+    return platform.fleet.processes(app.id).filter((proc) => !type || proc.spec.type === type).map((proc) => proc.name);
+  });
+}

@@ -1,0 +1,71 @@
+/**
+ * Facts about live processes from /proc (Linux): a process's start time, which tells our process from a
+ * later one that reused its pid, and which members of a process group are still running.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+
+export interface ProcStat {
+  pid: number;
+  /** R, S, D, T, Z (zombie: exited but not reaped), X, ... */
+  state: string;
+  ppid: number;
+  pgrp: number;
+  /** Field 22: start time in clock ticks after boot, kept as a string (it can exceed 2^53 in theory). */
+  startTicks: string;
+}
+
+/**
+ * Parses the text of /proc/PID/stat. Field 2 (comm) is in parentheses and may itself contain spaces and
+ * parentheses, so the fields are counted from after the last ')'.
+ */
+export function parseProcStat(text: string): ProcStat | null {
+  const open = text.indexOf('(');
+  const close = text.lastIndexOf(')');
+  if (open < 0 || close < open) return null;
+  // After ')' come fields 3, 4, 5, ...: field N is at index N - 3.
+  const fields = text.slice(close + 1).trim().split(/\s+/);
+  if (fields.length < 20) return null;
+  const pid = Number(text.slice(0, open).trim());
+  return { pid, state: fields[0]!, ppid: Number(fields[1]), pgrp: Number(fields[2]), startTicks: fields[19]! };
+}
+
+export function readProcStat(pid: number): ProcStat | null {
+  try {
+    return parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/** The start time of a process in clock ticks, or null when there is no such process. */
+export function readStartTicks(pid: number): string | null {
+  return readProcStat(pid)?.startTicks ?? null;
+}
+
+/** A zombie has exited already: nothing is left to stop, it only waits for its parent to reap it. */
+export function isRunning(stat: ProcStat | null): boolean {
+  return stat !== null && stat.state !== 'Z' && stat.state !== 'X';
+}
+
+/** Whether a process group still has a running member (zombies do not count). */
+export function groupIsRunning(pgid: number): boolean {
+  // The cheap check first: no member at all, not even a zombie.
+  if (!signalGroup(pgid, 0)) return false;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = readProcStat(Number(entry));
+    if (stat && stat.pgrp === pgid && isRunning(stat)) return true;
+  }
+  return false;
+}
+
+/** Sends a signal to every process of a group; false when the group no longer exists. */
+export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch (error) {
+    // EPERM: the group exists but is not ours to signal.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

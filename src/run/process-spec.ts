@@ -1,0 +1,40 @@
+/** What to run for one process (`web.1` of a release) and the pure rules for how it is launched. */
+
+export interface ProcessSpec {
+  app: string;
+  appId: number;
+  releaseVersion: number;
+  /** The Procfile process type, e.g. `web` or `worker`. */
+  type: string;
+  /** 1-based index among the processes of the type; the name is `${type}.${number}`. */
+  number: number;
+  /** A Procfile command line, run as `/bin/sh -c COMMAND` (Heroku runs `bash -c COMMAND`). */
+  command: string;
+  cwd: string;
+  /** The release's config plus PATH etc., made by the caller; the supervisor adds PORT (web only) and DYNO. */
+  env: Record<string, string>;
+}
+
+export type ProcessState = 'starting' | 'up' | 'crashed' | 'stopping' | 'stopped';
+
+/** @example processName({ type: 'web', number: 1 }) // 'web.1' */
+export function processName(spec: Pick<ProcessSpec, 'type' | 'number'>): string {
+  return `${spec.type}.${spec.number}`;
+}
+
+/** Only web processes get a PORT and take traffic from the router, as on Heroku. */
+export function isWeb(spec: Pick<ProcessSpec, 'type'>): boolean {
+  return spec.type === 'web';
+}
+
+/** The environment a process starts with: the caller's env, DYNO, and PORT for a web process. */
+export function processEnv(spec: ProcessSpec, port: number | null): Record<string, string> {
+  const env: Record<string, string> = { ...spec.env, DYNO: processName(spec) };
+  if (isWeb(spec) && port !== null) env.PORT = String(port);
+  return env;
+}
+
+/** The program and arguments that run the Procfile command. */
+export function processArgv(spec: Pick<ProcessSpec, 'command'>): { file: string; args: string[] } {
+  return { file: '/bin/sh', args: ['-c', spec.command] };
+}

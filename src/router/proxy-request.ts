@@ -107,7 +107,15 @@ export function proxyRequest(context: ProxyContext, req: IncomingMessage, res: S
       log.status = backendRes.statusCode ?? 502;
       const responseHeaders = forwardedResponseHeaders(backendRes.rawHeaders, requestId);
       if (context.isClosing()) responseHeaders.push('Connection', 'close');
-      res.writeHead(log.status, backendRes.statusMessage || http.STATUS_CODES[log.status] || '', responseHeaders);
+      try {
+        res.writeHead(log.status, backendRes.statusMessage || http.STATUS_CODES[log.status] || '', responseHeaders);
+      } catch (error) {
+        // A header node's parser let through but its writer refuses: the answer cannot be relayed.
+        context.logger.debug({ app, err: error, requestId }, 'router: backend response head not relayable');
+        request.destroy();
+        fail('T13', errorMessages.backendError(app));
+        return;
+      }
       backendRes.on('data', (chunk: Buffer) => { log.bytes += chunk.length; });
       backendRes.on('close', () => {
         // The backend went away mid-response: the status is out, so the only honest signal left is a cut connection.

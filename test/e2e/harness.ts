@@ -1,0 +1,144 @@
+/** End-to-end harness: a real `twelve serve` in a child process with a temporary data dir, driven by the real CLI. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..');
+export const CLI = join(ROOT, 'bin', 'twelve.js');
+export const FIXTURES = join(ROOT, 'test', 'fixtures', 'apps');
+
+export interface CliResult { code: number; stdout: string; stderr: string }
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000, everyMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((done) => setTimeout(done, everyMs));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
+}
+
+export class TestPlatform {
+  readonly dataDir: string;
+  process: ChildProcess | undefined;
+  apiPort = 0;
+  routerPort = 0;
+  output = '';
+
+  constructor(readonly extraEnv: Record<string, string> = {}) {
+    this.dataDir = mkdtempSync(join(tmpdir(), 'twelve-e2e-'));
+  }
+
+  get env(): Record<string, string> {
+    const env: Record<string, string> = {};
+    for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !key.startsWith('TWELVE_')) env[key] = value;
+    return {
+      ...env, TWELVE_DATA_DIR: this.dataDir, TWELVE_API_URL: `http://127.0.0.1:${this.apiPort}`,
+      TWELVE_STOP_TIMEOUT: '5', TWELVE_BOOT_TIMEOUT: '20', ...this.extraEnv,
+    };
+  }
+
+  /** Starts `twelve serve` on ports chosen by the kernel (or the ones of a previous start) and waits until it serves. */
+  async start(): Promise<void> {
+    this.output = '';
+    const child = spawn(process.execPath, [CLI, 'serve'], {
+      env: { ...this.env, TWELVE_API_PORT: String(this.apiPort), TWELVE_ROUTER_PORT: String(this.routerPort) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.process = child;
+    child.stdout!.on('data', (chunk: Buffer) => { this.output += chunk.toString(); });
+    child.stderr!.on('data', (chunk: Buffer) => { this.output += chunk.toString(); });
+    const serving = await waitFor('twelve serve to report it is serving', () => {
+      if (child.exitCode !== null) throw new Error(`twelve serve exited with ${child.exitCode}:\n${this.output}`);
+      const line = this.output.split('\n').find((l) => l.includes('"twelve is serving"'));
+      return line ? (JSON.parse(line) as { api: string; router: string }) : undefined;
+    }, 30_000);
+    this.apiPort = Number(new URL(serving.api).port);
+    this.routerPort = Number(new URL(serving.router).port);
+  }
+
+  /** Runs the CLI to completion. */
+  cli(...args: string[]): Promise<CliResult> {
+    return new Promise((done) => {
+      const child = spawn(process.execPath, [CLI, ...args], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+      child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+      child.on('close', (code) => done({ code: code ?? 1, stdout, stderr }));
+    });
+  }
+
+  /** Runs the CLI and fails with its output when it does not exit 0. */
+  async ok(...args: string[]): Promise<CliResult> {
+    const result = await this.cli(...args);
+    if (result.code !== 0) throw new Error(`twelve ${args.join(' ')} exited ${result.code}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`);
+    return result;
+  }
+
+  async json<T>(...args: string[]): Promise<T> {
+    return JSON.parse((await this.ok(...args, '--json')).stdout) as T;
+  }
+
+  /** An HTTP GET through the router with `Host: APP.localhost`. */
+  get(app: string, path = '/'): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
+    return new Promise((done, fail) => {
+      const req = request({ host: '127.0.0.1', port: this.routerPort, path, headers: { host: `${app}.localhost` }, agent: false }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => { body += chunk; });
+        res.on('end', () => done({ status: res.statusCode ?? 0, body, headers: res.headers }));
+      });
+      req.on('error', fail);
+      req.setTimeout(10_000, () => req.destroy(new Error('request timed out')));
+      req.end();
+    });
+  }
+
+  /** SIGTERM, and wait for the exit. */
+  async stop(): Promise<number | null> {
+    const child = this.process;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return child?.exitCode ?? null;
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    child.kill('SIGTERM');
+    return exited;
+  }
+
+  async kill9(): Promise<void> {
+    const child = this.process;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((done) => child.on('exit', done));
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  async dispose(): Promise<void> {
+    await this.stop();
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+/** A copy of a fixture app in a temp dir, so a test can change it and deploy it as a plain directory. */
+export function copyFixture(name: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `twelve-app-${name}-`));
+  cpSync(join(FIXTURES, name), dir, { recursive: true });
+  return dir;
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

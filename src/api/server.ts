@@ -3,7 +3,7 @@
  * Authentication and the mapping of catalogue errors to HTTP answers live here, once.
  */
 import { timingSafeEqual } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { TwelveError, isTwelveError } from '../errors.js';
 import type { Platform } from '../platform.js';
 import { registerAppRoutes } from './apps-routes.js';
@@ -23,7 +23,7 @@ function tokenMatches(header: string | undefined, token: string): boolean {
 }
 
 export function buildApiServer(platform: Platform, token: string): FastifyInstance {
-  const server: FastifyInstance = Fastify({ loggerInstance: platform.logger.child({ part: 'api' }) as FastifyBaseLogger, disableRequestLogging: true, bodyLimit: 1024 * 1024 });
+  const server: FastifyInstance = Fastify({ loggerInstance: platform.logger.child({ part: 'api' }) as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 1024 * 1024 });
 
   server.addHook('onRequest', async (request) => {
     if (request.url === '/v1/health') return;

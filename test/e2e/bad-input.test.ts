@@ -21,7 +21,7 @@ async function fails(args: string[], pattern: RegExp): Promise<void> {
 }
 
 test('refuses bad app names with the rule', async () => {
-  for (const name of ['../x', 'UPPER', 'a/b', '-x', 'x'.repeat(31)]) await fails(['apps:create', name], /not a valid app name/);
+  for (const name of ['../x', 'UPPER', 'a/b', '-x', 'x'.repeat(31)]) await fails(['apps:create', '--', name], /not a valid app name/);
   await fails(['apps:create', 'ok'], /already exists/);
 });
 

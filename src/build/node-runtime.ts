@@ -6,7 +6,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import semver from 'semver';
-import * as tar from 'tar';
 import { TwelveError } from '../errors.js';
 import type { Paths } from '../paths.js';
 import type { BuildContext } from './build-context.js';
@@ -47,7 +46,9 @@ export async function installNodeRuntime(paths: Paths, version: string, onOutput
     ], { cwd: work })) as Array<{ filename: string }>;
     const unpacked = join(work, 'node');
     await mkdir(unpacked);
-    await tar.x({ file: join(work, packed[0]!.filename), cwd: unpacked, strip: 1, preserveOwner: false });
+    // The system's tar, not node-tar: a 100 MB binary takes node-tar's async extract several times as
+    // long, and its sync mode would stall the daemon's event loop meanwhile.
+    await captureCommand('tar', ['-xzf', join(work, packed[0]!.filename), '-C', unpacked, '--strip-components=1', '--no-same-owner']);
     await writeNpmShims(unpacked, version);
     await checkNodeVersion(join(unpacked, 'bin', 'node'), version);
     try {

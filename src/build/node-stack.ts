@@ -62,19 +62,21 @@ async function provideNode(context: BuildContext, pkg: PackageJson): Promise<str
  * package.json's `allowScripts`. An app that writes a policy gets it as written. An app without one
  * builds as it would on Heroku, where every install script runs; one line says so and how to opt in.
  */
-function installScriptPolicy(context: BuildContext, pkg: PackageJson): { env: NodeJS.ProcessEnv; key: unknown } {
+function installScriptPolicy(pkg: PackageJson): { env: NodeJS.ProcessEnv; key: unknown; note: string } {
   if (pkg.allowScripts !== undefined) {
-    context.onOutput(indent('Dependency install scripts: following "allowScripts" in package.json'));
-    return { env: {}, key: pkg.allowScripts };
+    return { env: {}, key: pkg.allowScripts, note: 'Dependency install scripts: following "allowScripts" in package.json' };
   }
-  context.onOutput(indent('Dependency install scripts: all run, as on Heroku (add "allowScripts" to package.json to choose which)'));
-  return { env: { npm_config_dangerously_allow_all_scripts: 'true' }, key: 'all' };
+  return {
+    env: { npm_config_dangerously_allow_all_scripts: 'true' },
+    key: 'all',
+    note: 'Dependency install scripts: all run, as on Heroku (add "allowScripts" to package.json to choose which)',
+  };
 }
 
 async function installDependencies(context: BuildContext, pkg: PackageJson, node: string): Promise<void> {
   const lockfile = LOCKFILES.find((name) => existsSync(join(context.appDir, name)));
   const command = lockfile ? 'ci' : 'install';
-  const policy = installScriptPolicy(context, pkg);
+  const policy = installScriptPolicy(pkg);
   const modules = join(context.appDir, 'node_modules');
   // Without a lockfile the registry decides what an install yields, so only locked installs are cached.
   const key = lockfile && cacheKey([
@@ -89,6 +91,7 @@ async function installDependencies(context: BuildContext, pkg: PackageJson, node
     return;
   }
   context.onOutput(topic(`Installing dependencies (npm ${command})`));
+  context.onOutput(indent(policy.note));
   await runStep(context, `npm ${command}`, 'npm', [command], { ...npmEnv(context), ...policy.env });
   if (key && existsSync(modules)) {
     await saveToCache(context.paths, context.app, 'node', key, modules).catch((error: unknown) => {

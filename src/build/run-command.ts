@@ -18,8 +18,12 @@ export async function runCommand(options: CommandOptions): Promise<void> {
   const { step, command, args, cwd, env, onOutput } = options;
   const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   // One splitter per pipe, so a line half-written on stdout is not spliced with one from stderr.
-  const stdout = lineSplitter((line) => onOutput(indent(line)));
-  const stderr = lineSplitter((line) => onOutput(indent(line)));
+  // Blank lines are dropped: tools use them as spacing, and the topics already separate the steps.
+  const show = (line: string): void => {
+    if (line.trim() !== '') onOutput(indent(line));
+  };
+  const stdout = lineSplitter(show);
+  const stderr = lineSplitter(show);
   child.stdout.on('data', (chunk: Buffer) => stdout.write(chunk));
   child.stderr.on('data', (chunk: Buffer) => stderr.write(chunk));
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {

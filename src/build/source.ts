@@ -20,7 +20,7 @@ export async function extractSource(source: NodeJS.ReadableStream, destDir: stri
 
   const check = (path: string, type: string, linkpath: string | undefined): string | undefined => {
     const name = inside(path);
-    if (name === undefined) return `entry "${path}" points outside the app directory`;
+    if (name === undefined) return `entry "${path}" is absolute or contains ..`;
     if (throughSymlink(name, symlinks)) return `entry "${path}" goes through a symbolic link`;
     if (type === 'SymbolicLink') {
       const target = linkpath === undefined || posix.isAbsolute(linkpath) ? undefined : inside(posix.join(posix.dirname(name), linkpath));
@@ -54,15 +54,19 @@ export async function extractSource(source: NodeJS.ReadableStream, destDir: stri
     await pipeline(source, unpack);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
+    // tar's own entry checks (a path it will not write) are refusals too, not a broken archive.
+    if (refused || (error as { code?: unknown }).code === 'TAR_ENTRY_ERROR') {
+      throw new TwelveError('INVALID_SOURCE', `the source archive was refused: ${refused ?? reason}`);
+    }
     throw new TwelveError('INVALID_SOURCE', `the source is not a gzipped tar archive (${reason})`);
   }
   if (refused) throw new TwelveError('INVALID_SOURCE', `the source archive was refused: ${refused}`);
   if (entries === 0) throw new TwelveError('INVALID_SOURCE', 'the source archive holds no files');
 }
 
-/** The entry's normalized relative path, or undefined when it is absolute or climbs out with `..`. */
+/** The entry's normalized relative path, or undefined when it is absolute or has a `..` in it. */
 function inside(path: string): string | undefined {
-  if (posix.isAbsolute(path) || /^[A-Za-z]:/.test(path)) return undefined;
+  if (posix.isAbsolute(path) || /^[A-Za-z]:/.test(path) || path.split('/').includes('..')) return undefined;
   const normalized = posix.normalize(path).replace(/\/+$/, '');
   if (normalized === '..' || normalized.startsWith('../')) return undefined;
   return normalized === '' ? '.' : normalized;

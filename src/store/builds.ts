@@ -16,7 +16,7 @@ export interface BuildManifest {
   checksum: string;
   /** Process types from the Procfile, or the stack's default web command. */
   processTypes: Record<string, string>;
-  /** Directories to put first on PATH for the build and every process, relative to the build's app dir. */
+  /** Directories to put first on PATH for the build and every process: relative to the build dir (runtime/node/bin, app/node_modules/.bin, app/.venv/bin) or absolute (the machine's Node). */
   path: string[];
   createdAt: string;
 }

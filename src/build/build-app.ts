@@ -1,0 +1,101 @@
+/**
+ * The build, read top to bottom: extract the source, detect the stack, install its runtime and
+ * dependencies, then write the manifest that makes the build directory a finished, immutable build.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { TwelveError } from '../errors.js';
+import type { Paths } from '../paths.js';
+import type { BuildManifest, Stack } from '../store/builds.js';
+import { type BuildContext, resolvePathEntries, type StackResult } from './build-context.js';
+import { checksumBuild } from './checksum.js';
+import { detectStack, stackName } from './detect.js';
+import { buildNode } from './node-stack.js';
+import { indent, topic, warning } from './output.js';
+import { parseProcfile } from './procfile.js';
+import { buildPython } from './python-stack.js';
+import { extractSource } from './source.js';
+
+export interface BuildOptions {
+  app: string;
+  buildId: string;
+  /** The codebase as a gzipped tar, files at the archive root. */
+  source: NodeJS.ReadableStream;
+  sourceSha: string | null;
+  paths: Paths;
+  /** Every line of build output, as it is written. */
+  onOutput: (line: string) => void;
+}
+
+const STACKS: Record<Stack, (context: BuildContext) => Promise<StackResult>> = {
+  node: buildNode,
+  python: buildPython,
+  procfile: async () => ({ runtimes: {}, defaultProcessTypes: {} }),
+};
+
+/**
+ * Builds `<paths.build(app, buildId)>`: `app/` holds the codebase with its dependencies, `runtime/`
+ * any runtime it asked for, and `manifest.json`, written last, says the build is complete. Everything
+ * happens in the final directory because virtualenvs and some packages embed absolute paths. On any
+ * failure the directory is removed and the error thrown.
+ */
+export async function buildApp(options: BuildOptions): Promise<BuildManifest> {
+  const { app, buildId, paths, onOutput } = options;
+  const buildDir = paths.build(app, buildId);
+  await mkdir(dirname(buildDir), { recursive: true });
+  await mkdir(buildDir); // fails when it exists: a build id is never reused
+  const context: BuildContext = { app, buildDir, appDir: join(buildDir, 'app'), paths, onOutput, path: [] };
+  try {
+    await extractSource(options.source, context.appDir);
+    const stack = detectStack(context.appDir);
+    onOutput(topic(`${stackName(stack)} app detected`));
+    const declared = await readProcfile(context.appDir);
+    const result = await STACKS[stack](context);
+    const processTypes = declared ?? result.defaultProcessTypes;
+    announceProcessTypes(onOutput, processTypes, declared !== undefined);
+    const manifest: BuildManifest = {
+      buildId, app, stack,
+      runtimes: result.runtimes,
+      sourceSha: options.sourceSha,
+      checksum: await checksumBuild(context.appDir, result.runtimes),
+      processTypes,
+      path: context.path,
+      createdAt: new Date().toISOString(),
+    };
+    await writeManifest(buildDir, manifest);
+    onOutput(topic('Build succeeded'));
+    return manifest;
+  } catch (error) {
+    onOutput(warning(`Build failed: ${error instanceof Error ? error.message : String(error)}`));
+    await rm(buildDir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** The directories to put first on PATH for a build's processes, absolute. */
+export function buildPathEntries(buildDir: string, manifest: BuildManifest): string[] {
+  return resolvePathEntries(buildDir, manifest.path);
+}
+
+/** Read before the install, so a broken Procfile fails the build before minutes of npm. */
+async function readProcfile(appDir: string): Promise<Record<string, string> | undefined> {
+  const file = join(appDir, 'Procfile');
+  return existsSync(file) ? parseProcfile(await readFile(file, 'utf8')) : undefined;
+}
+
+function announceProcessTypes(onOutput: (line: string) => void, processTypes: Record<string, string>, fromProcfile: boolean): void {
+  const types = Object.keys(processTypes);
+  if (types.length === 0) {
+    throw new TwelveError('INVALID_PROCFILE', 'the app declares no process types: add a Procfile (e.g. `web: node server.js`) or a start script to package.json');
+  }
+  onOutput(topic('Discovering process types'));
+  onOutput(indent(`${fromProcfile ? 'Procfile declares' : 'Default'} types -> ${types.join(', ')}`));
+}
+
+/** Written to a temp name and renamed, so a manifest.json that exists is always whole. */
+async function writeManifest(buildDir: string, manifest: BuildManifest): Promise<void> {
+  const temp = join(buildDir, '.manifest.json.tmp');
+  await writeFile(temp, `${JSON.stringify(manifest, null, 2)}\n`);
+  await rename(temp, join(buildDir, 'manifest.json'));
+}

@@ -1,0 +1,58 @@
+/** A build's identity: sha256 over its app tree (paths, modes, contents, link targets) and runtime versions. */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { lstat, readdir, readlink } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** Files hashed at once: enough to overlap reads of a virtualenv's thousands of small files. */
+const PARALLEL_READS = 8;
+
+/**
+ * Walks `appDir` in sorted order. Runtimes are identified by version rather than hashed: they are
+ * tens of megabytes and the same for every build that names the same version.
+ */
+export async function checksumBuild(appDir: string, runtimes: Record<string, string>): Promise<string> {
+  const lines: string[] = [];
+  const files: Array<{ index: number; full: string; prefix: string }> = [];
+  await listTree(appDir, '', lines, files);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < files.length) {
+      const file = files[next++]!;
+      lines[file.index] = `${file.prefix} ${await hashFile(file.full)}\n`;
+    }
+  };
+  await Promise.all(Array.from({ length: PARALLEL_READS }, worker));
+
+  const hash = createHash('sha256');
+  for (const name of Object.keys(runtimes).sort()) hash.update(`runtime ${name} ${runtimes[name]}\n`);
+  for (const line of lines) hash.update(line);
+  return hash.digest('hex');
+}
+
+/** One line per entry, in sorted order; a file's line is completed once its content is hashed. */
+async function listTree(dir: string, prefix: string, lines: string[], files: Array<{ index: number; full: string; prefix: string }>): Promise<void> {
+  const names = (await readdir(dir)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const allStats = await Promise.all(names.map((name) => lstat(join(dir, name))));
+  for (const [i, name] of names.entries()) {
+    const full = join(dir, name);
+    const path = prefix + name;
+    const stats = allStats[i]!;
+    const mode = (stats.mode & 0o7777).toString(8);
+    if (stats.isSymbolicLink()) {
+      lines.push(`link ${path} -> ${await readlink(full)}\n`);
+    } else if (stats.isDirectory()) {
+      lines.push(`dir ${path} ${mode}\n`);
+      await listTree(full, `${path}/`, lines, files);
+    } else if (stats.isFile()) {
+      files.push({ index: lines.length, full, prefix: `file ${path} ${mode}` });
+      lines.push('');
+    }
+  }
+}
+
+async function hashFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}

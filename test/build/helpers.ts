@@ -1,0 +1,60 @@
+/** Shared by the build tests: fixture apps as deploy streams, a throwaway data dir, a build that records its output. */
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tar from 'tar';
+import { buildApp } from '../../src/build/build-app.js';
+import { type Paths, pathsFor } from '../../src/paths.js';
+import type { BuildManifest } from '../../src/store/builds.js';
+
+/** test/fixtures/apps in the source tree (the tests run from dist/test/build). */
+export const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/apps/', import.meta.url));
+
+/** The codebase in `dir` as `twelve deploy` sends it: a gzipped tar, entries prefixed with `./`. */
+export function sourceOf(dir: string): NodeJS.ReadableStream {
+  return tar.c({ gzip: true, cwd: dir, portable: true }, ['.']) as unknown as NodeJS.ReadableStream;
+}
+
+export function fixtureSource(name: string): NodeJS.ReadableStream {
+  return sourceOf(join(FIXTURES, name));
+}
+
+/** A copy of a fixture in a temp dir, to vary it; removed with the data dir's cleanup. */
+export function copyFixture(name: string, into: string): string {
+  const dir = join(into, `${name}-copy`);
+  cpSync(join(FIXTURES, name), dir, { recursive: true });
+  return dir;
+}
+
+export interface TempData {
+  dir: string;
+  paths: Paths;
+  cleanup(): void;
+}
+
+export function tempData(): TempData {
+  const dir = mkdtempSync(join(tmpdir(), 'twelve-build-test-'));
+  return { dir, paths: pathsFor(dir), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface BuildRun {
+  manifest: BuildManifest;
+  lines: string[];
+  ms: number;
+}
+
+let counter = 0;
+
+/** Builds the source, collecting its output lines; rejects like buildApp, with the lines attached. */
+export async function runBuild(paths: Paths, app: string, source: NodeJS.ReadableStream, buildId = `b${++counter}`): Promise<BuildRun> {
+  const lines: string[] = [];
+  const started = Date.now();
+  try {
+    const manifest = await buildApp({ app, buildId, source, sourceSha: null, paths, onOutput: (line) => lines.push(line) });
+    return { manifest, lines, ms: Date.now() - started };
+  } catch (error) {
+    if (error instanceof Error) Object.assign(error, { lines });
+    throw error;
+  }
+}

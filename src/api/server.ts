@@ -23,7 +23,10 @@ function tokenMatches(header: string | undefined, token: string): boolean {
 }
 
 export function buildApiServer(platform: Platform, token: string): FastifyInstance {
-  const server: FastifyInstance = Fastify({ loggerInstance: platform.logger.child({ part: 'api' }) as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 1024 * 1024 });
+  const server: FastifyInstance = Fastify({ loggerInstance: platform.logger.child({ part: 'api' }) as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 1024 * 1024,
+    // Live log tails never end on their own; stopping twelve must not wait for them.
+    forceCloseConnections: true,
+  });
 
   server.addHook('onRequest', async (request) => {
     if (request.url === '/v1/health') return;

@@ -8,7 +8,6 @@ import type { Readable } from 'node:stream';
 import { pathsFor } from '../paths.js';
 import { defaultDataDir } from '../settings.js';
 import { CliError } from './cli-error.js';
-import { readNdjson } from './ndjson.js';
 
 export const DEFAULT_API_URL = 'http://127.0.0.1:5100';
 
@@ -116,6 +115,8 @@ export class ApiClient {
   }
 
   private async *events(response: IncomingMessage, uploadError: () => Error | undefined): AsyncGenerator<unknown> {
+    // Loaded here: `twelve ps` and the other JSON commands never read a stream.
+    const { readNdjson } = await import('./ndjson.js');
     try {
       yield* readNdjson(response);
     } catch (error) {

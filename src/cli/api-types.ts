@@ -20,7 +20,7 @@ export interface ReleaseView {
 export interface BuildView {
   id: string;
   status: string;
-  stack: string;
+  stack: string | null;
   runtimes: Record<string, string>;
   sourceSha: string | null;
   checksum: string | null;

@@ -20,12 +20,6 @@ export function formatKeyValues(pairs: Array<[string, string]>): string {
   return pairs.map(([key, value]) => `${`${key}:`.padEnd(width)} ${value}`.trimEnd()).join('\n');
 }
 
-/** Names joined for a sentence: `A`, `A and B`, `A, B and C`. */
-export function joinNames(names: string[]): string {
-  if (names.length <= 1) return names.join('');
-  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
-}
-
 const pad = (n: number): string => String(n).padStart(2, '0');
 
 /** Local time as Heroku prints it: `2026/11/26 16:00:00`. */

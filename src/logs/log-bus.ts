@@ -7,7 +7,9 @@ import type { LogEvent, LogSource } from './log-event.js';
 export type LogListener = (event: LogEvent) => void;
 
 export class LogBus {
-  private nextId = 1;
+  // Ids keep increasing across restarts of twelve, so a tail that resumes `after` an id from the previous
+  // run does not skip the new run's first events.
+  private nextId = Date.now() * 1000;
   private readonly recent = new Map<string, LogEvent[]>();
   private readonly listeners = new Map<string, Set<LogListener>>();
 

@@ -1,0 +1,55 @@
+/** `config`, `config:get`, `config:set`, `config:unset`: config vars, each change a new release. */
+import type { Command } from 'commander';
+import type { ReleaseView } from '../api-types.js';
+import { parseConfigAssignments } from '../arguments.js';
+import { CliError } from '../cli-error.js';
+import { action, appPath, type CommonOptions, createClient, print, printJson, requireApp, withAppOptions } from '../context.js';
+import { formatKeyValues } from '../format.js';
+import { renderConfig } from '../render.js';
+
+interface ConfigAnswer {
+  config: Record<string, string>;
+  release: ReleaseView | null;
+}
+
+/** PATCH the config with Heroku's `Setting A and restarting APP... done, v2` around it. */
+async function patchConfig(app: string, verb: string, body: Record<string, string | null>, json?: boolean): Promise<ConfigAnswer> {
+  return action(`${verb} ${Object.keys(body).join(', ')} and restarting ${app}`, json,
+    () => createClient().request<ConfigAnswer>('PATCH', appPath(app, '/config'), body),
+    ({ release }) => (release ? `done, v${release.version}` : 'done'));
+}
+
+export function registerConfigCommands(program: Command): void {
+  withAppOptions(program.command('config').description('show an app\'s config vars'))
+    .action(async (options: CommonOptions) => {
+      const app = requireApp(options);
+      const config = await createClient().request<Record<string, string>>('GET', appPath(app, '/config'));
+      if (options.json) printJson(config);
+      else print(renderConfig(app, config));
+    });
+
+  withAppOptions(program.command('config:get').argument('<key>').description('print one config var\'s value'))
+    .action(async (key: string, options: CommonOptions) => {
+      const config = await createClient().request<Record<string, string>>('GET', appPath(requireApp(options), '/config'));
+      if (options.json) printJson({ [key]: config[key] ?? null });
+      else print(config[key] ?? '');
+    });
+
+  withAppOptions(program.command('config:set').argument('<KEY=VALUE...>').description('set config vars and restart the app'))
+    .action(async (args: string[], options: CommonOptions) => {
+      const app = requireApp(options);
+      const vars = parseConfigAssignments(args);
+      const answer = await patchConfig(app, 'Setting', vars, options.json);
+      if (options.json) printJson(answer);
+      else print(formatKeyValues(Object.keys(vars).map((key) => [key, answer.config[key] ?? vars[key]!])));
+    });
+
+  withAppOptions(program.command('config:unset').argument('<KEY...>').description('remove config vars and restart the app'))
+    .action(async (keys: string[], options: CommonOptions) => {
+      const app = requireApp(options);
+      const bad = keys.find((key) => key.includes('='));
+      if (bad) throw new CliError('INVALID_ARGUMENT', `${bad} is not a key`, 'Pass only the names: `twelve config:unset GREETING -a APP`.');
+      const answer = await patchConfig(app, 'Unsetting', Object.fromEntries(keys.map((key) => [key, null])), options.json);
+      if (options.json) printJson(answer);
+    });
+}

@@ -1,0 +1,43 @@
+/** `ps`, `ps:scale`, `ps:restart`: the app's processes and how many of each type run. */
+import type { Command } from 'commander';
+import type { ProcessView } from '../api-types.js';
+import { applyScaleChanges, parseScaleArgs } from '../arguments.js';
+import { action, appPath, type CommonOptions, createClient, print, printJson, requireApp, withAppOptions } from '../context.js';
+import { renderFormation, renderProcesses } from '../render.js';
+
+export function registerPsCommands(program: Command): void {
+  withAppOptions(program.command('ps').description('list an app\'s processes'))
+    .action(async (options: CommonOptions) => {
+      const app = requireApp(options);
+      const processes = await createClient().request<ProcessView[]>('GET', appPath(app, '/ps'));
+      if (options.json) printJson(processes);
+      else print(renderProcesses(app, processes));
+    });
+
+  withAppOptions(program.command('ps:scale')
+    .argument('<TYPE=N...>', 'how many processes of each type, e.g. web=2 worker=1 (or web+1, web-1)')
+    .description('run more or fewer processes of a type'))
+    .action(async (args: string[], options: CommonOptions) => {
+      const app = requireApp(options);
+      const changes = parseScaleArgs(args);
+      const client = createClient();
+      const current = changes.some((change) => change.kind === 'add')
+        ? await client.request<Record<string, number>>('GET', appPath(app, '/formation'))
+        : {};
+      const body = applyScaleChanges(changes, current);
+      const answer = await action('Scaling dynos', options.json,
+        () => client.request<{ formation: Record<string, number> }>('PATCH', appPath(app, '/formation'), body),
+        ({ formation }) => `done, now running ${renderFormation(formation, ' at ')}`);
+      if (options.json) printJson(answer);
+    });
+
+  withAppOptions(program.command('ps:restart')
+    .argument('[type]', 'the process type to restart (default: all)')
+    .description('restart an app\'s processes'))
+    .action(async (type: string | undefined, options: CommonOptions) => {
+      const app = requireApp(options);
+      const answer = await action(`Restarting ${type ?? 'all'} processes on ${app}`, options.json,
+        () => createClient().request<{ restarted: string[] }>('POST', appPath(app, '/ps/restart'), type ? { type } : {}));
+      if (options.json) printJson(answer);
+    });
+}

@@ -1,0 +1,77 @@
+/**
+ * Reads an app's log stream; with `tail`, follows it and, when the connection drops, reconnects after the
+ * last event seen, so a restart of twelve or a flaky link neither loses nor repeats a line.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ApiClient } from './api-client.js';
+import type { LogEvent } from './api-types.js';
+import { isCliError } from './cli-error.js';
+
+export interface LogStreamOptions {
+  /** How many recent lines to start with. */
+  lines: number;
+  /** Only this process type (`web`) or process (`web.1`). */
+  ps?: string;
+  tail?: boolean;
+  /** How long to keep reconnecting without reaching the API before giving up. */
+  giveUpMs?: number;
+  /** Called each time the stream is lost and reconnecting starts. */
+  onReconnecting?: () => void;
+}
+
+const FIRST_DELAY_MS = 200;
+const MAX_DELAY_MS = 2000;
+
+/** Errors worth a retry while tailing: the API is away or restarting, not refusing the request. */
+function isTransient(error: unknown): boolean {
+  return isCliError(error) && (error.code === 'API_UNREACHABLE' || error.code === 'SHUTTING_DOWN');
+}
+
+function logsPath(app: string, options: LogStreamOptions, after: number | undefined): string {
+  const query = new URLSearchParams();
+  if (after === undefined) query.set('lines', String(options.lines));
+  else query.set('after', String(after));
+  if (options.ps) query.set('ps', options.ps);
+  if (options.tail) query.set('tail', 'true');
+  return `/v1/apps/${encodeURIComponent(app)}/logs?${query}`;
+}
+
+/**
+ * Calls `onEvent` for each log event, oldest first. Without `tail` it returns once the recent lines are
+ * read; with `tail` it returns only by throwing (an API error, or ~giveUpMs without the API).
+ * @example await streamLogs(client, 'hello', { lines: 100, tail: true }, (event) => console.log(event.text));
+ */
+export async function streamLogs(client: ApiClient, app: string, options: LogStreamOptions,
+  onEvent: (event: LogEvent) => void): Promise<void> {
+  const giveUpMs = options.giveUpMs ?? 30_000;
+  let lastId: number | undefined;
+  let lostAt: number | undefined;
+  let delay = FIRST_DELAY_MS;
+  for (;;) {
+    let events: AsyncGenerator<unknown>;
+    try {
+      events = await client.stream('GET', logsPath(app, options, lastId));
+    } catch (error) {
+      // The first connection fails at once, like every other command; only a lost tail is retried.
+      if (lostAt === undefined || !isTransient(error) || Date.now() - lostAt >= giveUpMs) throw error;
+      await sleep(delay);
+      delay = Math.min(delay * 2, MAX_DELAY_MS);
+      continue;
+    }
+    lostAt = undefined;
+    delay = FIRST_DELAY_MS;
+    try {
+      for await (const value of events) {
+        const event = value as LogEvent;
+        if (lastId !== undefined && event.id <= lastId) continue;
+        lastId = event.id;
+        onEvent(event);
+      }
+    } catch (error) {
+      if (!options.tail || !isTransient(error)) throw error;
+    }
+    if (!options.tail) return;
+    lostAt = Date.now();
+    options.onReconnecting?.();
+  }
+}

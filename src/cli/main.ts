@@ -1,0 +1,67 @@
+/**
+ * The `twelve` command: builds the commander program from one module per verb family and runs it. The
+ * only place in the CLI that decides the exit code; every command talks to twelve through the HTTP API.
+ */
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { formatError } from './cli-error.js';
+
+type Register = (program: Command) => void;
+
+/**
+ * One module per verb family, loaded on demand: `twelve ps` reads only what ps needs, which keeps its
+ * start close to node's own. Help and mistyped verbs load them all.
+ */
+const FAMILIES: Record<string, () => Promise<Register>> = {
+  serve: async () => (await import('./commands/serve.js')).registerServeCommand,
+  apps: async () => (await import('./commands/apps.js')).registerAppsCommands,
+  deploy: async () => (await import('./commands/deploy.js')).registerDeployCommand,
+  releases: async () => (await import('./commands/releases.js')).registerReleasesCommands,
+  config: async () => (await import('./commands/config.js')).registerConfigCommands,
+  ps: async () => (await import('./commands/ps.js')).registerPsCommands,
+  logs: async () => (await import('./commands/logs.js')).registerLogsCommand,
+};
+
+/** The family a verb belongs to: `apps:create` -> apps, `rollback` -> releases. */
+function familyOf(verb: string | undefined): string | undefined {
+  const family = verb === 'rollback' ? 'releases' : verb?.split(':')[0];
+  return family !== undefined && Object.hasOwn(FAMILIES, family) ? family : undefined;
+}
+
+function packageVersion(): string {
+  try {
+    const file = new URL('../../../package.json', import.meta.url);
+    return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** The program with the commands of `verb`'s family, or with every command when the verb is not one. */
+async function buildProgram(verb?: string): Promise<Command> {
+  const program = new Command('twelve')
+    .description('Build, release and run twelve-factor apps on this machine.')
+    .version(packageVersion(), '-v, --version')
+    .showHelpAfterError('(run `twelve --help` for the commands)');
+  const family = familyOf(verb);
+  const families = family ? [family] : Object.keys(FAMILIES);
+  for (const register of await Promise.all(families.map((name) => FAMILIES[name]!()))) register(program);
+  return program;
+}
+
+async function run(argv: string[] = process.argv): Promise<void> {
+  // `twelve logs | head` closes stdout early: that is the reader being done, not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
+  try {
+    await (await buildProgram(argv[2])).parseAsync(argv);
+  } catch (error) {
+    process.stderr.write(formatError(error));
+    if (process.env.TWELVE_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    process.exitCode = 1;
+  }
+}
+
+await run();

@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+import { ApiClient } from '../../src/cli/api-client.js';
+import type { LogEvent } from '../../src/cli/api-types.js';
+import type { CliError } from '../../src/cli/cli-error.js';
+import { streamLogs } from '../../src/cli/log-tail.js';
+import { type FakeApi, sendError, startFakeApi } from './fake-api.js';
+
+let api: FakeApi | undefined;
+afterEach(async () => {
+  await api?.close();
+  api = undefined;
+});
+
+function event(id: number): LogEvent {
+  return { id, time: '2026-11-26T16:00:00.000Z', app: 'hello', source: 'app', process: 'web.1', text: `line ${id}` };
+}
+
+const lines = (...ids: number[]) => ids.map((id) => `${JSON.stringify(event(id))}\n`).join('');
+
+describe('streamLogs', () => {
+  it('asks for the recent lines of a process type and returns at the end without --tail', async () => {
+    api = await startFakeApi((_request, response) => { response.writeHead(200); response.end(lines(1, 2)); });
+    const seen: number[] = [];
+    await streamLogs(new ApiClient({ baseUrl: api.url, token: 't' }), 'hello', { lines: 5, ps: 'web' }, (e) => seen.push(e.id));
+    assert.deepEqual(seen, [1, 2]);
+    assert.equal(api.requests[0]!.url, '/v1/apps/hello/logs?lines=5&ps=web');
+  });
+
+  it('reconnects after the last event when the tail drops, prints no line twice, and gives up without the API', async () => {
+    api = await startFakeApi((request, response) => {
+      const attempt = api!.requests.length;
+      if (attempt === 1) {
+        response.writeHead(200);
+        response.write(lines(1, 2), () => setImmediate(() => response.destroy()));
+      } else if (attempt === 2) {
+        response.writeHead(200);
+        response.end(lines(2, 3)); // 2 again: a server that resends must not make us print it twice
+      } else {
+        request.socket.destroy();
+      }
+    });
+    const seen: number[] = [];
+    let reconnects = 0;
+    const started = Date.now();
+    await assert.rejects(
+      streamLogs(new ApiClient({ baseUrl: api.url, token: 't' }), 'hello',
+        { lines: 100, tail: true, giveUpMs: 400, onReconnecting: () => { reconnects += 1; } }, (e) => seen.push(e.id)),
+      (error: CliError) => error.code === 'API_UNREACHABLE');
+    assert.deepEqual(seen, [1, 2, 3]);
+    assert.equal(api.requests[0]!.url, '/v1/apps/hello/logs?lines=100&tail=true');
+    assert.equal(api.requests[1]!.url, '/v1/apps/hello/logs?after=2&tail=true');
+    assert.equal(api.requests[2]!.url, '/v1/apps/hello/logs?after=3&tail=true');
+    assert.equal(reconnects, 2);
+    assert.ok(Date.now() - started >= 400, 'kept trying for the give-up time');
+  });
+
+  it('stops at once when the API refuses the resumed tail', async () => {
+    api = await startFakeApi((_request, response) => {
+      if (api!.requests.length === 1) {
+        response.writeHead(200);
+        response.end(lines(7));
+      } else {
+        sendError(response, 404, 'APP_NOT_FOUND', 'no app named hello', 'hint');
+      }
+    });
+    const seen: number[] = [];
+    await assert.rejects(streamLogs(new ApiClient({ baseUrl: api.url, token: 't' }), 'hello', { lines: 1, tail: true, giveUpMs: 60_000 }, (e) => seen.push(e.id)),
+      /no app named hello/);
+    assert.deepEqual(seen, [7]);
+    assert.equal(api.requests.length, 2);
+  });
+});

@@ -26,6 +26,7 @@ export const ERRORS = {
   BOOT_FAILED: { status: 422, hint: 'Read the process output above (`twelve logs -a APP`); the previous release keeps running.' },
   DEPLOY_IN_PROGRESS: { status: 409, hint: 'Wait for the running deploy or release of this app to finish, then try again.' },
   INVALID_SOURCE: { status: 400, hint: 'Send the codebase as a gzipped tar archive, as `twelve deploy` does.' },
+  NO_FREE_PORT: { status: 503, hint: 'Widen TWELVE_PORT_RANGE, or scale other apps down.' },
   SHUTTING_DOWN: { status: 503, hint: 'twelve is stopping; start it again with `twelve serve`.' },
   INTERNAL: { status: 500, hint: 'This is a bug in twelve: the platform log (stdout of `twelve serve`) has the details.' },
 } as const satisfies Record<string, { status: number; hint: string }>;

@@ -36,6 +36,7 @@ export function openPlatform(settings: Settings, logger: pino.Logger = pino({ le
   const table = new RouteTable();
   const supervisor = new Supervisor({
     db, logs, logger, ports: new PortAllocator(settings.processPortRange), stopTimeoutMs: settings.stopTimeoutMs,
+    bootTimeoutMs: settings.bootTimeoutMs,
   });
   const fleet = new Fleet({ db, paths, supervisor, table, logs, logger, bootTimeoutMs: settings.bootTimeoutMs });
   return { settings, paths, db, logs, logger, supervisor, table, fleet };
@@ -60,7 +61,7 @@ export async function restorePlatform(platform: Platform): Promise<void> {
     if (app.currentReleaseId === null) return;
     const release = getReleaseById(db, app.currentReleaseId);
     try {
-      await platform.fleet.exclusive(app.id, () => platform.fleet.rollout(app, release));
+      await platform.fleet.exclusive(app.id, () => platform.fleet.rollout(app, release, { keepFailed: true }));
       logger.info({ app: app.name, release: release.version }, 'restored');
     } catch (error) {
       logger.error({ app: app.name, release: release.version, err: error }, 'could not restore app');

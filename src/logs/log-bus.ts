@@ -22,7 +22,14 @@ export class LogBus {
     ring.push(event);
     // Trim in chunks: one splice per thousand events instead of a shift per event.
     if (ring.length > this.keepPerApp + 1000) ring.splice(0, ring.length - this.keepPerApp);
-    for (const listener of this.listeners.get(app) ?? []) listener(event);
+    for (const listener of this.listeners.get(app) ?? []) {
+      // One broken tail must not keep the event from the others, nor throw back into the app's output reader.
+      try {
+        listener(event);
+      } catch {
+        this.listeners.get(app)?.delete(listener);
+      }
+    }
     return event;
   }
 

@@ -67,14 +67,16 @@ export class Fleet {
    * Starts `release` beside whatever runs now and makes it live only when all its processes are up.
    * If any fails to come up, the new processes are stopped and the old ones never stopped serving.
    * `types` limits the replacement to some process types (ps:restart web); the others keep running.
+   * `keepFailed` (restoring after a restart of twelve, when there is nothing older to fall back to) goes
+   * live anyway and leaves a process that did not come up to the supervisor's restarts.
    */
-  async rollout(app: App, release: Release, options: { types?: string[] } = {}): Promise<void> {
+  async rollout(app: App, release: Release, options: { types?: string[]; keepFailed?: boolean } = {}): Promise<void> {
     const fleet = this.fleetOf(app.id);
     const formation = formationForRelease(getFormation(this.deps.db, app.id), release.processTypes);
     const replaced = (proc: SupervisedProcess) => !options.types || options.types.includes(proc.spec.type);
     const wanted = Object.entries(formation).filter(([type]) => !options.types || options.types.includes(type));
     const started = this.startProcesses(app, release, wanted.flatMap(([type, quantity]) => numbers(1, quantity).map((n) => ({ type, number: n }))));
-    await this.waitAllUp(app, started);
+    await this.waitAllUp(app, started, options.keepFailed);
 
     const old = fleet.processes.filter(replaced);
     fleet.processes = [...fleet.processes.filter((proc) => !replaced(proc)), ...started];
@@ -143,10 +145,14 @@ export class Fleet {
     }));
   }
 
-  private async waitAllUp(app: App, started: SupervisedProcess[]): Promise<void> {
+  private async waitAllUp(app: App, started: SupervisedProcess[], keepFailed = false): Promise<void> {
     const results = await Promise.allSettled(started.map((proc) => this.deps.supervisor.waitUntilUp(proc, this.deps.bootTimeoutMs)));
     const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (!failure) return;
+    if (keepFailed) {
+      this.deps.logger.warn({ app: app.name, err: failure.reason }, 'a process did not come up; the supervisor keeps retrying it');
+      return;
+    }
     await this.stopAll(started);
     const reason = failure.reason as unknown;
     this.deps.logs.publish(app.name, 'twelve', 'api', `Release refused: ${reason instanceof Error ? reason.message : String(reason)}`);

@@ -25,7 +25,7 @@ export class PortAllocator {
       if (await isFree(port)) return port;
       this.handedOut.delete(port);
     }
-    throw new TwelveError('INTERNAL', `no free port left in ${low}-${high} for a web process`, { range: this.range });
+    throw new TwelveError('NO_FREE_PORT', `no free port left in ${low}-${high} for a web process`, { range: this.range });
   }
 
   release(port: number): void {

@@ -17,6 +17,23 @@ export interface ProcessSpec {
 
 export type ProcessState = 'starting' | 'up' | 'crashed' | 'stopping' | 'stopped';
 
+/** A supervised process as callers see it: a live, read-only view the supervisor keeps up to date. */
+export interface SupervisedProcess {
+  readonly id: string;
+  readonly spec: ProcessSpec;
+  /** `web.1` */
+  readonly name: string;
+  readonly state: ProcessState;
+  readonly pid: number | null;
+  /** The PORT of a web process, kept across its restarts; null for other types. */
+  readonly port: number | null;
+  /** ISO time of the last state change. */
+  readonly since: string;
+  /** How many times the supervisor restarted it after a crash. */
+  readonly restarts: number;
+  readonly lastExit: { code: number | null; signal: string | null } | null;
+}
+
 /** @example processName({ type: 'web', number: 1 }) // 'web.1' */
 export function processName(spec: Pick<ProcessSpec, 'type' | 'number'>): string {
   return `${spec.type}.${spec.number}`;
@@ -28,7 +45,7 @@ export function isWeb(spec: Pick<ProcessSpec, 'type'>): boolean {
 }
 
 /** The environment a process starts with: the caller's env, DYNO, and PORT for a web process. */
-export function processEnv(spec: ProcessSpec, port: number | null): Record<string, string> {
+export function spawnEnv(spec: ProcessSpec, port: number | null): Record<string, string> {
   const env: Record<string, string> = { ...spec.env, DYNO: processName(spec) };
   if (isWeb(spec) && port !== null) env.PORT = String(port);
   return env;

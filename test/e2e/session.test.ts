@@ -66,7 +66,7 @@ test('a whole session: create, deploy, configure, scale, logs, releases, rollbac
       await waitFor('the tail to connect', async () => {
         await platform.get('hello', '/tail-check');
         return streamed.includes('path="/tail-check"');
-      }, 10_000, 200);
+      }, 30_000, 200);
     } finally {
       tail.kill('SIGTERM');
     }

@@ -1,0 +1,118 @@
+/**
+ * One run of a supervised process, from spawn to its end: reads its output line by line, and ends only
+ * when the leader has exited, its output is drained and nothing else of its process group is left.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { constants } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { LineSplitter } from './line-splitter.js';
+import { groupIsRunning, signalGroup } from './proc-stat.js';
+import type { UpCheck } from './up-check.js';
+
+export interface ExitInfo {
+  code: number | null;
+  signal: string | null;
+}
+
+/** Heroku's "status": the exit code, or 128 + the signal number for a killed process (137 for SIGKILL). */
+export function exitStatus(exit: ExitInfo): number {
+  if (exit.code !== null) return exit.code;
+  const number = exit.signal ? constants.signals[exit.signal as NodeJS.Signals] : undefined;
+  return number === undefined ? 1 : 128 + number;
+}
+
+/** How long output pipes may stay open after the leader exited before they are cut (see onExit). */
+const PIPE_GRACE_MS = 1000;
+const GROUP_POLL_MS = 20;
+
+export interface ProcessRunHooks {
+  onLine: (line: string) => void;
+  onSpawnError: (error: Error) => void;
+  /** Called once, when the run is over. */
+  onEnd: () => void;
+}
+
+export class ProcessRun {
+  readonly pid: number | null;
+  /** Whether the leader has not exited yet. */
+  alive: boolean;
+  exit: ExitInfo | null = null;
+  upCheck: UpCheck | null = null;
+  private terminating = false;
+  private killDeadline = 0;
+  private killTimer: NodeJS.Timeout | null = null;
+  private ended = false;
+
+  constructor(private readonly child: ChildProcess, private readonly hooks: ProcessRunHooks) {
+    this.pid = child.pid ?? null;
+    this.alive = this.pid !== null;
+    const stdout = new LineSplitter(hooks.onLine);
+    const stderr = new LineSplitter(hooks.onLine);
+    // Flowing mode: the pipes are always drained, so a chatty process never blocks on a full pipe.
+    child.stdout?.on('data', (chunk: Buffer) => stdout.write(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => stderr.write(chunk));
+    // A pipe error ends the stream; 'close' follows, nothing else to do.
+    child.stdout?.on('error', () => {});
+    child.stderr?.on('error', () => {});
+    child.on('error', (error) => {
+      if (this.pid === null) hooks.onSpawnError(error);
+    });
+    child.once('exit', (code, signal) => this.onExit(code, signal));
+    child.once('close', () => {
+      stdout.end();
+      stderr.end();
+      // end() only awaits a poll of /proc, and the supervisor's onEnd catches its own errors.
+      void this.end();
+    });
+  }
+
+  /** SIGTERM to the whole group now, SIGKILL to what is left of it after `timeoutMs` (then `onTimeout`). */
+  terminate(timeoutMs: number, onTimeout: () => void): void {
+    if (this.terminating) return;
+    this.terminating = true;
+    this.upCheck?.cancel();
+    this.killDeadline = Date.now() + timeoutMs;
+    if (this.pid === null) return;
+    const pid = this.pid;
+    signalGroup(pid, 'SIGTERM');
+    this.killTimer = setTimeout(() => {
+      this.killTimer = null;
+      if (!groupIsRunning(pid)) return;
+      onTimeout();
+      signalGroup(pid, 'SIGKILL');
+    }, timeoutMs);
+  }
+
+  /** SIGKILL to the whole group (a web that never bound its PORT). */
+  kill(): void {
+    if (this.pid !== null) signalGroup(this.pid, 'SIGKILL');
+  }
+
+  private onExit(code: number | null, signal: NodeJS.Signals | null): void {
+    this.alive = false;
+    this.exit = { code, signal };
+    this.upCheck?.cancel();
+    // Like a dyno, a process ends with its main process: what it left behind in its group goes too.
+    // The pid cannot have been reused: the kernel keeps it while the group it names has members.
+    if (!this.terminating && this.pid !== null) signalGroup(this.pid, 'SIGKILL');
+    // 'close' waits for every holder of the output pipes; a descendant that left the group could hold
+    // them forever, so they are cut after a grace period.
+    const grace = (this.terminating ? Math.max(0, this.killDeadline - Date.now()) : 0) + PIPE_GRACE_MS;
+    setTimeout(() => {
+      this.child.stdout?.destroy();
+      this.child.stderr?.destroy();
+    }, grace).unref();
+  }
+
+  private async end(): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
+    // When stopping, what is left of the group still gets its time until the deadline (then SIGKILL).
+    if (this.terminating && this.pid !== null) {
+      while (groupIsRunning(this.pid) && Date.now() < this.killDeadline + PIPE_GRACE_MS) await sleep(GROUP_POLL_MS);
+    }
+    if (this.killTimer) clearTimeout(this.killTimer);
+    this.upCheck?.cancel();
+    this.hooks.onEnd();
+  }
+}

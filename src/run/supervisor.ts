@@ -1,0 +1,294 @@
+/**
+ * The process supervisor: spawns each Procfile process in its own process group, tells when it is up,
+ * restarts it with backoff when it crashes, and stops it gracefully (SIGTERM, deadline, SIGKILL).
+ * Events: 'up' and 'down' (SupervisedProcess), on which the router adds and removes backends.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type pino from 'pino';
+import { TwelveError } from '../errors.js';
+import type { LogBus } from '../logs/log-bus.js';
+import type { Db } from '../store/database.js';
+import { forgetProcess, recordProcess } from '../store/processes.js';
+import { bootTimedOut, exitedAtBoot, seconds, stoppedAtBoot, type BootFacts } from './boot-failure.js';
+import type { PortAllocator } from './port-allocator.js';
+import { readStartTicks } from './proc-stat.js';
+import {
+  isWeb, processArgv, processName, spawnEnv, type ProcessSpec, type ProcessState, type SupervisedProcess,
+} from './process-spec.js';
+import { CRASH_COUNTER_RESET_MS, restartDelayMs } from './restart-delay.js';
+import { ProcessLog } from './process-log.js';
+import { ProcessRun, exitStatus } from './process-run.js';
+import { watchPort, watchSettle } from './up-check.js';
+import { UpWaiters } from './up-waiters.js';
+
+export interface SupervisorDeps {
+  db: Db;
+  logs: LogBus;
+  ports: PortAllocator;
+  /** Between SIGTERM and SIGKILL when stopping. */
+  stopTimeoutMs: number;
+  logger: pino.Logger;
+  /** How long a non-web process must stay alive to count as up (default 3 s). */
+  settleMs?: number;
+  /** A web that accepts no connection this long after launch is killed and restarted, like Heroku's R10 (default 60 s). */
+  bootTimeoutMs?: number;
+}
+
+export type { SupervisedProcess };
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** The supervisor's own record of one process, across all its restarts. */
+interface Entry {
+  view: Mutable<SupervisedProcess>;
+  run: ProcessRun | null;
+  crashes: number;
+  upAt: number | null;
+  /** Why the last attempt could not even start (no free port, missing cwd), if so. */
+  startError: string | null;
+  allocating: boolean;
+  stopping: Promise<void> | null;
+  resolveStopped: () => void;
+  restartTimer: NodeJS.Timeout | null;
+  log: ProcessLog;
+  waiters: UpWaiters;
+}
+
+export class Supervisor extends EventEmitter {
+  private readonly entries = new Map<string, Entry>();
+  private readonly settleMs: number;
+  private readonly bootTimeoutMs: number;
+  /** Set by stopAll: twelve is shutting down and starts nothing new. */
+  private closed = false;
+
+  constructor(private readonly deps: SupervisorDeps) {
+    super();
+    this.settleMs = deps.settleMs ?? 3000;
+    this.bootTimeoutMs = deps.bootTimeoutMs ?? 60_000;
+  }
+
+  /** Starts a process at once and keeps it running until `stop`; returns its live view. */
+  start(spec: ProcessSpec): SupervisedProcess {
+    if (this.closed) throw new TwelveError('SHUTTING_DOWN', `not starting ${processName(spec)}: twelve is stopping`);
+    const view: Mutable<SupervisedProcess> = {
+      id: randomUUID(), spec, name: processName(spec), state: 'starting', pid: null, port: null,
+      since: new Date().toISOString(), restarts: 0, lastExit: null,
+    };
+    const entry: Entry = {
+      view, run: null, crashes: 0, upAt: null, startError: null, allocating: false, stopping: null, resolveStopped: () => {},
+      restartTimer: null, log: new ProcessLog(this.deps.logs, this.deps.logger, spec.app, view.name), waiters: new UpWaiters(),
+    };
+    this.entries.set(view.id, entry);
+    this.boot(entry);
+    return view;
+  }
+
+  /**
+   * Resolves once the process is up; rejects with BOOT_FAILED (and its last output lines) when it exits
+   * first, is stopped, or `timeoutMs` passes. A rejection does not stop the process: the caller decides.
+   */
+  waitUntilUp(proc: SupervisedProcess, timeoutMs: number): Promise<void> {
+    const entry = this.entries.get(proc.id);
+    if (!entry || entry.stopping) {
+      return Promise.reject(stoppedAtBoot({ ...this.facts(entry), name: proc.name }));
+    }
+    if (entry.view.state === 'up') return Promise.resolve();
+    if (entry.view.state === 'crashed') return Promise.reject(exitedAtBoot(this.facts(entry)));
+    return entry.waiters.wait(timeoutMs, () => bootTimedOut(this.facts(entry), timeoutMs));
+  }
+
+  /** Stops a process for good: SIGTERM to its group, SIGKILL after stopTimeoutMs. Resolves when it is gone. */
+  stop(proc: SupervisedProcess): Promise<void> {
+    const entry = this.entries.get(proc.id);
+    if (!entry) return Promise.resolve();
+    if (entry.stopping) return entry.stopping;
+    entry.stopping = new Promise<void>((resolve) => { entry.resolveStopped = resolve; });
+    if (entry.restartTimer) clearTimeout(entry.restartTimer);
+    entry.restartTimer = null;
+    entry.waiters.settle(stoppedAtBoot(this.facts(entry)));
+    const run = entry.run;
+    if (run) {
+      const wasUp = entry.view.state === 'up';
+      this.setState(entry, 'stopping');
+      if (wasUp) this.emitSafely('down', entry.view);
+      if (run.alive) entry.log.say('Stopping all processes with SIGTERM');
+      run.terminate(this.deps.stopTimeoutMs, () => {
+        entry.log.say(`Error R12 (Exit timeout) -> At least one process failed to exit within ${seconds(this.deps.stopTimeoutMs)} of SIGTERM`);
+        entry.log.say('Stopping remaining processes with SIGKILL');
+      });
+    } else if (!entry.allocating) {
+      this.finish(entry);
+    }
+    return entry.stopping;
+  }
+
+  /** The processes not stopped yet, optionally of one app. */
+  processes(appId?: number): SupervisedProcess[] {
+    const views = [...this.entries.values()].map((entry) => entry.view);
+    return appId === undefined ? views : views.filter((view) => view.spec.appId === appId);
+  }
+
+  /** Stops every process in parallel (twelve is shutting down). */
+  async stopAll(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.processes().map((proc) => this.stop(proc)));
+  }
+
+  /** Allocates the web's PORT once, then spawns; a failure counts as a crash and is retried. */
+  private boot(entry: Entry): void {
+    const { view } = entry;
+    if (view.state !== 'starting') this.setState(entry, 'starting');
+    if (!isWeb(view.spec) || view.port !== null) {
+      this.spawnRun(entry);
+      return;
+    }
+    entry.allocating = true;
+    this.deps.ports.allocate().then((port) => {
+      entry.allocating = false;
+      view.port = port;
+      if (entry.stopping) this.finish(entry);
+      else this.spawnRun(entry);
+    }, (error: unknown) => {
+      entry.allocating = false;
+      this.cannotStart(entry, errorText(error));
+      if (entry.stopping) this.finish(entry);
+      else this.crashed(entry);
+    });
+  }
+
+  private spawnRun(entry: Entry): void {
+    const { view } = entry;
+    const { spec } = view;
+    entry.startError = null;
+    entry.log.say(`Starting process with command \`${spec.command}\``);
+    const { file, args } = processArgv(spec);
+    let child: ChildProcess;
+    try {
+      // detached: its own session and process group, so one signal reaches everything it started.
+      child = spawn(file, args, { cwd: spec.cwd, env: spawnEnv(spec, view.port), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (error) {
+      this.cannotStart(entry, errorText(error));
+      this.crashed(entry);
+      return;
+    }
+    const run = new ProcessRun(child, {
+      onLine: (line) => entry.log.line(line),
+      onSpawnError: (error) => this.cannotStart(entry, `${errorText(error)} (cwd ${spec.cwd})`),
+      onEnd: () => this.ended(entry, run),
+    });
+    entry.run = run;
+    view.pid = run.pid;
+    if (run.pid !== null) this.persist(entry, run.pid);
+    const stillStarting = () => entry.run === run && run.alive && view.state === 'starting';
+    run.upCheck = isWeb(spec)
+      ? watchPort({
+        port: view.port!, timeoutMs: this.bootTimeoutMs, stillStarting, onUp: () => this.markUp(entry),
+        onTimeout: () => {
+          entry.log.say(`Error R10 (Boot timeout) -> Web process failed to bind to $PORT within ${seconds(this.bootTimeoutMs)} of launch`);
+          entry.log.say('Stopping process with SIGKILL');
+          run.kill();
+        },
+      })
+      : watchSettle({ settleMs: this.settleMs, stillStarting, onUp: () => this.markUp(entry) });
+  }
+
+  /** Written before anything relies on the process, so a twelve killed now can still find it at its next start. */
+  private persist(entry: Entry, pid: number): void {
+    const { view } = entry;
+    try {
+      recordProcess(this.deps.db, {
+        id: view.id, appId: view.spec.appId, releaseVersion: view.spec.releaseVersion, type: view.spec.type,
+        number: view.spec.number, pid, startTicks: readStartTicks(pid), port: view.port,
+      });
+    } catch (error) {
+      this.deps.logger.error({ err: error, process: view.name }, 'could not record a started process');
+    }
+  }
+
+  private cannotStart(entry: Entry, reason: string): void {
+    entry.startError = reason;
+    entry.log.say(`Error: could not start the process: ${reason}`);
+  }
+
+  private markUp(entry: Entry): void {
+    entry.upAt = Date.now();
+    this.setState(entry, 'up');
+    this.emitSafely('up', entry.view);
+    entry.waiters.settle(null);
+  }
+
+  /** The run is over: its output is read and its process group is gone (or killed). */
+  private ended(entry: Entry, run: ProcessRun): void {
+    if (entry.run !== run) return;
+    entry.run = null;
+    const { view } = entry;
+    view.pid = null;
+    if (run.exit) {
+      view.lastExit = run.exit;
+      entry.log.say(`Process exited with status ${exitStatus(run.exit)}`);
+    }
+    if (entry.stopping) this.finish(entry);
+    else this.crashed(entry);
+  }
+
+  private crashed(entry: Entry): void {
+    const { view } = entry;
+    const wasUp = view.state === 'up';
+    if (wasUp && entry.upAt !== null && Date.now() - entry.upAt >= CRASH_COUNTER_RESET_MS) entry.crashes = 0;
+    entry.crashes += 1;
+    this.setState(entry, 'crashed');
+    if (wasUp) this.emitSafely('down', view);
+    entry.waiters.settle(exitedAtBoot(this.facts(entry)));
+    const delay = restartDelayMs(entry.crashes);
+    this.deps.logger.info({ app: view.spec.app, process: view.name, crashes: entry.crashes, delayMs: delay }, 'process crashed; restarting');
+    entry.restartTimer = setTimeout(() => {
+      entry.restartTimer = null;
+      view.restarts += 1;
+      this.boot(entry);
+    }, delay);
+  }
+
+  private finish(entry: Entry): void {
+    const { view } = entry;
+    this.setState(entry, 'stopped');
+    if (view.port !== null) this.deps.ports.release(view.port);
+    try {
+      forgetProcess(this.deps.db, view.id);
+    } catch (error) {
+      this.deps.logger.error({ err: error, process: view.name }, 'could not forget a stopped process');
+    }
+    this.entries.delete(view.id);
+    entry.resolveStopped();
+  }
+
+  private setState(entry: Entry, state: ProcessState): void {
+    const { view } = entry;
+    if (view.state === state) return;
+    entry.log.say(`State changed from ${view.state} to ${state}`);
+    view.state = state;
+    view.since = new Date().toISOString();
+  }
+
+  private facts(entry: Entry | undefined): BootFacts {
+    const view = entry?.view;
+    return {
+      name: view?.name ?? '', port: view?.port ?? null, lastExit: view?.lastExit ?? null, startError: entry?.startError ?? null,
+      settleMs: this.settleMs, lastLines: entry?.log.lastLines ?? [],
+    };
+  }
+
+  private emitSafely(event: 'up' | 'down', proc: SupervisedProcess): void {
+    try {
+      this.emit(event, proc);
+    } catch (error) {
+      this.deps.logger.error({ err: error, event, process: proc.name }, 'a supervisor listener threw');
+    }
+  }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+

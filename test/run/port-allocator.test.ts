@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:net';
+import { describe, it } from 'node:test';
+import { isTwelveError } from '../../src/errors.js';
+import { PortAllocator } from '../../src/run/port-allocator.js';
+
+function listen(port: number, host?: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen({ port, host }, () => resolve(server));
+  });
+}
+
+/** A port that was free a moment ago, with the next few above it. */
+async function freeBase(): Promise<number> {
+  const probe = await listen(0, '127.0.0.1');
+  const { port } = probe.address() as { port: number };
+  await new Promise((resolve) => probe.close(resolve));
+  return Math.min(port, 65_000);
+}
+
+describe('PortAllocator', () => {
+  it('never hands out the same port twice, even to concurrent callers, until it is released', async () => {
+    const base = await freeBase();
+    const ports = new PortAllocator([base, base + 4]);
+    const first = await Promise.all([1, 2, 3, 4, 5].map(() => ports.allocate()));
+    assert.equal(new Set(first).size, 5);
+    for (const port of first) assert.ok(port >= base && port <= base + 4);
+    await assert.rejects(ports.allocate(), (error) => isTwelveError(error) && /no free port left/.test(error.message));
+    ports.release(first[2]!);
+    assert.equal(await ports.allocate(), first[2]);
+  });
+
+  it('skips a port something is listening on, on 127.0.0.1 or on all addresses', async () => {
+    const base = await freeBase();
+    const loopback = await listen(base, '127.0.0.1');
+    const everywhere = await listen(base + 1);
+    try {
+      const ports = new PortAllocator([base, base + 2]);
+      assert.equal(await ports.allocate(), base + 2);
+    } finally {
+      loopback.close();
+      everywhere.close();
+    }
+  });
+
+  it('goes round the range instead of handing a just-released port straight back', async () => {
+    const base = await freeBase();
+    const ports = new PortAllocator([base, base + 2]);
+    const a = await ports.allocate();
+    ports.release(a);
+    const b = await ports.allocate();
+    assert.notEqual(b, a);
+  });
+});

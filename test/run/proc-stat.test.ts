@@ -1,0 +1,24 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { isRunning, parseProcStat, readProcStat, readStartTicks } from '../../src/run/proc-stat.js';
+
+describe('/proc/PID/stat', () => {
+  it('counts fields after the last parenthesis, so a command name with spaces and parentheses parses', () => {
+    const text = '4242 (a) b (c) S 1 4242 4242 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 987654 2990080 414 18446744073709551615 0\n';
+    assert.deepEqual(parseProcStat(text), { pid: 4242, state: 'S', ppid: 1, pgrp: 4242, startTicks: '987654' });
+  });
+
+  it('rejects text that is not a stat line', () => {
+    assert.equal(parseProcStat('garbage'), null);
+    assert.equal(parseProcStat('1 (x) S 1 2'), null);
+  });
+
+  it('reads the start time of this very process, and nothing for a pid that does not exist', () => {
+    const stat = readProcStat(process.pid);
+    assert.equal(stat?.pid, process.pid);
+    assert.equal(isRunning(stat), true);
+    assert.match(readStartTicks(process.pid) ?? '', /^\d+$/);
+    assert.equal(readStartTicks(999_999_999), null);
+    assert.equal(isRunning(null), false);
+  });
+});

@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { httpGet, startHarness, waitFor, WEB_SERVER, writeScript, type Harness } from './helpers.js';
+
+describe('Supervisor: resilience', () => {
+  let h: Harness;
+  before(() => {
+    h = startHarness({ bootTimeoutMs: 300, stopTimeoutMs: 1000 });
+    writeScript(h.dir, 'server.mjs', WEB_SERVER);
+  });
+  after(() => h.close());
+
+  it('kills and restarts a web that never binds its PORT, like Heroku\'s R10 boot timeout', async () => {
+    const proc = h.supervisor.start(h.spec({ type: 'web', command: 'exec sleep 30' }));
+    await waitFor('the boot timeout', () => h.lines('twelve', 'web.1').some((line) => line.startsWith('Error R10 (Boot timeout)')));
+    await waitFor('the restart', () => proc.restarts >= 1);
+    assert.deepEqual(proc.lastExit, { code: null, signal: 'SIGKILL' });
+    await h.supervisor.stop(proc);
+  });
+
+  it('keeps supervising when an up or down listener throws', async () => {
+    const throwing = () => { throw new Error('listener bug'); };
+    h.supervisor.on('up', throwing);
+    h.supervisor.on('down', throwing);
+    try {
+      const proc = h.supervisor.start(h.spec({ type: 'web', number: 2, command: 'node server.mjs' }));
+      await h.supervisor.waitUntilUp(proc, 10_000);
+      assert.match(await httpGet(proc.port!) ?? '', /^web\.2 /);
+      await h.supervisor.stop(proc);
+      assert.equal(proc.state, 'stopped');
+    } finally {
+      h.supervisor.off('up', throwing);
+      h.supervisor.off('down', throwing);
+    }
+  });
+
+  it('keeps supervising when a log subscriber throws', async () => {
+    const unsubscribe = h.logs.subscribe('shop', () => { throw new Error('tail bug'); });
+    try {
+      const proc = h.supervisor.start(h.spec({ type: 'worker', command: 'echo hello; exec sleep 30' }));
+      await h.supervisor.waitUntilUp(proc, 5000);
+      await h.supervisor.stop(proc);
+      assert.equal(proc.state, 'stopped');
+    } finally {
+      unsubscribe();
+    }
+  });
+});

@@ -1,0 +1,57 @@
+/** nginx as the router baseline: its own config in a temp dir, one worker, keep-alive upstream, request ids logged. */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { killChild, onCleanup, spawnTracked, tempDir } from './cleanup.js';
+import { answers, freePort, until } from './probe.js';
+
+/** The config: everything (pid, logs, temp files) under `dir`, so it touches nothing of the system's nginx. */
+export function nginxConfig(dir: string, listenPort: number, appPort: number): string {
+  return `daemon off;
+worker_processes 1;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+events { worker_connections 1024; }
+http {
+  log_format bench '$remote_addr - [$time_local] "$request" $status $body_bytes_sent $request_time id=$request_id';
+  access_log ${dir}/access.log bench;
+  client_body_temp_path ${dir}/client_body;
+  proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fastcgi;
+  uwsgi_temp_path ${dir}/uwsgi;
+  scgi_temp_path ${dir}/scgi;
+  upstream app {
+    server 127.0.0.1:${appPort};
+    keepalive 64;
+  }
+  server {
+    listen 127.0.0.1:${listenPort};
+    location / {
+      proxy_pass http://app;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $host;
+      proxy_set_header X-Request-Id $request_id;
+      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+      proxy_set_header X-Forwarded-Proto $scheme;
+    }
+  }
+}
+`;
+}
+
+/** Starts nginx in the foreground in front of `appPort`; resolves its port once it proxies. */
+export async function startNginx(bin: string, appPort: number): Promise<{ port: number; stop: () => Promise<void> }> {
+  const dir = tempDir('nginx');
+  const port = await freePort();
+  writeFileSync(join(dir, 'nginx.conf'), nginxConfig(dir, port, appPort));
+  // -e: nginx opens its error log before reading the config; without it that is /var/log/nginx.
+  const child = spawnTracked(bin, ['-p', dir, '-e', join(dir, 'error.log'), '-c', join(dir, 'nginx.conf')]);
+  // SIGQUIT is nginx's graceful stop; SIGKILL by the run's cleanup if it lingers. Its worker exits with the master.
+  const stop = () => killChild(child, 'SIGQUIT');
+  onCleanup(stop);
+  await until('nginx to proxy', async () => {
+    if (child.exitCode !== null) throw new Error(`nginx exited ${child.exitCode}: ${child.output()}`);
+    return answers(port);
+  }, 10_000, 20);
+  return { port, stop };
+}

@@ -16,6 +16,7 @@ export const ERRORS = {
   INVALID_CONFIG_KEY: { status: 422, hint: 'Config keys are environment variable names: letters, digits and _, not starting with a digit.' },
   RESERVED_CONFIG_KEY: { status: 422, hint: 'twelve sets this variable itself for every process; choose another name.' },
   INVALID_PROCFILE: { status: 422, hint: 'Each Procfile line reads `type: command`, the type made of letters, digits, _ and -.' },
+  INVALID_APP_JSON: { status: 422, hint: 'Fix app.json: it must be a JSON object in Heroku\'s app.json format (docs/app-json.md).' },
   UNKNOWN_STACK: { status: 422, hint: 'Add a Procfile, a package.json or a requirements.txt/pyproject.toml to the app.' },
   NO_RELEASE: { status: 409, hint: 'Deploy the app first: `twelve deploy DIR -a APP`.' },
   RELEASE_NOT_FOUND: { status: 404, hint: 'Run `twelve releases -a APP` to list the releases.' },

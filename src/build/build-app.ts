@@ -9,6 +9,7 @@ import { TwelveError } from '../errors.js';
 import type { Paths } from '../paths.js';
 import type { BuildManifest, Stack } from '../store/builds.js';
 import { type BuildContext, resolvePathEntries, type StackResult } from './build-context.js';
+import { readAppJson } from './app-json.js';
 import { checksumBuild } from './checksum.js';
 import { detectStack, stackName } from './detect.js';
 import { buildNode } from './node-stack.js';
@@ -51,6 +52,7 @@ export async function buildApp(options: BuildOptions): Promise<BuildManifest> {
     const stack = detectStack(context.appDir);
     onOutput(topic(`${stackName(stack)} app detected`));
     const declared = await readProcfile(context.appDir);
+    const appJson = await readAppJson(context.appDir);
     const result = await STACKS[stack](context);
     const processTypes = declared ?? result.defaultProcessTypes;
     announceProcessTypes(onOutput, processTypes, declared !== undefined);
@@ -61,6 +63,7 @@ export async function buildApp(options: BuildOptions): Promise<BuildManifest> {
       checksum: await checksumBuild(context.appDir, result.runtimes),
       processTypes,
       path: context.path,
+      appJson,
       createdAt: new Date().toISOString(),
     };
     await writeManifest(buildDir, manifest);

@@ -18,6 +18,8 @@ export interface BuildManifest {
   processTypes: Record<string, string>;
   /** Directories to put first on PATH for the build and every process: relative to the build dir (runtime/node/bin, app/node_modules/.bin, app/.venv/bin) or absolute (the machine's Node). */
   path: string[];
+  /** app.json as the codebase declared it (env, formation, scripts, healthcheck), or null without one. */
+  appJson?: Record<string, unknown> | null;
   createdAt: string;
 }
 

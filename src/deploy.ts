@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { buildApp } from './build/build-app.js';
+import { pruneBuilds } from './build/retention.js';
 import { isTwelveError } from './errors.js';
 import type { Platform } from './platform.js';
 import { releaseAndGoLive } from './release/go-live.js';
@@ -55,6 +56,9 @@ export async function deploy(platform: Platform, options: DeployOptions): Promis
     options.onStage('release');
     const description = `Deploy ${options.sourceSha ? options.sourceSha.slice(0, 7) : buildId}`;
     options.onStage('run');
-    return releaseAndGoLive(platform, app, { buildId, processTypes: manifest.processTypes, description });
+    const release = await releaseAndGoLive(platform, app, { buildId, processTypes: manifest.processTypes, description, onOutput: options.onOutput });
+    // Retention runs once the new release serves, so the build it replaced is still there for a rollback.
+    await pruneBuilds(platform, app).catch((error: unknown) => platform.logger.warn({ err: error, app: app.name }, 'could not remove old builds'));
+    return release;
   });
 }

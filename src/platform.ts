@@ -4,42 +4,60 @@
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import pino from 'pino';
-import { LogBus } from './logs/log-bus.js';
+import { AddonServers } from './addons/addon-servers.js';
+import { loadKeyring } from './config/secret-key-file.js';
+import type { DrainManager } from './logs/drains/drain-manager.js';
+import type { LogBus } from './logs/log-bus.js';
+import { openLogs } from './logs/open-logs.js';
 import { pathsFor, type Paths } from './paths.js';
 import { RouteTable } from './router/route-table.js';
 import { Fleet } from './run/fleet.js';
+import { OneOffs } from './run/one-offs.js';
 import { reapOrphans } from './run/orphans.js';
 import { PortAllocator } from './run/port-allocator.js';
 import { Supervisor } from './run/supervisor.js';
 import type { Settings } from './settings.js';
 import { listApps } from './store/apps.js';
 import { failInterruptedBuilds } from './store/builds.js';
+import { listDomains } from './store/domains.js';
 import { openDatabase, type Db } from './store/database.js';
 import { failPendingReleases, getReleaseById } from './store/releases.js';
+import { resealAll, useKeyring } from './store/sealing.js';
 
 export interface Platform {
   settings: Settings;
   paths: Paths;
   db: Db;
   logs: LogBus;
+  /** Where each app's stream is sent besides the store (syslog and HTTPS drains). */
+  drains: DrainManager;
   logger: pino.Logger;
   supervisor: Supervisor;
   table: RouteTable;
   fleet: Fleet;
+  /** The PostgreSQL and Redis servers behind provisioned addons. */
+  addons: AddonServers;
+  /** `twelve run` processes and release phases: run once, never restarted. */
+  oneOffs: OneOffs;
 }
 
 export function openPlatform(settings: Settings, logger: pino.Logger = pino({ level: settings.logLevel })): Platform {
   const paths = pathsFor(settings.dataDir);
   mkdirSync(paths.tmp, { recursive: true });
   const db = openDatabase(paths.database);
-  const logs = new LogBus();
+  useKeyring(db, loadKeyring(paths.secretKey, settings.secretKey));
+  // Values written before encryption existed are sealed now, once.
+  resealAll(db, { onlyPlain: true });
+  const { bus: logs, drains } = openLogs(paths, db, logger.child({ part: 'logs' }));
   const table = new RouteTable();
   const supervisor = new Supervisor({
     db, logs, logger, ports: new PortAllocator(settings.processPortRange), stopTimeoutMs: settings.stopTimeoutMs,
-    bootTimeoutMs: settings.bootTimeoutMs,
+    bootTimeoutMs: settings.bootTimeoutMs, settleMs: settings.settleMs,
   });
   const fleet = new Fleet({ db, paths, supervisor, table, logs, logger, bootTimeoutMs: settings.bootTimeoutMs });
-  return { settings, paths, db, logs, logger, supervisor, table, fleet };
+  const addons = new AddonServers(db, settings.dataDir, logger.child({ part: 'addons' }));
+  const oneOffs = new OneOffs({ db, paths, logs, logger, stopTimeoutMs: settings.stopTimeoutMs });
+  return { settings, paths, db, logs, drains, logger, supervisor, table, fleet, addons, oneOffs };
 }
 
 /**
@@ -56,8 +74,10 @@ export async function restorePlatform(platform: Platform): Promise<void> {
   rmSync(paths.tmp, { recursive: true, force: true });
   mkdirSync(paths.tmp, { recursive: true });
 
+  // Apps connect to their databases as they boot.
+  await platform.addons.startExisting();
   await Promise.all(listApps(db).map(async (app) => {
-    platform.table.setApp(app.name);
+    platform.table.setApp(app.name, listDomains(db, app.id).map((domain) => domain.hostname));
     if (app.currentReleaseId === null) return;
     const release = getReleaseById(db, app.currentReleaseId);
     try {
@@ -70,6 +90,10 @@ export async function restorePlatform(platform: Platform): Promise<void> {
 }
 
 export async function closePlatform(platform: Platform): Promise<void> {
-  await platform.supervisor.stopAll();
+  await Promise.all([platform.supervisor.stopAll(), platform.oneOffs.stopAll()]);
+  await platform.addons.stopAll();
+  // The last lines (processes stopping) reach the disk and, within a deadline, the drains.
+  await platform.drains.close();
+  platform.logs.close();
   platform.db.close();
 }

@@ -12,6 +12,8 @@ export interface Settings {
   routerPort: number;
   /** Address both ports bind to. */
   bind: string;
+  /** Key that seals config at rest; when unset, one generated into the data dir (secret-key) is used. */
+  secretKey: string | undefined;
   /** Bearer token the API requires; generated into the data dir when unset. */
   apiToken: string | undefined;
   /** Ports handed to web processes as PORT, kept below the kernel's ephemeral range. */
@@ -20,6 +22,14 @@ export interface Settings {
   stopTimeoutMs: number;
   /** How long a new process may take to accept connections before its boot counts as failed. */
   bootTimeoutMs: number;
+  /** How long a non-web process must stay alive to count as up. */
+  settleMs: number;
+  /** A release whose processes crash this often within crashWindowMs of going live is rolled back. */
+  crashWindowMs: number;
+  /** How long the Procfile's `release` command may run before the release is refused. */
+  releaseTimeoutMs: number;
+  /** How many builds of each app are kept (an app's own setting overrides it). */
+  buildRetention: number;
   /** pino log level for the platform's own log lines. */
   logLevel: string;
 }
@@ -30,10 +40,15 @@ export const SETTINGS_DOC: ReadonlyArray<{ name: string; default: string; meanin
   { name: 'TWELVE_API_PORT', default: '5100', meaning: 'port of the HTTP API' },
   { name: 'TWELVE_ROUTER_PORT', default: '5000', meaning: 'public port of the router' },
   { name: 'TWELVE_BIND', default: '127.0.0.1', meaning: 'address the API and the router bind to' },
+  { name: 'TWELVE_SECRET_KEY', default: '(generated, kept in DATA_DIR/secret-key)', meaning: 'key that encrypts config values at rest (AES-256-GCM)' },
   { name: 'TWELVE_API_TOKEN', default: '(generated, kept in DATA_DIR/api-token)', meaning: 'bearer token for the API' },
   { name: 'TWELVE_PORT_RANGE', default: '20000-29999', meaning: 'ports given to web processes as PORT' },
   { name: 'TWELVE_STOP_TIMEOUT', default: '30', meaning: 'seconds between SIGTERM and SIGKILL when stopping a process' },
   { name: 'TWELVE_BOOT_TIMEOUT', default: '60', meaning: 'seconds a new process has to come up' },
+  { name: 'TWELVE_SETTLE_TIME', default: '3', meaning: 'seconds a non-web process must stay running to count as up' },
+  { name: 'TWELVE_CRASH_WINDOW', default: '60', meaning: 'seconds after going live in which a crash-looping release is rolled back (0: never)' },
+  { name: 'TWELVE_RELEASE_TIMEOUT', default: '600', meaning: 'seconds the Procfile\'s release command may run before the release is refused' },
+  { name: 'TWELVE_BUILD_RETENTION', default: '10', meaning: 'builds kept per app (`twelve builds:retention N -a APP` overrides it for one app)' },
   { name: 'TWELVE_LOG_LEVEL', default: 'info', meaning: 'level of the platform\'s own logs (pino)' },
 ];
 
@@ -59,6 +74,14 @@ function readSeconds(env: Env, name: string, fallback: number): number {
   return Math.round(seconds * 1000);
 }
 
+function readCount(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const count = Number(raw);
+  if (!Number.isInteger(count) || count < 1) throw new TwelveError('INVALID_SETTING', `${name}=${raw} is not a whole number of at least 1`);
+  return count;
+}
+
 function readPortRange(env: Env): [number, number] {
   const raw = env.TWELVE_PORT_RANGE ?? '20000-29999';
   const match = /^(\d+)-(\d+)$/.exec(raw);
@@ -81,9 +104,14 @@ export function readSettings(env: Env = process.env): Settings {
     routerPort: readPort(env, 'TWELVE_ROUTER_PORT', 5000),
     bind: env.TWELVE_BIND || '127.0.0.1',
     apiToken: env.TWELVE_API_TOKEN || undefined,
+    secretKey: env.TWELVE_SECRET_KEY || undefined,
     processPortRange: readPortRange(env),
     stopTimeoutMs: readSeconds(env, 'TWELVE_STOP_TIMEOUT', 30),
     bootTimeoutMs: readSeconds(env, 'TWELVE_BOOT_TIMEOUT', 60),
+    settleMs: readSeconds(env, 'TWELVE_SETTLE_TIME', 3),
+    crashWindowMs: readSeconds(env, 'TWELVE_CRASH_WINDOW', 60),
+    releaseTimeoutMs: readSeconds(env, 'TWELVE_RELEASE_TIMEOUT', 600),
+    buildRetention: readCount(env, 'TWELVE_BUILD_RETENTION', 10),
     logLevel: env.TWELVE_LOG_LEVEL || 'info',
   };
 }

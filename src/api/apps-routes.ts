@@ -1,6 +1,6 @@
 /** /v1/apps: create, list, show and destroy apps. */
-import { rm } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
+import { removeAppFiles } from '../build/retention.js';
 import { assertAppName } from '../config/rules.js';
 import { TwelveError } from '../errors.js';
 import type { Platform } from '../platform.js';
@@ -45,12 +45,13 @@ export function registerAppRoutes(server: FastifyInstance, platform: Platform): 
       throw new TwelveError('CONFIRM_MISMATCH', `destroying ${app.name} needs --confirm ${app.name}`);
     }
     await platform.fleet.exclusive(app.id, async () => {
-      await platform.fleet.stopApp(app.id, app.name);
+      await Promise.all([platform.fleet.stopApp(app.id, app.name), platform.oneOffs.stopApp(app.id)]);
       platform.table.removeApp(app.name);
+      // Before the rows go: builds that other apps run (promoted) are handed to them and stay on disk.
+      await removeAppFiles(platform, app);
       deleteApp(db, app.id);
     });
     platform.logs.forget(app.name);
-    await rm(platform.paths.appDir(app.name), { recursive: true, force: true });
     return { destroyed: app.name };
   });
 }

@@ -1,40 +1,70 @@
-/** GET /v1/apps/:app/logs: recent events, and with tail=true the live stream after them. */
+/**
+ * GET /v1/apps/:app/logs: stored events (the last `lines`, or all after `after`), filtered, and with
+ * tail=true the live stream after them. GET/PUT /v1/apps/:app/logs/retention: how much is kept.
+ */
 import type { FastifyInstance } from 'fastify';
 import { TwelveError } from '../errors.js';
-import { matchesProcess, type LogEvent } from '../logs/log-event.js';
+import { formatDuration, formatSize, parseDuration, parseSince, parseSize } from '../logs/durations.js';
+import { LOG_SOURCES, type LogQuery, type LogSource } from '../logs/log-event.js';
+import { getRetention, MIN_RETENTION, setRetention } from '../logs/retention.js';
 import type { Platform } from '../platform.js';
 import { getApp } from '../store/apps.js';
-import { openNdjson } from './ndjson.js';
+import { streamLog } from './log-stream.js';
 
-interface LogQuery { lines?: string; ps?: string; tail?: string; after?: string; source?: string }
+interface LogParams { Params: { app: string } }
+interface LogQueryString { lines?: string; ps?: string; tail?: string; after?: string; source?: string; since?: string; grep?: string }
 
 function wholeNumber(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new TwelveError('BAD_REQUEST', `${name} must be a whole number`);
+  if (!Number.isSafeInteger(value) || value < 0) throw new TwelveError('BAD_REQUEST', `${name} must be a whole number`);
   return value;
 }
 
-export function registerLogRoutes(server: FastifyInstance, platform: Platform): void {
-  server.get<{ Params: { app: string }; Querystring: LogQuery }>('/v1/apps/:app/logs', async (request, reply) => {
-    const app = getApp(platform.db, request.params.app);
-    const lines = Math.min(wholeNumber('lines', request.query.lines, 100), 10_000);
-    const after = wholeNumber('after', request.query.after, 0);
-    const { ps, source } = request.query;
-    const tail = request.query.tail === 'true' || request.query.tail === '1';
-    const filter = (event: LogEvent) => matchesProcess(event.process, ps) && (!source || event.source === source);
+function readQuery(raw: LogQueryString): LogQuery {
+  const query: LogQuery = { count: Math.min(wholeNumber('lines', raw.lines, 100), 10_000), afterId: wholeNumber('after', raw.after, 0) };
+  if (raw.ps) query.ps = raw.ps;
+  if (raw.grep) query.grep = raw.grep;
+  if (raw.source) {
+    if (!LOG_SOURCES.includes(raw.source as LogSource)) throw new TwelveError('BAD_REQUEST', `source must be one of ${LOG_SOURCES.join(', ')}`);
+    query.source = raw.source as LogSource;
+  }
+  if (raw.since) {
+    const since = parseSince(raw.since);
+    if (since === undefined) throw new TwelveError('BAD_REQUEST', `since must be a duration like 10m or 2h, or a time like 2026-01-01T10:00:00Z, not ${raw.since}`);
+    query.sinceMs = since;
+  }
+  return query;
+}
 
-    const stream = openNdjson(reply);
-    // A resumed tail (after > 0) wants everything it missed, not only the last `lines`.
-    const history = platform.logs.history(app.name, { count: after > 0 ? undefined : lines, afterId: after, filter });
-    for (const event of history) stream.send(event);
-    if (!tail) {
-      stream.end();
-      return;
+function retentionView(platform: Platform, app: string) {
+  const { maxBytes, maxAgeMs } = getRetention(platform.db, app);
+  return { app, maxBytes, maxAgeMs, size: formatSize(maxBytes), age: formatDuration(maxAgeMs), usedBytes: platform.logs.storedBytes(app) };
+}
+
+export function registerLogRoutes(server: FastifyInstance, platform: Platform): void {
+  server.get<LogParams & { Querystring: LogQueryString }>('/v1/apps/:app/logs', async (request, reply) => {
+    const app = getApp(platform.db, request.params.app);
+    const query = readQuery(request.query);
+    const tail = request.query.tail === 'true' || request.query.tail === '1';
+    reply.hijack();
+    streamLog(reply.raw, platform.logs, app.name, query, tail);
+  });
+
+  server.get<LogParams>('/v1/apps/:app/logs/retention', async (request) => retentionView(platform, getApp(platform.db, request.params.app).name));
+
+  server.put<LogParams & { Body: { size?: unknown; age?: unknown } }>('/v1/apps/:app/logs/retention', async (request) => {
+    const app = getApp(platform.db, request.params.app);
+    const body = request.body ?? {};
+    const maxBytes = body.size === undefined ? undefined : typeof body.size === 'number' ? body.size : parseSize(String(body.size));
+    const maxAgeMs = body.age === undefined ? undefined : typeof body.age === 'number' ? body.age : parseDuration(String(body.age));
+    if ((body.size !== undefined && (maxBytes === undefined || maxBytes < MIN_RETENTION.maxBytes))
+      || (body.age !== undefined && (maxAgeMs === undefined || maxAgeMs < MIN_RETENTION.maxAgeMs))) {
+      throw new TwelveError('INVALID_RETENTION', `cannot keep logs by size ${String(body.size ?? '-')} and age ${String(body.age ?? '-')}`);
     }
-    const unsubscribe = platform.logs.subscribe(app.name, (event) => {
-      if (filter(event)) stream.send(event);
-    });
-    reply.raw.on('close', unsubscribe);
+    setRetention(platform.db, app.id, { maxBytes, maxAgeMs });
+    platform.logs.enforceRetention(app.name);
+    platform.logs.publish(app.name, 'twelve', 'api', `Log retention set to ${retentionView(platform, app.name).size} or ${retentionView(platform, app.name).age}`);
+    return retentionView(platform, app.name);
   });
 }

@@ -6,6 +6,7 @@ import { restartApp, scaleApp } from '../run/formation-change.js';
 import { getApp } from '../store/apps.js';
 import { formationForRelease, getFormation } from '../store/formation.js';
 import { getReleaseById } from '../store/releases.js';
+import { oneOffView } from './one-off-view.js';
 import { processView } from './views.js';
 
 type AppParams = { Params: { app: string } };
@@ -15,7 +16,7 @@ export function registerProcessRoutes(server: FastifyInstance, platform: Platfor
 
   server.get<AppParams>('/v1/apps/:app/ps', async (request) => {
     const app = getApp(db, request.params.app);
-    return platform.fleet.processes(app.id).map(processView);
+    return [...platform.fleet.processes(app.id).map(processView), ...platform.oneOffs.list(app.id).map(oneOffView)];
   });
 
   server.get<AppParams>('/v1/apps/:app/formation', async (request) => {

@@ -1,14 +1,14 @@
-/** /v1/apps/:app/releases, builds, rollback and config. */
+/** /v1/apps/:app/releases, rollback and config (builds: build-routes.ts). */
 import type { FastifyInstance } from 'fastify';
 import { changeConfig } from '../config/config-change.js';
+import { rotateKey } from '../config/rotate-key.js';
 import { TwelveError } from '../errors.js';
 import type { Platform } from '../platform.js';
 import { rollback } from '../release/rollback.js';
 import { getApp } from '../store/apps.js';
-import { listBuilds } from '../store/builds.js';
 import { getConfig } from '../store/config-vars.js';
 import { listReleases } from '../store/releases.js';
-import { buildView, releaseView } from './views.js';
+import { releaseView } from './views.js';
 
 type AppParams = { Params: { app: string } };
 
@@ -18,11 +18,6 @@ export function registerReleaseRoutes(server: FastifyInstance, platform: Platfor
   server.get<AppParams>('/v1/apps/:app/releases', async (request) => {
     const app = getApp(db, request.params.app);
     return listReleases(db, app.id).map((release) => releaseView(release, app.currentReleaseId));
-  });
-
-  server.get<AppParams>('/v1/apps/:app/builds', async (request) => {
-    const app = getApp(db, request.params.app);
-    return listBuilds(db, app.id).map(buildView);
   });
 
   server.post<AppParams>('/v1/apps/:app/rollback', async (request) => {
@@ -39,5 +34,11 @@ export function registerReleaseRoutes(server: FastifyInstance, platform: Platfor
   server.patch<AppParams>('/v1/apps/:app/config', async (request) => {
     const { config, release } = await changeConfig(platform, request.params.app, request.body);
     return { config, release: release && releaseView(release, release.id) };
+  });
+
+  server.post('/v1/secrets/rotate-key', async (request) => {
+    const body = (request.body ?? {}) as { newKey?: unknown };
+    if (body.newKey !== undefined && typeof body.newKey !== 'string') throw new TwelveError('BAD_REQUEST', 'newKey must be a string');
+    return rotateKey(platform, body.newKey as string | undefined);
   });
 }

@@ -6,11 +6,18 @@ import { timingSafeEqual } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { TwelveError, isTwelveError } from '../errors.js';
 import type { Platform } from '../platform.js';
+import { registerAddonRoutes } from './addon-routes.js';
 import { registerAppRoutes } from './apps-routes.js';
+import { registerBuildRoutes } from './build-routes.js';
 import { registerDeployRoutes } from './deploy-routes.js';
+import { registerDomainRoutes } from './domain-routes.js';
+import { registerDrainRoutes } from './drain-routes.js';
 import { registerLogRoutes } from './log-routes.js';
+import { registerPipelineRoutes } from './pipeline-routes.js';
+import { registerParityRoutes } from './parity-routes.js';
 import { registerProcessRoutes } from './process-routes.js';
 import { registerReleaseRoutes } from './release-routes.js';
+import { registerRunRoutes } from './run-routes.js';
 
 export const API_VERSION = '0.1.0';
 
@@ -57,7 +64,14 @@ export function buildApiServer(platform: Platform, token: string): FastifyInstan
   registerAppRoutes(server, platform);
   registerDeployRoutes(server, platform);
   registerReleaseRoutes(server, platform);
+  registerAddonRoutes(server, platform);
+  registerParityRoutes(server, platform);
   registerProcessRoutes(server, platform);
   registerLogRoutes(server, platform);
+  registerRunRoutes(server, platform);
+  registerPipelineRoutes(server, platform);
+  registerBuildRoutes(server, platform);
+  registerDrainRoutes(server, platform);
+  registerDomainRoutes(server, platform);
   return server;
 }

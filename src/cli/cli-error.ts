@@ -34,5 +34,11 @@ export function formatError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const hint = isCliError(error) ? error.hint : undefined;
   const lines = [...message.split('\n'), ...(hint ? hint.split('\n') : [])];
-  return lines.map((line) => ` ▸    ${line}`).join('\n') + '\n';
+  const text = lines.map((line) => ` ▸    ${line}`).join('\n') + '\n';
+  // A process that did not come up: its own last words are usually the answer.
+  const details = isCliError(error) ? error.details : undefined;
+  const lastLines = Array.isArray(details?.lastLines) ? (details.lastLines as unknown[]).map(String) : [];
+  if (lastLines.length === 0) return text;
+  const name = typeof details?.process === 'string' ? details.process : 'the process';
+  return `${text} ▸    Last lines of ${name}:\n${lastLines.map((line) => `       ${line}`).join('\n')}\n`;
 }

@@ -12,6 +12,12 @@ export interface LogStreamOptions {
   lines: number;
   /** Only this process type (`web`) or process (`web.1`). */
   ps?: string;
+  /** Only `app`, `router` or `twelve` events. */
+  source?: string;
+  /** Only events from then on: `10m`, `2h`, or an ISO time. */
+  since?: string;
+  /** Only events whose text contains this. */
+  grep?: string;
   tail?: boolean;
   /** How long to keep reconnecting without reaching the API before giving up. */
   giveUpMs?: number;
@@ -32,6 +38,10 @@ function logsPath(app: string, options: LogStreamOptions, after: number | undefi
   if (after === undefined) query.set('lines', String(options.lines));
   else query.set('after', String(after));
   if (options.ps) query.set('ps', options.ps);
+  if (options.source) query.set('source', options.source);
+  // A resumed tail starts after its last id: `since` only shapes the first read.
+  if (options.since && after === undefined) query.set('since', options.since);
+  if (options.grep) query.set('grep', options.grep);
   if (options.tail) query.set('tail', 'true');
   return `/v1/apps/${encodeURIComponent(app)}/logs?${query}`;
 }

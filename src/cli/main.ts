@@ -18,8 +18,16 @@ const FAMILIES: Record<string, () => Promise<Register>> = {
   deploy: async () => (await import('./commands/deploy.js')).registerDeployCommand,
   releases: async () => (await import('./commands/releases.js')).registerReleasesCommands,
   config: async () => (await import('./commands/config.js')).registerConfigCommands,
+  addons: async () => (await import('./commands/addons.js')).registerAddonsCommands,
+  parity: async () => (await import('./commands/parity.js')).registerParityCommand,
+  secrets: async () => (await import('./commands/secrets.js')).registerSecretsCommands,
   ps: async () => (await import('./commands/ps.js')).registerPsCommands,
   logs: async () => (await import('./commands/logs.js')).registerLogsCommand,
+  run: async () => (await import('./commands/run.js')).registerRunCommands,
+  pipelines: async () => (await import('./commands/pipelines.js')).registerPipelinesCommands,
+  builds: async () => (await import('./commands/builds.js')).registerBuildsCommands,
+  drains: async () => (await import('./commands/drains.js')).registerDrainsCommands,
+  domains: async () => (await import('./commands/domains.js')).registerDomainsCommands,
 };
 
 /** The family a verb belongs to: `apps:create` -> apps, `rollback` -> releases. */

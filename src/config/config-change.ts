@@ -2,7 +2,7 @@
 import { TwelveError } from '../errors.js';
 import type { Platform } from '../platform.js';
 import { releaseAndGoLive } from '../release/go-live.js';
-import { getApp } from '../store/apps.js';
+import { getApp, type App } from '../store/apps.js';
 import { applyConfigChanges, getConfig } from '../store/config-vars.js';
 import { getReleaseById, type Release } from '../store/releases.js';
 import { assertConfigKey, assertConfigValue } from './rules.js';
@@ -33,15 +33,23 @@ export async function changeConfig(platform: Platform, appName: string, body: un
   const changes = validateConfigChanges(body);
   const app = getApp(platform.db, appName);
   return platform.fleet.exclusive(app.id, async () => {
-    const currentId = getApp(platform.db, appName).currentReleaseId;
-    if (currentId === null) {
-      applyConfigChanges(platform.db, app.id, changes);
-      return { config: getConfig(platform.db, app.id), release: null };
-    }
-    const current = getReleaseById(platform.db, currentId);
-    const release = await releaseAndGoLive(platform, app, {
-      buildId: current.buildId!, processTypes: current.processTypes, configChanges: changes, description: describe(changes),
-    });
+    const release = await releaseConfigChange(platform, app, changes, describe(changes));
     return { config: getConfig(platform.db, app.id), release };
+  });
+}
+
+/**
+ * A config change as a new release of the current build (or stored as is before the first deploy).
+ * Must run inside `platform.fleet.exclusive(app.id, ...)`; used by config:set and by addon attachments.
+ */
+export async function releaseConfigChange(platform: Platform, app: App, changes: Record<string, string | null>, description: string): Promise<Release | null> {
+  const currentId = getApp(platform.db, app.name).currentReleaseId;
+  if (currentId === null) {
+    applyConfigChanges(platform.db, app.id, changes);
+    return null;
+  }
+  const current = getReleaseById(platform.db, currentId);
+  return releaseAndGoLive(platform, app, {
+    buildId: current.buildId!, processTypes: current.processTypes, configChanges: changes, description,
   });
 }

@@ -3,9 +3,12 @@
  * any config change; it becomes `succeeded` and current only after all its processes are up. If they do
  * not come up, it is marked `failed`, the config change is undone and the previous release keeps serving.
  */
+import { settleReleaseConfig } from '../config/release-config.js';
 import type { Platform } from '../platform.js';
 import { setCurrentRelease, type App } from '../store/apps.js';
 import { applyConfigChanges, getConfig, replaceConfig } from '../store/config-vars.js';
+import { watchForCrashLoop } from './crash-watch.js';
+import { runReleasePhase } from './release-phase.js';
 import { insertRelease, setReleaseStatus, getReleaseById, type Release } from '../store/releases.js';
 
 export interface ReleaseInput {
@@ -16,6 +19,10 @@ export interface ReleaseInput {
   configChanges?: Record<string, string | null>;
   /** Replace the whole config (rollback restores the old release's config). */
   config?: Record<string, string>;
+  /** Roll back automatically if it crash-loops after going live (not for an automatic rollback itself). */
+  watchCrashes?: boolean;
+  /** Output of the release phase as it is written (the deploy stream shows it). */
+  onOutput?: (line: string) => void;
 }
 
 /** Must run inside `platform.fleet.exclusive(app.id, ...)`. */
@@ -26,12 +33,14 @@ export async function releaseAndGoLive(platform: Platform, app: App, input: Rele
     if (input.config) replaceConfig(db, app.id, input.config);
     if (input.configChanges) applyConfigChanges(db, app.id, input.configChanges);
     return insertRelease(db, {
-      appId: app.id, buildId: input.buildId, config: getConfig(db, app.id),
+      // app.json's defaults fill in and its required keys are checked before any row exists.
+      appId: app.id, buildId: input.buildId, config: settleReleaseConfig(db, app.id, input.buildId),
       processTypes: input.processTypes, description: input.description,
     });
   })();
   logs.publish(app.name, 'twelve', 'api', `Release v${release.version} created: ${release.description}`);
   try {
+    await runReleasePhase(platform, app, release, input.onOutput);
     await platform.fleet.rollout(app, release);
   } catch (error) {
     db.transaction(() => {
@@ -41,10 +50,17 @@ export async function releaseAndGoLive(platform: Platform, app: App, input: Rele
     logs.publish(app.name, 'twelve', 'api', `Release v${release.version} failed; the previous release keeps running`);
     throw error;
   }
+  const previous = app.currentReleaseId === null ? null : getReleaseById(db, app.currentReleaseId);
   db.transaction(() => {
     setReleaseStatus(db, release.id, 'succeeded');
     setCurrentRelease(db, app.id, release.id);
   })();
   logs.publish(app.name, 'twelve', 'api', `Release v${release.version} is live`);
+  if (input.watchCrashes !== false) {
+    watchForCrashLoop(platform, app, release, previous, (p, a, target, reason) => releaseAndGoLive(p, { ...a, currentReleaseId: release.id }, {
+      buildId: target.buildId!, processTypes: target.processTypes, config: target.config,
+      description: `Auto-rollback to v${target.version} (${reason})`, watchCrashes: false,
+    }));
+  }
   return getReleaseById(db, release.id);
 }

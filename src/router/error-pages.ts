@@ -10,7 +10,11 @@ export const ROUTER_ERRORS = {
   T12: { status: 504, desc: 'Request timeout', meaning: 'The web process did not start its response within the request timeout (30 s by default).' },
   T13: { status: 502, desc: 'Backend connection error', meaning: 'The web process refused or reset the connection, or closed it without a response, also after one retry on another web process.' },
   T14: { status: 502, desc: 'Backend response interrupted', meaning: 'The web process closed the connection in the middle of its response; the client connection is closed too (logged only, the status already went out).' },
-  T15: { status: 499, desc: 'Client request interrupted', meaning: 'The client closed the connection before the response was complete (logged only).' },
+  T15: { status: 499, desc: 'Client request interrupted', meaning: 'The client closed the connection before the response was complete, or stopped sending its body (logged only).' },
+  T16: { status: 400, desc: 'Bad request', meaning: 'The request breaks HTTP/1.1 framing in a way two parsers could read differently (conflicting Content-Length and Transfer-Encoding, an obfuscated Transfer-Encoding, a bare CR or LF, obs-fold, a malformed chunk), or is malformed; the connection is closed.' },
+  T17: { status: 413, desc: 'Request body too large', meaning: 'The request body is larger than the router\'s limit (100 MiB by default); the connection is closed.' },
+  T18: { status: 431, desc: 'Request head too large', meaning: 'The request line is over 8 KiB, the head over 32 KiB or it has more than 100 header fields; the connection is closed.' },
+  T19: { status: 408, desc: 'Request head timeout', meaning: 'The client did not send a whole request head within 20 s of its first byte; the connection is closed.' },
 } as const satisfies Record<string, { status: number; desc: string; meaning: string }>;
 
 export type RouterErrorCode = keyof typeof ROUTER_ERRORS;
@@ -22,7 +26,7 @@ export interface ErrorPage {
 }
 
 const REASONS: Record<number, string> = {
-  404: 'Not Found', 499: 'Client Closed Request', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
+  400: 'Bad Request', 404: 'Not Found', 408: 'Request Timeout', 413: 'Content Too Large', 431: 'Request Header Fields Too Large', 499: 'Client Closed Request', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
 };
 
 export function reasonPhrase(status: number): string {

@@ -1,16 +1,16 @@
 /**
- * The router: twelve's one public port. Owns the HTTP server and the keep-alive agent to the backends,
- * hands each request to the HTTP or upgrade proxy, and shuts down without cutting requests in flight.
+ * The router: twelve's one public port. A raw TCP server whose connections parse only the framing of
+ * each request and relay it to pooled keep-alive backend sockets (see docs/router.md for why not
+ * node:http); it enforces the timeouts, lets the fleet drain a backend, and shuts down without cutting
+ * requests in flight.
  */
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
+import net, { type AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { TwelveError } from '../errors.js';
 import type { LogBus } from '../logs/log-bus.js';
-import type { ProxyContext } from './proxy-context.js';
-import { proxyRequest } from './proxy-request.js';
-import { proxyUpgrade } from './proxy-upgrade.js';
+import { BackendPool } from './backend-pool.js';
+import { ClientConnection } from './client-connection.js';
+import { DEFAULT_LIMITS, type ProxyContext, type RouterLimits } from './proxy-context.js';
 import type { RouteTable } from './route-table.js';
 
 export interface RouterDeps {
@@ -21,6 +21,8 @@ export interface RouterDeps {
   requestTimeoutMs?: number;
   /** How long close() lets requests in flight finish before cutting them. Default 10 s. */
   closeTimeoutMs?: number;
+  /** Other limits and timeouts (DEFAULT_LIMITS in proxy-context.ts, documented in docs/router.md). */
+  limits?: Partial<RouterLimits>;
 }
 
 /**
@@ -28,33 +30,34 @@ export interface RouterDeps {
  * const router = new Router({ table, logs, logger });
  * const port = await router.listen(5000, '127.0.0.1');
  * // ... curl -H 'Host: hello.localhost' http://127.0.0.1:5000/
+ * table.removeBackend('hello', 'p1'); await router.drain('p1'); // then SIGTERM the process
  * await router.close();
  */
 export class Router {
-  private readonly server: http.Server;
-  private readonly agent = new http.Agent({ keepAlive: true });
+  private readonly server: net.Server;
+  private readonly pool = new BackendPool();
   private readonly context: ProxyContext;
   private readonly closeTimeoutMs: number;
-  private readonly inFlight = new Set<ServerResponse>();
-  /** Client sockets of upgrade requests, from the handshake until they close. */
-  private readonly tunnels = new Set<Duplex>();
-  private readonly drainWaiters: Array<() => void> = [];
+  private readonly connections = new Set<ClientConnection>();
+  private readonly sweeper: NodeJS.Timeout;
+  private idleWaiters: Array<() => void> = [];
   private closing: Promise<void> | undefined;
 
   constructor(deps: RouterDeps) {
     this.closeTimeoutMs = deps.closeTimeoutMs ?? 10_000;
+    const limits: RouterLimits = { ...DEFAULT_LIMITS, ...deps.limits };
+    if (deps.requestTimeoutMs !== undefined) limits.requestTimeoutMs = deps.requestTimeoutMs;
     this.context = {
-      table: deps.table,
-      logs: deps.logs,
-      logger: deps.logger,
-      agent: this.agent,
-      requestTimeoutMs: deps.requestTimeoutMs ?? 30_000,
+      table: deps.table, logs: deps.logs, logger: deps.logger, pool: this.pool, limits,
       isClosing: () => this.closing !== undefined,
     };
-    // No limit on receiving a whole request: uploads may stream for long; headers still must arrive in time.
-    this.server = http.createServer({ requestTimeout: 0 }, (req, res) => this.onRequest(req, res));
-    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head));
+    // allowHalfOpen: a client may send its requests and FIN, and still read the answers.
+    this.server = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.onConnection(socket));
     this.server.on('error', (error) => deps.logger.error({ err: error }, 'router: server error'));
+    // One timer checks every connection's deadline instead of a timer per request: timers cost more than the check.
+    const shortest = Math.min(limits.requestTimeoutMs, limits.headersTimeoutMs, limits.idleTimeoutMs, limits.activityTimeoutMs);
+    this.sweeper = setInterval(() => this.sweep(), Math.max(10, Math.min(1000, shortest / 4)));
+    this.sweeper.unref();
   }
 
   /** Starts listening; resolves with the bound port (useful with port 0). */
@@ -71,6 +74,24 @@ export class Router {
     });
   }
 
+  /** Requests in flight to a backend (by its id); upgraded connections (websockets) are not counted. */
+  inFlight(backendId: string): number {
+    return this.pool.inFlight(backendId);
+  }
+
+  /**
+   * For the fleet, after `table.removeBackend`: closes the backend's idle keep-alive sockets now and the
+   * busy ones as their requests finish; resolves true once no request is in flight to it, or false when
+   * `timeoutMs` passed first. Tunnels (websockets) are not waited for: they end with the process.
+   */
+  async drain(backendId: string, timeoutMs = this.closeTimeoutMs): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<false>((resolve) => { timer = setTimeout(() => resolve(false), timeoutMs); });
+    const drained = await Promise.race([this.pool.drain(backendId).then(() => true as const), timedOut]);
+    clearTimeout(timer);
+    return drained;
+  }
+
   /**
    * Stops accepting connections and closes idle keep-alive ones; requests in flight may finish until the
    * deadline, then every connection, tunnel and backend socket is cut.
@@ -82,47 +103,52 @@ export class Router {
 
   private async shutDown(): Promise<void> {
     const serverClosed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeIdleConnections();
+    for (const connection of this.connections) if (!connection.busy && !connection.tunnel) connection.end();
     let deadline: NodeJS.Timeout | undefined;
     await Promise.race([
-      this.drained(),
+      this.noRequestInFlight(),
       new Promise<void>((resolve) => { deadline = setTimeout(resolve, this.closeTimeoutMs); }),
     ]);
     clearTimeout(deadline);
-    this.server.closeAllConnections();
-    for (const socket of this.tunnels) socket.destroy();
-    this.agent.destroy();
+    // Connections already ending flush their last response and close on their own.
+    for (const connection of this.connections) if (connection.busy || connection.tunnel || !connection.ending) connection.destroy();
+    this.pool.destroyAll();
+    clearInterval(this.sweeper);
     await serverClosed;
   }
 
-  private drained(): Promise<void> {
-    if (this.inFlight.size === 0) return Promise.resolve();
-    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  private noRequestInFlight(): Promise<void> {
+    if (![...this.connections].some((connection) => connection.busy)) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  private onRequest(req: IncomingMessage, res: ServerResponse): void {
-    this.inFlight.add(res);
-    res.on('close', () => {
-      this.inFlight.delete(res);
-      if (this.inFlight.size === 0) for (const resolve of this.drainWaiters.splice(0)) resolve();
+  private onConnection(socket: net.Socket): void {
+    const connection = new ClientConnection(this.context, socket, (gone) => {
+      this.connections.delete(gone);
+      this.checkIdle();
     });
-    try {
-      proxyRequest(this.context, req, res);
-    } catch (error) {
-      // A bug in the proxy must cost one request, not the router.
-      this.context.logger.error({ err: error, url: req.url }, 'router: proxying a request failed');
-      res.destroy();
-    }
+    this.connections.add(connection);
   }
 
-  private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    this.tunnels.add(socket);
-    socket.on('close', () => this.tunnels.delete(socket));
-    try {
-      proxyUpgrade(this.context, req, socket, head);
-    } catch (error) {
-      this.context.logger.error({ err: error, url: req.url }, 'router: proxying an upgrade failed');
-      socket.destroy();
+  private checkIdle(): void {
+    if (this.idleWaiters.length === 0) return;
+    if ([...this.connections].some((connection) => connection.busy)) return;
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    for (const connection of this.connections) {
+      if (connection.deadline !== 0 && connection.deadline <= now) {
+        try {
+          connection.onDeadline();
+        } catch (error) {
+          // A bug in the proxy must cost one connection, not the router.
+          this.context.logger.error({ err: error }, 'router: timing out a connection failed');
+          connection.destroy();
+        }
+      }
     }
+    if (this.closing) this.checkIdle();
   }
 }

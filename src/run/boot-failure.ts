@@ -12,10 +12,13 @@ export interface BootFacts {
   /** How long a non-web process must stay alive to count as up. */
   settleMs: number;
   lastLines: readonly string[];
+  /** Why the last health check failed, when that is what stopped the process. */
+  unhealthy?: string | null;
 }
 
 /** e.g. `web.1 exited with status 1 before it accepted connections on PORT 20001` */
 export function exitedAtBoot(facts: BootFacts): TwelveError {
+  if (facts.unhealthy) return bootFailure(facts, `${facts.name} failed its health check: ${facts.unhealthy}`);
   if (facts.startError !== null || facts.lastExit === null) {
     return bootFailure(facts, `${facts.name} could not be started: ${facts.startError ?? 'unknown error'}`);
   }

@@ -5,6 +5,7 @@
  */
 import type pino from 'pino';
 import { buildPathEntries } from '../build/build-app.js';
+import { buildDirOf } from '../build/build-dir.js';
 import { TwelveError } from '../errors.js';
 import type { Paths } from '../paths.js';
 import type { RouteTable } from '../router/route-table.js';
@@ -14,6 +15,7 @@ import type { Db } from '../store/database.js';
 import { formationForRelease, getFormation, type Formation } from '../store/formation.js';
 import type { Release } from '../store/releases.js';
 import type { LogBus } from '../logs/log-bus.js';
+import { parseHealthcheck } from '../build/healthcheck.js';
 import { processEnv } from './process-env.js';
 import type { SupervisedProcess, Supervisor } from './supervisor.js';
 import { join } from 'node:path';
@@ -133,15 +135,16 @@ export class Fleet {
   private startProcesses(app: App, release: Release, slots: Array<{ type: string; number: number }>): SupervisedProcess[] {
     if (slots.length === 0) return [];
     const manifest = this.manifestOf(release);
-    const buildDir = this.deps.paths.build(app.name, manifest.buildId);
+    const buildDir = buildDirOf(this.deps.paths, manifest);
     const cwd = join(buildDir, 'app');
+    const healthcheck = parseHealthcheck(manifest.appJson);
     const env = processEnv({
       config: release.config, pathEntries: buildPathEntries(buildDir, manifest), home: cwd,
       app: app.name, releaseVersion: release.version,
     });
     return slots.map(({ type, number }) => this.deps.supervisor.start({
       app: app.name, appId: app.id, releaseVersion: release.version, type, number,
-      command: release.processTypes[type]!, cwd, env,
+      command: release.processTypes[type]!, cwd, env, ...(type === 'web' && healthcheck ? { healthcheck } : {}),
     }));
   }
 

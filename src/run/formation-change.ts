@@ -14,8 +14,9 @@ export function validateScale(body: unknown, processTypes: Record<string, string
   }
   const changes: Formation = {};
   for (const [type, quantity] of Object.entries(body)) {
-    if (!(type in processTypes)) {
-      throw new TwelveError('UNKNOWN_PROCESS_TYPE', `no ${type} process type in this app's Procfile (it has: ${Object.keys(processTypes).join(', ')})`);
+    if (!(type in processTypes) || type === 'release') {
+      const scalable = Object.keys(processTypes).filter((name) => name !== 'release');
+      throw new TwelveError('UNKNOWN_PROCESS_TYPE', `no ${type} process type to scale in this app's Procfile (it has: ${scalable.join(', ')}; \`release\` runs once per release)`);
     }
     if (typeof quantity !== 'number' || !Number.isInteger(quantity) || quantity < 0 || quantity > MAX_QUANTITY) {
       throw new TwelveError('INVALID_SCALE', `${type}=${String(quantity)} is not a whole number from 0 to ${MAX_QUANTITY}`);

@@ -1,4 +1,7 @@
 /** What to run for one process (`web.1` of a release) and the pure rules for how it is launched. */
+import type { Healthcheck } from '../build/healthcheck.js';
+
+export type { Healthcheck };
 
 export interface ProcessSpec {
   app: string;
@@ -13,6 +16,8 @@ export interface ProcessSpec {
   cwd: string;
   /** The release's config plus PATH etc., made by the caller; the supervisor adds PORT (web only) and DYNO. */
   env: Record<string, string>;
+  /** For a web process: an HTTP check that must pass after the port accepts, before it counts as up. */
+  healthcheck?: Healthcheck;
 }
 
 export type ProcessState = 'starting' | 'up' | 'crashed' | 'stopping' | 'stopped';
@@ -53,5 +58,18 @@ export function spawnEnv(spec: ProcessSpec, port: number | null): Record<string,
 
 /** The program and arguments that run the Procfile command. */
 export function processArgv(spec: Pick<ProcessSpec, 'command'>): { file: string; args: string[] } {
-  return { file: '/bin/sh', args: ['-c', spec.command] };
+  return { file: '/bin/sh', args: ['-c', execIfSimple(spec.command)] };
+}
+
+/** Shell syntax after which `exec` would change the meaning: lists, pipes, groups, substitutions, keywords. */
+const COMPOUND = /[;|()`\n{}]|(?<![<>])&|^\s*(\w+=|if\b|for\b|while\b|until\b|case\b|!|exec\b)/;
+
+/**
+ * Debian's sh forks for a lone command instead of replacing itself, leaving a shell between twelve and
+ * the app. For a simple command, `exec` makes the app the process twelve started (one process less per
+ * dyno, and signals reach it directly); anything compound is left to the shell as written.
+ * @example execIfSimple('node server.js --port $PORT') // 'exec node server.js --port $PORT'
+ */
+export function execIfSimple(command: string): string {
+  return COMPOUND.test(command) ? command : `exec ${command}`;
 }

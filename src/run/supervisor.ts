@@ -1,7 +1,8 @@
 /**
  * The process supervisor: spawns each Procfile process in its own process group, tells when it is up,
  * restarts it with backoff when it crashes, and stops it gracefully (SIGTERM, deadline, SIGKILL).
- * Events: 'up' and 'down' (SupervisedProcess), on which the router adds and removes backends.
+ * Events: 'up' and 'down' (SupervisedProcess), on which the router adds and removes backends, and
+ * 'crashed' for every exit nobody asked for (the crash-loop watch counts them).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -48,6 +49,8 @@ interface Entry {
   upAt: number | null;
   /** Why the last attempt could not even start (no free port, missing cwd), if so. */
   startError: string | null;
+  /** Why the last health check failed, until the next attempt starts. */
+  unhealthy: string | null;
   allocating: boolean;
   stopping: Promise<void> | null;
   resolveStopped: () => void;
@@ -77,7 +80,7 @@ export class Supervisor extends EventEmitter {
       since: new Date().toISOString(), restarts: 0, lastExit: null,
     };
     const entry: Entry = {
-      view, run: null, crashes: 0, upAt: null, startError: null, allocating: false, stopping: null, resolveStopped: () => {},
+      view, run: null, crashes: 0, upAt: null, startError: null, unhealthy: null, allocating: false, stopping: null, resolveStopped: () => {},
       restartTimer: null, log: new ProcessLog(this.deps.logs, this.deps.logger, spec.app, view.name), waiters: new UpWaiters(),
     };
     this.entries.set(view.id, entry);
@@ -162,6 +165,7 @@ export class Supervisor extends EventEmitter {
     const { view } = entry;
     const { spec } = view;
     entry.startError = null;
+    entry.unhealthy = null;
     entry.log.say(`Starting process with command \`${spec.command}\``);
     const { file, args } = processArgv(spec);
     let child: ChildProcess;
@@ -184,7 +188,14 @@ export class Supervisor extends EventEmitter {
     const stillStarting = () => entry.run === run && run.alive && view.state === 'starting';
     run.upCheck = isWeb(spec)
       ? watchPort({
-        port: view.port!, timeoutMs: this.bootTimeoutMs, stillStarting, onUp: () => this.markUp(entry),
+        port: view.port!, timeoutMs: this.bootTimeoutMs, stillStarting, healthcheck: spec.healthcheck,
+        onUp: () => this.markUp(entry),
+        onUnhealthy: (reason) => {
+          entry.unhealthy = reason;
+          entry.log.say(`Health check failed: ${reason}`);
+          entry.log.say('Stopping process with SIGKILL');
+          run.kill();
+        },
         onTimeout: () => {
           entry.log.say(`Error R10 (Boot timeout) -> Web process failed to bind to $PORT within ${seconds(this.bootTimeoutMs)} of launch`);
           entry.log.say('Stopping process with SIGKILL');
@@ -240,6 +251,7 @@ export class Supervisor extends EventEmitter {
     entry.crashes += 1;
     this.setState(entry, 'crashed');
     if (wasUp) this.emitSafely('down', view);
+    this.emitSafely('crashed', view);
     entry.waiters.settle(exitedAtBoot(this.facts(entry)));
     const delay = restartDelayMs(entry.crashes);
     this.deps.logger.info({ app: view.spec.app, process: view.name, crashes: entry.crashes, delayMs: delay }, 'process crashed; restarting');
@@ -275,11 +287,11 @@ export class Supervisor extends EventEmitter {
     const view = entry?.view;
     return {
       name: view?.name ?? '', port: view?.port ?? null, lastExit: view?.lastExit ?? null, startError: entry?.startError ?? null,
-      settleMs: this.settleMs, lastLines: entry?.log.lastLines ?? [],
+      settleMs: this.settleMs, lastLines: entry?.log.lastLines ?? [], unhealthy: entry?.unhealthy ?? null,
     };
   }
 
-  private emitSafely(event: 'up' | 'down', proc: SupervisedProcess): void {
+  private emitSafely(event: 'up' | 'down' | 'crashed', proc: SupervisedProcess): void {
     try {
       this.emit(event, proc);
     } catch (error) {

@@ -1,5 +1,7 @@
 /** How the supervisor tells that a process is up: a web accepts a connection on its PORT, others stay alive. */
+import { request } from 'node:http';
 import { connect } from 'node:net';
+import type { Healthcheck } from './process-spec.js';
 
 /** Poll fast at first, so a restarted web rejoins the router within milliseconds, then ease off. */
 const FAST_POLL_MS = 15;
@@ -11,11 +13,14 @@ export interface UpCheck {
 }
 
 /**
- * Calls `onUp` once 127.0.0.1:port accepts a TCP connection (the address the router will use), or
- * `onTimeout` when `timeoutMs` passes first. Stops polling as soon as `stillStarting` says so.
+ * Calls `onUp` once 127.0.0.1:port accepts a TCP connection (the address the router will use) and, when
+ * the app declares a health check, its path answers 2xx or 3xx; `onTimeout` when `timeoutMs` passes
+ * before the port accepts; `onUnhealthy` when every health probe failed. Stops as soon as
+ * `stillStarting` says so.
  */
 export function watchPort(options: {
   port: number; timeoutMs: number; stillStarting: () => boolean; onUp: () => void; onTimeout: () => void;
+  healthcheck?: Healthcheck; onUnhealthy?: (reason: string) => void;
 }): UpCheck {
   const started = Date.now();
   let timer: NodeJS.Timeout | null = null;
@@ -30,7 +35,17 @@ export function watchPort(options: {
     const socket = connect({ host: '127.0.0.1', port: options.port });
     socket.once('connect', () => {
       socket.destroy();
-      if (!cancelled && options.stillStarting()) options.onUp();
+      if (cancelled || !options.stillStarting()) return;
+      if (!options.healthcheck) {
+        options.onUp();
+        return;
+      }
+      probeHealth(options.port, options.healthcheck, () => !cancelled && options.stillStarting(), (timer_) => { timer = timer_; })
+        .then((failure) => {
+          if (cancelled || !options.stillStarting()) return;
+          if (failure === null) options.onUp();
+          else options.onUnhealthy?.(failure);
+        }, () => undefined);
     });
     socket.once('error', () => {
       socket.destroy();
@@ -53,4 +68,33 @@ export function watchSettle(options: { settleMs: number; stillStarting: () => bo
     if (options.stillStarting()) options.onUp();
   }, options.settleMs);
   return { cancel: () => clearTimeout(timer) };
+}
+
+/** One GET of the health path: null when it answered 2xx/3xx, else why not. */
+function probeOnce(port: number, check: Healthcheck): Promise<string | null> {
+  return new Promise((done) => {
+    const req = request({
+      host: '127.0.0.1', port, path: check.path, agent: false,
+      headers: { host: 'localhost', 'user-agent': 'twelve-healthcheck', connection: 'close' },
+    }, (res) => {
+      res.resume();
+      const status = res.statusCode ?? 0;
+      done(status >= 200 && status < 400 ? null : `GET ${check.path} answered ${status}`);
+    });
+    req.setTimeout(check.timeoutMs, () => req.destroy(new Error(`no answer within ${check.timeoutMs} ms`)));
+    req.on('error', (error) => done(`GET ${check.path} failed: ${error.message}`));
+    req.end();
+  });
+}
+
+/** Probes up to `attempts` times, `intervalMs` apart; resolves null on the first pass, else the last failure. */
+async function probeHealth(port: number, check: Healthcheck, stillWanted: () => boolean, setTimer: (timer: NodeJS.Timeout) => void): Promise<string | null> {
+  let failure = 'not probed';
+  for (let attempt = 1; attempt <= check.attempts && stillWanted(); attempt += 1) {
+    const result = await probeOnce(port, check);
+    if (result === null) return null;
+    failure = `${result} (probe ${attempt} of ${check.attempts})`;
+    if (attempt < check.attempts) await new Promise<void>((resume) => setTimer(setTimeout(resume, check.intervalMs)));
+  }
+  return failure;
 }

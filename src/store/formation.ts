@@ -22,6 +22,8 @@ export function setFormation(db: Db, appId: number, changes: Formation): void {
 export function formationForRelease(stored: Formation, processTypes: Record<string, string>): Formation {
   const result: Formation = {};
   for (const type of Object.keys(processTypes)) {
+    // `release` is the release phase's command (src/release/release-phase.ts): it runs once per release, never as a process.
+    if (type === 'release') continue;
     result[type] = stored[type] ?? (type === 'web' ? 1 : 0);
   }
   return result;

@@ -1,6 +1,7 @@
 /** The releases table: numbered per app, immutable once made (only the status moves, once). */
 import { TwelveError } from '../errors.js';
 import { type Db, now } from './database.js';
+import { seal, unseal } from './sealing.js';
 
 export type ReleaseStatus = 'pending' | 'succeeded' | 'failed';
 
@@ -21,10 +22,11 @@ interface ReleaseRow {
   description: string; status: ReleaseStatus; created_at: string;
 }
 
-function toRelease(row: ReleaseRow): Release {
+function toRelease(db: Db, row: ReleaseRow): Release {
   return {
     id: row.id, appId: row.app_id, version: row.version, buildId: row.build_id,
-    config: JSON.parse(row.config) as Record<string, string>,
+    // The config snapshot is sealed as one value: its keys are as private as its values.
+    config: JSON.parse(unseal(db, row.config)) as Record<string, string>,
     processTypes: JSON.parse(row.process_types) as Record<string, string>,
     description: row.description, status: row.status, createdAt: row.created_at,
   };
@@ -42,7 +44,7 @@ export function insertRelease(db: Db, release: {
   const version = nextReleaseVersion(versions);
   const info = db.prepare(`INSERT INTO releases (app_id, version, build_id, config, process_types, description, status, created_at)
     VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)`).run(
-    release.appId, version, release.buildId, JSON.stringify(release.config), JSON.stringify(release.processTypes),
+    release.appId, version, release.buildId, seal(db, JSON.stringify(release.config)), JSON.stringify(release.processTypes),
     release.description, now(),
   );
   return getReleaseById(db, Number(info.lastInsertRowid));
@@ -53,17 +55,17 @@ export function setReleaseStatus(db: Db, id: number, status: 'succeeded' | 'fail
 }
 
 export function getReleaseById(db: Db, id: number): Release {
-  return toRelease(db.prepare('SELECT * FROM releases WHERE id = ?').get(id) as ReleaseRow);
+  return toRelease(db, db.prepare('SELECT * FROM releases WHERE id = ?').get(id) as ReleaseRow);
 }
 
 export function getRelease(db: Db, appId: number, version: number): Release {
   const row = db.prepare('SELECT * FROM releases WHERE app_id = ? AND version = ?').get(appId, version) as ReleaseRow | undefined;
   if (!row) throw new TwelveError('RELEASE_NOT_FOUND', `no release v${version}`);
-  return toRelease(row);
+  return toRelease(db, row);
 }
 
 export function listReleases(db: Db, appId: number): Release[] {
-  return (db.prepare('SELECT * FROM releases WHERE app_id = ? ORDER BY version DESC').all(appId) as ReleaseRow[]).map(toRelease);
+  return (db.prepare('SELECT * FROM releases WHERE app_id = ? ORDER BY version DESC').all(appId) as ReleaseRow[]).map((row) => toRelease(db, row));
 }
 
 /** Releases a crash interrupted before they went live: they never served, so they count as failed. */

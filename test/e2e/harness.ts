@@ -91,8 +91,13 @@ export class TestPlatform {
 
   /** An HTTP GET through the router with `Host: APP.localhost`. */
   get(app: string, path = '/'): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
+    return this.getHost(`${app}.localhost`, path);
+  }
+
+  /** An HTTP GET through the router with any Host header. */
+  getHost(host: string, path = '/'): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
     return new Promise((done, fail) => {
-      const req = request({ host: '127.0.0.1', port: this.routerPort, path, headers: { host: `${app}.localhost` }, agent: false }, (res) => {
+      const req = request({ host: '127.0.0.1', port: this.routerPort, path, headers: { host }, agent: false }, (res) => {
         let body = '';
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => { body += chunk; });

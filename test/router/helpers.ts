@@ -105,3 +105,44 @@ export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T)
   const promise = new Promise<T>((r) => { resolve = r; });
   return { promise, resolve };
 }
+
+/** A raw client connection: write bytes, read everything back as latin1 text. */
+export interface RawClient {
+  socket: net.Socket;
+  received(): string;
+  send(bytes: string | Buffer): void;
+  /** Resolves once the received text satisfies `check`. */
+  until(check: (text: string) => boolean, what: string, timeoutMs?: number): Promise<string>;
+  closed: Promise<void>;
+}
+
+export async function rawClient(port: number): Promise<RawClient> {
+  const socket = net.connect(port, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  let text = '';
+  socket.on('data', (chunk: Buffer) => { text += chunk.toString('latin1'); });
+  socket.on('error', () => {});
+  const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+  return {
+    socket,
+    received: () => text,
+    send: (bytes) => void socket.write(bytes),
+    until: (check, what, timeoutMs) => waitFor(() => check(text) && text, what, timeoutMs),
+    closed,
+  };
+}
+
+/** Sends `bytes` on a fresh connection, half-closes, and returns everything until the router closes. */
+export async function rawRoundTrip(port: number, bytes: string | Buffer, timeoutMs = 5000): Promise<string> {
+  const client = await rawClient(port);
+  client.socket.end(bytes);
+  const timer = setTimeout(() => client.socket.destroy(), timeoutMs);
+  await client.closed;
+  clearTimeout(timer);
+  return client.received();
+}
+
+/** How many HTTP responses (status lines) a raw answer holds. */
+export function statusLines(text: string): string[] {
+  return text.match(/HTTP\/1\.[01] \d{3}[^\r\n]*/g) ?? [];
+}

@@ -1,12 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { acceptsHtml, errorMessages, renderErrorPage, ROUTER_ERRORS } from '../../src/router/error-pages.js';
-import { forwardedResponseHeaders, requestIdFrom } from '../../src/router/forward-headers.js';
+import { clientResponseHead, requestIdFrom } from '../../src/router/forward-headers.js';
+import { parseResponseHead } from '../../src/router/response-head.js';
 import { formatRequestLog } from '../../src/router/request-log.js';
 
 test('every router error code has a status, a description and a meaning', () => {
   const codes = Object.keys(ROUTER_ERRORS);
-  assert.deepEqual(codes, ['T10', 'T11', 'T12', 'T13', 'T14', 'T15']);
+  assert.deepEqual(codes, ['T10', 'T11', 'T12', 'T13', 'T14', 'T15', 'T16', 'T17', 'T18', 'T19']);
   for (const code of codes) {
     const entry = ROUTER_ERRORS[code as keyof typeof ROUTER_ERRORS];
     assert.ok(entry.status >= 400 && entry.desc.length > 0 && entry.meaning.length > 0, code);
@@ -50,10 +51,16 @@ test('a request id is kept only when it follows Heroku\'s rule', () => {
   assert.match(requestIdFrom(undefined), /^[0-9a-f-]{36}$/);
 });
 
-test('response headers lose hop-by-hop ones and carry the router\'s request id', () => {
-  const raw = ['Content-Type', 'text/plain', 'Connection', 'keep-alive, X-Private', 'Keep-Alive', 'timeout=5', 'X-Private', '1',
-    'Transfer-Encoding', 'chunked', 'Set-Cookie', 'a=1', 'Set-Cookie', 'b=2', 'X-Request-Id', 'from-app'];
-  assert.deepEqual(forwardedResponseHeaders(raw, 'rid'), ['Content-Type', 'text/plain', 'Set-Cookie', 'a=1', 'Set-Cookie', 'b=2', 'X-Request-Id', 'rid']);
-  assert.deepEqual(forwardedResponseHeaders(['Upgrade', 'echo', 'Connection', 'Upgrade'], 'rid', { upgrade: true }),
-    ['Upgrade', 'echo', 'Connection', 'Upgrade', 'X-Request-Id', 'rid']);
+test('response heads lose connection headers, keep framing and carry the router\'s request id', () => {
+  const raw = Buffer.from('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: keep-alive, X-Private\r\nKeep-Alive: timeout=5\r\n'
+    + 'X-Private: 1\r\nTransfer-Encoding: chunked\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\nX-Request-Id: from-app\r\n\r\n');
+  const head = parseResponseHead(raw, 0, raw.indexOf('\r\n\r\n'), 'GET', 100);
+  assert.ok(typeof head !== 'string');
+  assert.equal(clientResponseHead(head, 'rid', undefined),
+    'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\nX-Request-Id: rid\r\n\r\n');
+  const upgrade = Buffer.from('HTTP/1.1 101 Switching Protocols\r\nUpgrade: echo\r\nConnection: Upgrade\r\n\r\n');
+  const switched = parseResponseHead(upgrade, 0, upgrade.indexOf('\r\n\r\n'), 'GET', 100);
+  assert.ok(typeof switched !== 'string');
+  assert.equal(clientResponseHead(switched, 'rid', 'close'),
+    'HTTP/1.1 101 Switching Protocols\r\nUpgrade: echo\r\nConnection: Upgrade\r\nX-Request-Id: rid\r\n\r\n');
 });

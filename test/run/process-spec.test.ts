@@ -20,7 +20,8 @@ describe('process spec', () => {
     assert.deepEqual(spawnEnv(spec('worker'), null), { PATH: '/usr/bin', DATABASE_URL: 'postgres://x', DYNO: 'worker.2' });
   });
 
-  it('runs the Procfile command through /bin/sh -c', () => {
-    assert.deepEqual(processArgv(spec('web')), { file: '/bin/sh', args: ['-c', 'node server.js'] });
+  it('runs the Procfile command through /bin/sh -c, exec-ing a simple one', () => {
+    assert.deepEqual(processArgv(spec('web')), { file: '/bin/sh', args: ['-c', 'exec node server.js'] });
+    assert.deepEqual(processArgv({ command: 'npm run a && npm start' }), { file: '/bin/sh', args: ['-c', 'npm run a && npm start'] });
   });
 });

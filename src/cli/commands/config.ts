@@ -1,4 +1,5 @@
 /** `config`, `config:get`, `config:set`, `config:unset`: config vars, each change a new release. */
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { ReleaseView } from '../api-types.js';
 import { parseConfigAssignments } from '../arguments.js';
@@ -6,6 +7,23 @@ import { CliError } from '../cli-error.js';
 import { action, appPath, type CommonOptions, createClient, print, printJson, requireApp, withAppOptions } from '../context.js';
 import { formatKeyValues } from '../format.js';
 import { renderConfig } from '../render.js';
+import { formatDotenv, parseDotenv } from '../../config/dotenv.js';
+
+/** A .env file's vars; a line that is not an assignment stops the command rather than being dropped. */
+function readEnvFile(file: string): Record<string, string> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new CliError('INVALID_ARGUMENT', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, 'Pass the path of a .env file.');
+  }
+  const { vars, problems } = parseDotenv(text);
+  if (problems.length > 0) {
+    throw new CliError('INVALID_ARGUMENT', `${file}:${problems[0]!.line} is not KEY=VALUE`, 'Each line of a .env file reads KEY=VALUE (or is a # comment).');
+  }
+  if (Object.keys(vars).length === 0) throw new CliError('INVALID_ARGUMENT', `${file} sets no config vars`, 'Add KEY=VALUE lines to it.');
+  return vars;
+}
 
 interface ConfigAnswer {
   config: Record<string, string>;
@@ -20,11 +38,13 @@ async function patchConfig(app: string, verb: string, body: Record<string, strin
 }
 
 export function registerConfigCommands(program: Command): void {
-  withAppOptions(program.command('config').description('show an app\'s config vars'))
-    .action(async (options: CommonOptions) => {
+  withAppOptions(program.command('config').description('show an app\'s config vars')
+    .option('-s, --shell', 'print them as KEY=value lines, in .env syntax'))
+    .action(async (options: CommonOptions & { shell?: boolean }) => {
       const app = requireApp(options);
       const config = await createClient().request<Record<string, string>>('GET', appPath(app, '/config'));
       if (options.json) printJson(config);
+      else if (options.shell) print(formatDotenv(config));
       else print(renderConfig(app, config));
     });
 
@@ -35,10 +55,11 @@ export function registerConfigCommands(program: Command): void {
       else print(config[key] ?? '');
     });
 
-  withAppOptions(program.command('config:set').argument('<KEY=VALUE...>').description('set config vars and restart the app'))
-    .action(async (args: string[], options: CommonOptions) => {
+  withAppOptions(program.command('config:set').argument('[KEY=VALUE...]').description('set config vars and restart the app')
+    .option('-f, --file <path>', 'read KEY=VALUE lines from a .env file (dotenv syntax)'))
+    .action(async (args: string[], options: CommonOptions & { file?: string }) => {
       const app = requireApp(options);
-      const vars = parseConfigAssignments(args);
+      const vars = { ...(options.file ? readEnvFile(options.file) : {}), ...(args.length > 0 || !options.file ? parseConfigAssignments(args) : {}) };
       const answer = await patchConfig(app, 'Setting', vars, options.json);
       if (options.json) printJson(answer);
       else print(formatKeyValues(Object.keys(vars).map((key) => [key, answer.config[key] ?? vars[key]!])));

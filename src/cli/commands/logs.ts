@@ -1,6 +1,7 @@
-/** `logs [-n N] [--tail] [--ps TYPE]`: an app's log lines, Heroku style. */
+/** `logs [-n N] [--tail] [--ps TYPE] [--source S] [--since 10m] [--grep TEXT]` and `logs:retention`. */
 import { type Command, InvalidArgumentError } from 'commander';
-import { type CommonOptions, createClient, requireApp, warn, withAppOptions } from '../context.js';
+import { parseDuration, parseSince } from '../../logs/durations.js';
+import { appPath, type CommonOptions, createClient, print, printJson, requireApp, warn, withAppOptions } from '../context.js';
 import { formatLogEvent } from '../log-lines.js';
 import { streamLogs } from '../log-tail.js';
 
@@ -8,7 +9,13 @@ interface LogsOptions extends CommonOptions {
   num: number;
   tail?: boolean;
   ps?: string;
+  source?: string;
+  since?: string;
+  grep?: string;
 }
+
+interface RetentionOptions extends CommonOptions { size?: string; age?: string }
+interface RetentionView { app: string; size: string; age: string; usedBytes: number }
 
 function parseCount(value: string): number {
   const count = Number(value);
@@ -16,19 +23,51 @@ function parseCount(value: string): number {
   return count;
 }
 
+function parseSource(value: string): string {
+  if (!['app', 'router', 'twelve'].includes(value)) throw new InvalidArgumentError('the source is app, router or twelve');
+  return value;
+}
+
+function checkSince(value: string): string {
+  if (parseSince(value) === undefined) throw new InvalidArgumentError('a duration like 10m, 2h, 1d or a time like 2026-01-01T10:00:00Z is expected');
+  return value;
+}
+
+function checkAge(value: string): string {
+  if (parseDuration(value) === undefined) throw new InvalidArgumentError('an age like 7d, 12h or 30m is expected');
+  return value;
+}
+
 export function registerLogsCommand(program: Command): void {
   withAppOptions(program.command('logs').description('show an app\'s recent log lines, or follow them with --tail'))
-    .option('-n, --num <lines>', 'how many recent lines to show', parseCount, 100)
+    .option('-n, --num <lines>', 'how many recent lines to show (at most 10000)', parseCount, 100)
     .option('-t, --tail', 'keep the stream open and print new lines as they come')
     .option('-p, --ps <type>', 'only lines of this process type (web) or process (web.1)')
+    .option('-s, --source <source>', 'only lines from app, router or twelve', parseSource)
+    .option('--since <when>', 'only lines from then on: 10m, 2h, 1d or an ISO time', checkSince)
+    .option('-g, --grep <text>', 'only lines containing this text')
     .action(async (options: LogsOptions) => {
       const app = requireApp(options);
       const colour = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
       await streamLogs(createClient(), app, {
-        lines: options.num, ps: options.ps, tail: options.tail,
+        lines: options.num, ps: options.ps, source: options.source, since: options.since, grep: options.grep, tail: options.tail,
         onReconnecting: () => warn('lost the connection to twelve; reconnecting...'),
       }, (event) => {
         process.stdout.write(`${options.json ? JSON.stringify(event) : formatLogEvent(event, colour)}\n`);
       });
+    });
+
+  withAppOptions(program.command('logs:retention').description('show or set how much of the app\'s log is kept (by size and age)'))
+    .option('--size <size>', 'keep at most this much: 100MB, 1GB (at least 1MB)')
+    .option('--age <age>', 'keep lines at most this long: 7d, 12h (at least 1m)', checkAge)
+    .action(async (options: RetentionOptions) => {
+      const app = requireApp(options);
+      const client = createClient();
+      const path = appPath(app, '/logs/retention');
+      const view = options.size === undefined && options.age === undefined
+        ? await client.request<RetentionView>('GET', path)
+        : await client.request<RetentionView>('PUT', path, { size: options.size, age: options.age });
+      if (options.json) return printJson(view);
+      print(`${app} keeps its log up to ${view.size} or ${view.age}, whichever comes first (${(view.usedBytes / 1024 / 1024).toFixed(1)}MB used)`);
     });
 }

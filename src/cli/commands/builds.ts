@@ -1,0 +1,45 @@
+/** `builds` (with size) and `builds:retention [N]`. */
+import type { Command } from 'commander';
+import { CliError } from '../cli-error.js';
+import { appPath, type CommonOptions, createClient, print, printJson, requireApp, withAppOptions } from '../context.js';
+import { type BuildListView, renderBuilds } from '../pipeline-render.js';
+
+interface Retention { keep: number; own: boolean; removed?: string[] }
+
+export function registerBuildsCommands(program: Command): void {
+  withAppOptions(program.command('builds').description('list an app\'s builds, newest first, with their size on disk'))
+    .action(async (options: CommonOptions) => {
+      const app = requireApp(options);
+      const client = createClient();
+      const [builds, retention] = await Promise.all([
+        client.request<BuildListView[]>('GET', appPath(app, '/builds')),
+        client.request<Retention>('GET', appPath(app, '/build-retention')),
+      ]);
+      if (options.json) printJson(builds);
+      else print(renderBuilds(app, builds, retention.keep));
+    });
+
+  withAppOptions(program.command('builds:retention')
+    .argument('[keep]', 'how many builds to keep, or `default` for TWELVE_BUILD_RETENTION')
+    .description('show or set how many builds of the app are kept'))
+    .action(async (keep: string | undefined, options: CommonOptions) => {
+      const app = requireApp(options);
+      const client = createClient();
+      let answer: Retention;
+      if (keep === undefined) {
+        answer = await client.request<Retention>('GET', appPath(app, '/build-retention'));
+      } else {
+        const value = keep === 'default' ? null : Number(keep);
+        if (value !== null && (!Number.isInteger(value) || value < 1)) {
+          throw new CliError('INVALID_ARGUMENT', `${keep} is not a number of builds`, 'Pass a whole number of at least 1, or `default`.');
+        }
+        answer = await client.request<Retention>('PUT', appPath(app, '/build-retention'), { keep: value });
+      }
+      if (options.json) {
+        printJson(answer);
+        return;
+      }
+      print(`${app} keeps its last ${answer.keep} builds${answer.own ? '' : ' (the default, TWELVE_BUILD_RETENTION)'}`);
+      if (answer.removed?.length) print(`Removed ${answer.removed.length}: ${answer.removed.join(', ')}`);
+    });
+}

@@ -1,0 +1,38 @@
+/**
+ * `secrets:rotate-key`: a new key seals every config value, release snapshot and addon secret. The key
+ * file first holds the new key beside the old one, then the store is re-sealed in one transaction, then
+ * the old key is dropped, so a crash at any step leaves everything readable.
+ */
+import type { Platform } from '../platform.js';
+import { keyringOf, resealAll, useKeyring } from '../store/sealing.js';
+import { generateSecretKey, Keyring, secretKeyFromText } from './secret-box.js';
+import { writeKeyFile } from './secret-key-file.js';
+import { TwelveError } from '../errors.js';
+
+export interface Rotation {
+  /** Ids (not the keys) of the old and the new key. */
+  from: string;
+  to: string;
+  resealed: number;
+  /** True when the key lives in TWELVE_SECRET_KEY: the operator must set the new one before the next start. */
+  restartWithNewKey: boolean;
+}
+
+export function rotateKey(platform: Platform, newKeyText?: string): Rotation {
+  const { db, settings, paths } = platform;
+  const old = keyringOf(db);
+  const fromEnv = settings.secretKey !== undefined;
+  if (fromEnv && !newKeyText) {
+    throw new TwelveError('SECRET_KEY_FROM_ENV', 'the key comes from TWELVE_SECRET_KEY, so twelve cannot keep a new one itself');
+  }
+  const fresh = newKeyText ? secretKeyFromText(newKeyText) : generateSecretKey();
+  const both = new Keyring([fresh, ...old.keys.filter((key) => key.id !== fresh.id)]);
+  if (!fromEnv) writeKeyFile(paths.secretKey, both.keys);
+  useKeyring(db, both);
+  const resealed = resealAll(db);
+  if (!fromEnv) writeKeyFile(paths.secretKey, [fresh]);
+  useKeyring(db, new Keyring([fresh]));
+  if (fromEnv) settings.secretKey = newKeyText;
+  platform.logger.info({ from: old.current.id, to: fresh.id, resealed }, 'config key rotated');
+  return { from: old.current.id, to: fresh.id, resealed, restartWithNewKey: fromEnv };
+}

@@ -1,0 +1,139 @@
+/**
+ * The drains of every app: started from the store at boot, fed from the log bus, each with its own
+ * buffer and sender so one slow or dead receiver never holds up the apps or the other drains. Drops are
+ * reported into the app's stream once a second, as Heroku's L10 does.
+ */
+import type { ConnectionOptions } from 'node:tls';
+import { TwelveError } from '../../errors.js';
+import type { Db } from '../../store/database.js';
+import type { LogBus } from '../log-bus.js';
+import { Drain, type DrainStats } from './drain.js';
+import { deleteDrain, insertDrain, listDrains, type DrainRow } from './drain-rows.js';
+import { displayUrl, parseDrainUrl, type DrainKind } from './drain-url.js';
+import { openTransport } from './transport.js';
+
+export interface DrainInfo extends DrainStats {
+  id: string;
+  app: string;
+  url: string;
+  kind: DrainKind;
+  token: string;
+  createdAt: string;
+}
+
+export interface DrainManagerOptions {
+  /** Events a drain holds while its receiver is slow or down (default 20,000). */
+  capacity?: number;
+  firstRetryMs?: number;
+  maxRetryMs?: number;
+  /** Extra TLS options (a private CA) for syslog+tls:// and https:// drains. */
+  tls?: ConnectionOptions;
+  /** How often drops are reported into the app's stream (default 1 s). */
+  reportMs?: number;
+}
+
+interface Running {
+  row: DrainRow;
+  drain: Drain;
+  unsubscribe: () => void;
+  lastReport: string;
+}
+
+export class DrainManager {
+  private readonly running = new Map<string, Running>();
+  private readonly reportTimer: NodeJS.Timeout;
+
+  constructor(private readonly db: Db, private readonly bus: LogBus, private readonly options: DrainManagerOptions = {}) {
+    this.reportTimer = setInterval(() => this.reportDrops(), options.reportMs ?? 1000);
+    this.reportTimer.unref();
+    bus.onForget((app) => { for (const run of [...this.running.values()]) if (run.row.app === app) this.stop(run); });
+  }
+
+  /** Starts the drains the store lists (at boot). */
+  restore(): void {
+    for (const row of listDrains(this.db)) if (!this.running.has(row.id)) this.start(row);
+  }
+
+  add(appId: number, url: string): DrainInfo {
+    parseDrainUrl(url);
+    const run = this.start(insertDrain(this.db, appId, url));
+    this.bus.publish(run.row.app, 'twelve', 'logplex', `Drain added: ${displayUrl(url)}`);
+    return this.info(run);
+  }
+
+  /** Removes a drain, named by its id or URL. */
+  remove(appId: number, idOrUrl: string): DrainInfo {
+    const run = [...this.running.values()].find((r) => r.row.appId === appId && (r.row.id === idOrUrl || r.row.url === idOrUrl));
+    if (!run) throw new TwelveError('DRAIN_NOT_FOUND', `the app has no drain ${displayUrl(idOrUrl)}`);
+    deleteDrain(this.db, run.row.id);
+    const info = this.info(run);
+    this.stop(run);
+    this.bus.publish(run.row.app, 'twelve', 'logplex', `Drain removed: ${displayUrl(run.row.url)}`);
+    return info;
+  }
+
+  list(appId: number): DrainInfo[] {
+    return [...this.running.values()].filter((run) => run.row.appId === appId).map((run) => this.info(run));
+  }
+
+  /** Gives each drain up to `timeoutMs` to send what it holds, then stops them (twelve is stopping). */
+  async close(timeoutMs = 2000): Promise<void> {
+    clearInterval(this.reportTimer);
+    await Promise.all([...this.running.values()].map(async (run) => {
+      run.unsubscribe();
+      await run.drain.stop(timeoutMs);
+    }));
+    this.running.clear();
+  }
+
+  private start(row: DrainRow): Running {
+    const target = parseDrainUrl(row.url);
+    let drain: Drain | undefined;
+    const transport = openTransport(target, {
+      token: row.token, tls: this.options.tls, onDisconnect: (reason) => drain?.disconnected(reason),
+    });
+    let announced = false;
+    drain = new Drain(transport, {
+      capacity: this.options.capacity ?? 20_000,
+      batchSize: target.kind.startsWith('syslog') ? 1000 : 500,
+      firstRetryMs: this.options.firstRetryMs, maxRetryMs: this.options.maxRetryMs,
+      // A drain problem is said once per outage, and its end once, not per retry.
+      onState: (state, error) => {
+        if (state === 'retrying' && !announced) {
+          announced = true;
+          this.bus.publish(row.app, 'twelve', 'logplex', `Drain ${displayUrl(row.url)} is unreachable (${error}); holding up to ${this.options.capacity ?? 20_000} messages and retrying`);
+        } else if (state === 'up' && announced) {
+          announced = false;
+          this.bus.publish(row.app, 'twelve', 'logplex', `Drain ${displayUrl(row.url)} is reachable again`);
+        }
+      },
+    });
+    const sink = drain;
+    const run: Running = { row, drain: sink, unsubscribe: this.bus.subscribe(row.app, (event) => sink.push(event)), lastReport: new Date().toISOString() };
+    this.running.set(row.id, run);
+    return run;
+  }
+
+  private stop(run: Running): void {
+    run.unsubscribe();
+    void run.drain.stop();
+    this.running.delete(run.row.id);
+  }
+
+  private reportDrops(): void {
+    for (const run of this.running.values()) {
+      const dropped = run.drain.takeDropped();
+      const now = new Date().toISOString();
+      if (dropped > 0) {
+        this.bus.publish(run.row.app, 'twelve', 'logplex',
+          `Error L10 (output buffer overflow): ${dropped} messages dropped since ${run.lastReport} on drain ${displayUrl(run.row.url)}`);
+      }
+      run.lastReport = now;
+    }
+  }
+
+  private info(run: Running): DrainInfo {
+    const { row } = run;
+    return { id: row.id, app: row.app, url: displayUrl(row.url), kind: parseDrainUrl(row.url).kind, token: row.token, createdAt: row.createdAt, ...run.drain.stats() };
+  }
+}

@@ -1,0 +1,44 @@
+/** The drains table: which URLs each app's stream goes to. */
+import { randomUUID } from 'node:crypto';
+import { TwelveError } from '../../errors.js';
+import { type Db, now } from '../../store/database.js';
+
+export interface DrainRow {
+  id: string;
+  appId: number;
+  app: string;
+  url: string;
+  /** Sent to HTTPS drains as Logplex-Drain-Token, so a receiver can tell drains apart. */
+  token: string;
+  createdAt: string;
+}
+
+interface Row { id: string; app_id: number; app: string; url: string; token: string; created_at: string }
+
+const SELECT = 'SELECT d.id, d.app_id, a.name AS app, d.url, d.token, d.created_at FROM drains d JOIN apps a ON a.id = d.app_id';
+
+function toDrain(row: Row): DrainRow {
+  return { id: row.id, appId: row.app_id, app: row.app, url: row.url, token: row.token, createdAt: row.created_at };
+}
+
+export function insertDrain(db: Db, appId: number, url: string): DrainRow {
+  const id = randomUUID();
+  try {
+    db.prepare('INSERT INTO drains (id, app_id, url, token, created_at) VALUES (?, ?, ?, ?, ?)').run(id, appId, url, `d.${randomUUID()}`, now());
+  } catch (error) {
+    if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new TwelveError('DRAIN_EXISTS', `the app already drains to ${url}`);
+    throw error;
+  }
+  return toDrain(db.prepare(`${SELECT} WHERE d.id = ?`).get(id) as Row);
+}
+
+export function listDrains(db: Db, appId?: number): DrainRow[] {
+  const rows = appId === undefined
+    ? db.prepare(`${SELECT} ORDER BY d.created_at`).all() as Row[]
+    : db.prepare(`${SELECT} WHERE d.app_id = ? ORDER BY d.created_at`).all(appId) as Row[];
+  return rows.map(toDrain);
+}
+
+export function deleteDrain(db: Db, id: string): void {
+  db.prepare('DELETE FROM drains WHERE id = ?').run(id);
+}

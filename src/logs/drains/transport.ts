@@ -1,0 +1,27 @@
+/** How a drain's batches leave twelve: one kind per URL scheme, all with the same two calls. */
+import type { ConnectionOptions } from 'node:tls';
+import type { LogEvent } from '../log-event.js';
+import type { DrainTarget } from './drain-url.js';
+import { HttpTransport } from './http-transport.js';
+import { SyslogTransport } from './syslog-transport.js';
+
+export interface Transport {
+  /** Resolves once the batch is handed over (written to the connection, or answered 2xx); rejects to retry. */
+  send(events: LogEvent[]): Promise<void>;
+  close(): void;
+}
+
+/** TLS options for tests and private CAs (`ca`); the defaults check certificates as usual. */
+export interface TransportOptions {
+  tls?: ConnectionOptions;
+  /** Drain token sent in the Logplex-Drain-Token header. */
+  token: string;
+  timeoutMs?: number;
+  /** A long-lived connection closed between batches. */
+  onDisconnect?(reason: string): void;
+}
+
+export function openTransport(target: DrainTarget, options: TransportOptions): Transport {
+  if (target.kind === 'http' || target.kind === 'https') return new HttpTransport(target, options);
+  return new SyslogTransport(target, options);
+}

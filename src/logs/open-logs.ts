@@ -1,0 +1,26 @@
+/** Opens the log part of the platform: the durable store, the bus on top of it, and the drains. */
+import type pino from 'pino';
+import type { Paths } from '../paths.js';
+import { listApps } from '../store/apps.js';
+import type { Db } from '../store/database.js';
+import { DrainManager, type DrainManagerOptions } from './drains/drain-manager.js';
+import { LogBus } from './log-bus.js';
+import { LogStore } from './log-store.js';
+import { getRetention } from './retention.js';
+
+export interface Logs {
+  bus: LogBus;
+  drains: DrainManager;
+}
+
+export function openLogs(paths: Paths, db: Db, logger: pino.Logger, drainOptions: DrainManagerOptions = {}): Logs {
+  const store = new LogStore({
+    dirFor: (app) => paths.logs(app),
+    retention: (app) => getRetention(db, app),
+    onDropped: (app, count, error) => logger.error({ app, count, err: error }, 'could not write log lines to disk; they are lost'),
+  });
+  const bus = new LogBus(store, undefined, store.lastId(listApps(db).map((app) => app.name)));
+  const drains = new DrainManager(db, bus, drainOptions);
+  drains.restore();
+  return { bus, drains };
+}

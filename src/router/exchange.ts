@@ -1,0 +1,345 @@
+/**
+ * One request and its response through the router: pick a backend, write the rewritten head and the
+ * body as it arrives to a pooled keep-alive socket, read the response head, write the client's head and
+ * relay the body bytes as they come, then give the socket back. Retries once when the backend cannot
+ * have seen the request; a 101 turns the connection into a tunnel. Logs one router line.
+ */
+import type { BackendOwner, BackendSocket } from './backend-pool.js';
+import { ChunkedFramer, LengthFramer, UntilCloseFramer, type BodyFramer } from './body-framer.js';
+import type { ClientConnection } from './client-connection.js';
+import { errorMessages, ROUTER_ERRORS, type RouterErrorCode } from './error-pages.js';
+import { backendRequestHead, clientResponseHead, fieldValue, requestIdFrom } from './forward-headers.js';
+import { headEnd } from './http-syntax.js';
+import { canRetry, logRequest, MAX_ATTEMPTS, writeErrorPage } from './proxy-context.js';
+import type { RequestHead } from './request-head.js';
+import type { RequestLogEntry } from './request-log.js';
+import { parseResponseHead, type ResponseHead } from './response-head.js';
+import { normalizeHost, type Backend } from './route-table.js';
+
+/** A backend's response head may be this large (Node's own limit is 16 KiB). */
+const MAX_RESPONSE_HEAD = 64 * 1024;
+
+export class Exchange implements BackendOwner {
+  /** The client's body bytes go to the backend as they arrive. */
+  wantsBody = false;
+  private readonly requestId: string;
+  private app = '';
+  private log: RequestLogEntry | undefined;
+  private requestText = '';
+  private readonly framer: BodyFramer | undefined;
+  /** Body bytes sent with the head: a retry sends them again. */
+  private firstBody: Buffer | undefined;
+  private sent = false;
+  private bodyStreamed = false;
+  private readonly tried = new Set<string>();
+  private backend: BackendSocket | undefined;
+  private reused = false;
+  private backendPaused = false;
+  private attemptStarted = 0;
+  private connectedAt: number | undefined;
+  private responseBuf: Buffer | undefined;
+  private response: ResponseHead | undefined;
+  private responseFramer: BodyFramer | undefined;
+  private keepClient = false;
+  private tunnelOpen = false;
+  private finished = false;
+  private logged = false;
+
+  constructor(private readonly conn: ClientConnection, private readonly head: RequestHead) {
+    this.requestId = requestIdFrom(fieldValue(head.fields, 'x-request-id'));
+    const maxBody = conn.context.limits.maxBodyBytes;
+    this.framer = head.body === 'length' ? new LengthFramer(head.contentLength) : head.body === 'chunked' ? new ChunkedFramer(maxBody) : undefined;
+  }
+
+  start(): void {
+    const { context } = this.conn;
+    const head = this.head;
+    const route = context.table.lookup(head.host);
+    if (!route) {
+      const host = normalizeHost(head.host);
+      context.logger.debug({ host, method: head.method, path: head.target, requestId: this.requestId }, 'router: no app answers to this host');
+      return this.answerError('T10', errorMessages.noSuchApp(host));
+    }
+    this.app = route.app;
+    const { text, fwd } = backendRequestHead(head, { requestId: this.requestId, client: this.conn.client, routerPort: this.conn.routerPort });
+    this.requestText = text;
+    this.log = { method: head.method, path: head.target, host: normalizeHost(head.host), requestId: this.requestId, fwd, dyno: '', connectMs: 0, serviceMs: 0, status: 0, bytes: 0 };
+    if (head.contentLength > context.limits.maxBodyBytes) return this.answerError('T17', `The request body is over ${context.limits.maxBodyBytes} bytes.`);
+    this.conn.deadline = Date.now() + context.limits.requestTimeoutMs;
+    const first = route.backends.length > 0 ? context.table.pick(this.app) : undefined;
+    if (first) this.attempt(first);
+    else this.answerError('T11', errorMessages.noWebProcess(this.app));
+  }
+
+  private attempt(backend: Backend): void {
+    this.tried.add(backend.id);
+    this.log!.dyno = backend.process;
+    this.attemptStarted = performance.now();
+    const socket = this.conn.context.pool.acquire(backend, this);
+    this.backend = socket;
+    this.reused = socket.reused;
+    if (socket.connected) this.onBackendConnect();
+  }
+
+  onBackendConnect(): void {
+    const backend = this.backend;
+    if (this.finished || !backend) return;
+    this.connectedAt = performance.now();
+    this.log!.connectMs = this.connectedAt - this.attemptStarted;
+    const framer = this.framer;
+    if (!this.sent) {
+      this.sent = true;
+      const pending = framer ? this.conn.takePending() : undefined;
+      if (pending !== undefined) {
+        const used = framer!.feed(pending, 0);
+        if (framer!.error) return this.badBody(framer!.error);
+        if (used > 0) this.firstBody = pending.subarray(0, used);
+        if (used < pending.length) this.conn.unshift(pending.subarray(used));
+      }
+    }
+    const socket = backend.socket;
+    socket.cork();
+    socket.write(this.requestText, 'latin1');
+    if (this.firstBody) socket.write(this.firstBody);
+    socket.uncork();
+    if (framer && !framer.done) {
+      if (this.head.expectContinue && this.head.version === '1.1' && !this.firstBody) this.conn.socket.write('HTTP/1.1 100 Continue\r\n\r\n');
+      this.wantsBody = true;
+      this.drainPending();
+    }
+  }
+
+  /** Feeds body bytes the connection held while the backend was not ready. */
+  drainPending(): void {
+    const pending = this.conn.takePending();
+    if (pending === undefined) return;
+    const used = this.bodyFromClient(pending, 0);
+    if (used < pending.length && !this.finished) this.conn.unshift(pending.subarray(used));
+  }
+
+  /** Forwards the body bytes in `chunk[start..]`; returns how many belonged to the body. */
+  bodyFromClient(chunk: Buffer, start: number): number {
+    const framer = this.framer!;
+    const used = framer.feed(chunk, start);
+    if (framer.error) {
+      this.badBody(framer.error);
+      return chunk.length - start;
+    }
+    if (framer.done) this.wantsBody = false;
+    if (used > 0 && this.backend) {
+      this.bodyStreamed = true;
+      const bytes = start === 0 && used === chunk.length ? chunk : chunk.subarray(start, start + used);
+      if (!this.backend.socket.write(bytes)) this.conn.pauseReading('byBackend');
+    }
+    return used;
+  }
+
+  onBackendDrain(): void {
+    this.conn.resumeReading('byBackend');
+  }
+
+  onClientDrain(): void {
+    if (this.backendPaused && this.backend) {
+      this.backendPaused = false;
+      this.backend.socket.resume();
+    }
+  }
+
+  onBackendData(chunk: Buffer): void {
+    if (this.tunnelOpen) return this.toClient(chunk);
+    if (this.finished) return;
+    if (this.response) return this.responseBody(chunk, 0);
+    let buf = this.responseBuf === undefined ? chunk : Buffer.concat([this.responseBuf, chunk]);
+    for (;;) {
+      const end = headEnd(buf, 0);
+      if (end === -1) {
+        if (buf.length > MAX_RESPONSE_HEAD) return this.backendBroke('response head too large');
+        this.responseBuf = buf;
+        return;
+      }
+      const parsed = parseResponseHead(buf, 0, end, this.head.method, 200);
+      if (typeof parsed === 'string') return this.backendBroke(parsed);
+      const rest = buf.subarray(end + 4);
+      if (parsed.status >= 200 || parsed.status === 101) {
+        this.responseBuf = undefined;
+        return this.onResponseHead(parsed, rest);
+      }
+      // Interim answers (103 Early Hints) go through; 100 Continue is the router's own to send.
+      if (parsed.status !== 100 && this.head.version === '1.1') this.conn.socket.write(buf.subarray(0, end + 4));
+      buf = rest;
+      if (buf.length === 0) {
+        this.responseBuf = undefined;
+        return;
+      }
+    }
+  }
+
+  private onResponseHead(response: ResponseHead, rest: Buffer): void {
+    const { context, socket } = this.conn;
+    this.response = response;
+    this.log!.status = response.status;
+    this.conn.deadline = Date.now() + context.limits.activityTimeoutMs;
+    if (response.status === 101) {
+      if (!this.head.upgrade) return this.backendBroke('101 to a request that asked for no upgrade');
+      socket.write(clientResponseHead(response, this.requestId, undefined), 'latin1');
+      if (rest.length > 0) socket.write(rest);
+      this.tunnelOpen = true;
+      context.pool.detach(this.backend!);
+      this.conn.becomeTunnel(this);
+      const pending = this.conn.takePending();
+      if (pending !== undefined) this.backend!.socket.write(pending);
+      this.writeLog(undefined);
+      return;
+    }
+    this.keepClient = this.head.keepAlive && !this.head.upgrade && response.body !== 'close' && !context.isClosing();
+    const connection = !this.keepClient ? 'close' : this.head.version === '1.0' ? 'keep-alive' : undefined;
+    const body = response.body;
+    this.responseFramer = body === 'length' ? new LengthFramer(response.contentLength) : body === 'chunked' ? new ChunkedFramer() : body === 'close' ? new UntilCloseFramer() : undefined;
+    socket.cork();
+    socket.write(clientResponseHead(response, this.requestId, connection), 'latin1');
+    if (this.responseFramer === undefined) this.complete();
+    else if (rest.length > 0) this.responseBody(rest, 0);
+    else if (this.responseFramer.done) this.complete();
+    socket.uncork();
+  }
+
+  private responseBody(chunk: Buffer, start: number): void {
+    const framer = this.responseFramer!;
+    const used = framer.feed(chunk, start);
+    if (framer.error) return this.backendBroke(framer.error);
+    if (used > 0) {
+      this.toClient(start === 0 && used === chunk.length ? chunk : chunk.subarray(start, start + used));
+      this.conn.deadline = Date.now() + this.conn.context.limits.activityTimeoutMs;
+    }
+    if (framer.done) {
+      // Bytes past the end of the framed body: the backend's framing is off, so its socket is not reused.
+      if (start + used < chunk.length) this.response!.keepAlive = false;
+      this.complete();
+    }
+  }
+
+  private toClient(bytes: Buffer): void {
+    if (!this.conn.socket.write(bytes) && this.backend) {
+      this.backendPaused = true;
+      this.backend.socket.pause();
+    }
+  }
+
+  /** The response went out whole. */
+  private complete(): void {
+    if (this.finished) return;
+    const requestDone = this.framer === undefined || this.framer.done;
+    const backend = this.backend;
+    this.backend = undefined;
+    if (backend) {
+      if (this.backendPaused) backend.socket.resume();
+      this.conn.context.pool.release(backend, this.response!.keepAlive && requestDone);
+    }
+    this.log!.bytes = this.responseFramer?.dataBytes ?? 0;
+    this.finish(undefined, this.keepClient && requestDone);
+  }
+
+  onBackendClose(error: NodeJS.ErrnoException | undefined): void {
+    this.backend = undefined;
+    if (this.tunnelOpen) return this.conn.destroy();
+    if (this.finished) return;
+    if (this.response) {
+      if (this.responseFramer instanceof UntilCloseFramer) return this.complete();
+      return this.cut('T14');
+    }
+    this.wantsBody = false;
+    if (this.tried.size < MAX_ATTEMPTS && canRetry(error, { reused: this.reused, bodyStreamed: this.bodyStreamed })) {
+      const next = this.conn.context.table.pick(this.app, this.tried);
+      this.conn.context.logger.debug({ app: this.app, code: error?.code, retry: next?.process, requestId: this.requestId }, 'router: backend request failed');
+      if (next) return this.attempt(next);
+    }
+    this.answerError('T13', errorMessages.backendError(this.app));
+  }
+
+  /** The backend sent something that is not HTTP: 502 if nothing went out yet, else cut. */
+  private backendBroke(reason: string): void {
+    this.conn.context.logger.debug({ app: this.app, reason, requestId: this.requestId }, 'router: backend response not relayable');
+    this.dropBackend();
+    if (this.response && this.response.status !== 101) this.cut('T14');
+    else this.answerError('T13', errorMessages.backendError(this.app));
+  }
+
+  /** The request body broke its framing or the size limit. */
+  private badBody(reason: string): void {
+    this.wantsBody = false;
+    this.dropBackend();
+    const code = reason === 'body too large' ? 'T17' : 'T16';
+    if (this.response) this.cut(code);
+    else this.answerError(code, `${ROUTER_ERRORS[code].desc}: ${reason}.`, true);
+  }
+
+  /** The connection's deadline passed while this exchange held it. */
+  onTimeout(): void {
+    if (this.finished) return;
+    this.dropBackend();
+    this.wantsBody = false;
+    if (this.response) this.cut('T14');
+    else this.answerError('T12', errorMessages.timeout(this.app, this.conn.context.limits.requestTimeoutMs), true);
+  }
+
+  onClientEnd(): void {
+    if (this.tunnelOpen) this.backend?.socket.end();
+    else if (this.wantsBody || (this.framer !== undefined && !this.framer.done)) this.onClientClose();
+  }
+
+  onClientClose(): void {
+    if (this.tunnelOpen) return void this.backend?.socket.destroy();
+    if (this.finished) return;
+    this.dropBackend();
+    this.cut('T15');
+  }
+
+  fromClient(chunk: Buffer): void {
+    if (this.backend && !this.backend.socket.write(chunk)) this.conn.pauseReading('byBackend');
+  }
+
+  private dropBackend(): void {
+    const backend = this.backend;
+    this.backend = undefined;
+    if (!backend) return;
+    backend.owner = undefined;
+    backend.socket.destroy();
+  }
+
+  /** Ends the exchange with the status already out (or the client gone): the only signal left is a closed connection. */
+  private cut(code: RouterErrorCode): void {
+    this.dropBackend();
+    if (!this.response && this.log) this.log.status = ROUTER_ERRORS[code].status;
+    if (this.log) this.log.bytes = this.responseFramer?.dataBytes ?? 0;
+    this.finish(code, false);
+    this.conn.destroy();
+  }
+
+  /** Answers with the router's own error page. */
+  private answerError(code: RouterErrorCode, message: string, forceClose = false): void {
+    const close = forceClose || !this.head.keepAlive || this.conn.context.isClosing() || (this.framer !== undefined && !this.framer.done);
+    const bytes = writeErrorPage(this.conn.socket, code, message, {
+      accept: fieldValue(this.head.fields, 'accept'), requestId: this.requestId, close, head: this.head.method === 'HEAD',
+    });
+    if (this.log) {
+      this.log.status = ROUTER_ERRORS[code].status;
+      this.log.bytes = bytes;
+    }
+    this.finish(code, !close);
+  }
+
+  private finish(code: RouterErrorCode | undefined, keepOpen: boolean): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.wantsBody = false;
+    this.writeLog(code);
+    this.conn.exchangeDone(this, keepOpen);
+  }
+
+  private writeLog(code: RouterErrorCode | undefined): void {
+    if (this.logged || !this.log) return;
+    this.logged = true;
+    this.log.serviceMs = this.connectedAt === undefined ? 0 : performance.now() - this.connectedAt;
+    logRequest(this.conn.context, this.app, code ? { ...this.log, code } : this.log);
+  }
+}

@@ -1,0 +1,80 @@
+/** The log stream end to end: filters over the CLI, a restart of twelve that keeps the lines, and a drain. */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { LogEvent } from '../../src/logs/log-event.js';
+import { HttpReceiver } from '../logs/receivers.js';
+import { copyFixture, TestPlatform, waitFor } from './harness.js';
+
+const platform = new TestPlatform();
+const receiver = new HttpReceiver();
+
+before(async () => {
+  await Promise.all([platform.start(), receiver.start()]);
+  await platform.ok('apps:create', 'chatty');
+  await platform.ok('deploy', copyFixture('node-web'), '-a', 'chatty');
+});
+after(async () => {
+  await platform.dispose();
+  await receiver.stop();
+});
+
+const events = async (...args: string[]): Promise<LogEvent[]> => {
+  const { stdout } = await platform.ok('logs', '-a', 'chatty', '--json', ...args);
+  return stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as LogEvent);
+};
+
+test('logs filters by process, source, text and time, and prints plain lines off a terminal', async () => {
+  for (const path of ['/a', '/b', '/c']) assert.equal((await platform.get('chatty', path)).status, 200);
+  await waitFor('three router lines', async () => (await events('--source', 'router')).length >= 3);
+  const router = await events('--source', 'router', '-n', '2');
+  assert.equal(router.length, 2);
+  assert.ok(router.every((e) => e.source === 'router' && e.process === 'router'));
+  assert.match(router[1]!.text, /path="\/c"/);
+  const web = await events('--ps', 'web.1');
+  assert.ok(web.length > 0 && web.every((e) => e.process === 'web.1'));
+  const grep = await events('--grep', 'path="/b"');
+  assert.deepEqual(grep.map((e) => e.source), ['router']);
+  assert.deepEqual(await events('--since', '2000-01-01T00:00:00Z', '--grep', 'no such text anywhere'), []);
+  assert.ok((await events('--since', '10m')).length >= 3);
+  const plain = (await platform.ok('logs', '-a', 'chatty', '--source', 'router', '-n', '1')).stdout;
+  assert.match(plain, /^\d{4}-\d\d-\d\dT[\d:.]+Z router\[router\]: at=info method=GET path="\/c"/);
+  assert.doesNotMatch(plain, /\x1b\[/);
+});
+
+test('the log survives a restart of twelve, and new ids follow the old ones', async () => {
+  await platform.get('chatty', '/before-restart');
+  const before = await waitFor('the request line', async () => (await events('--grep', '/before-restart'))[0]);
+  await platform.stop();
+  await platform.start();
+  await platform.get('chatty', '/after-restart');
+  const after = await waitFor('the new request line', async () => (await events('--grep', '/after-restart'))[0]);
+  const kept = await events('--grep', '/before-restart');
+  assert.deepEqual(kept, [before]);
+  assert.ok(after.id > before.id);
+  const all = await events('-n', '10000');
+  assert.deepEqual(all.map((e) => e.id), [...all.map((e) => e.id)].sort((a, b) => a - b));
+  assert.ok(all.some((e) => e.source === 'twelve' && /Stopping all processes/.test(e.text)), 'the last lines of the old run were written');
+});
+
+test('drains:add sends the stream to an HTTP receiver; drains shows its state and counts', async () => {
+  const url = `http://127.0.0.1:${receiver.port}/drain`;
+  await platform.ok('drains:add', url, '-a', 'chatty');
+  assert.equal((await platform.cli('drains:add', url, '-a', 'chatty')).code, 1);
+  await platform.get('chatty', '/drained');
+  await waitFor('the router line at the receiver', () => receiver.messages.some((m) => m.includes('path="/drained"')));
+  const [drain] = await platform.json<Array<{ url: string; state: string; sent: number; dropped: number }>>('drains', '-a', 'chatty');
+  assert.equal(drain!.url, url);
+  assert.equal(drain!.state, 'up');
+  assert.ok(drain!.sent >= 1);
+  assert.equal(drain!.dropped, 0);
+  assert.match((await platform.ok('drains', '-a', 'chatty')).stdout, /up/);
+  await platform.ok('drains:remove', url, '-a', 'chatty');
+  assert.deepEqual(await platform.json('drains', '-a', 'chatty'), []);
+});
+
+test('logs:retention shows the defaults and sets size and age per app', async () => {
+  assert.match((await platform.ok('logs:retention', '-a', 'chatty')).stdout, /100MB or 7d/);
+  const set = await platform.json<{ size: string; age: string }>('logs:retention', '--size', '20MB', '--age', '2d', '-a', 'chatty');
+  assert.deepEqual([set.size, set.age], ['20MB', '2d']);
+  assert.equal((await platform.cli('logs:retention', '--size', '10KB', '-a', 'chatty')).code, 1);
+});

@@ -1,0 +1,143 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { DrainManager } from '../../src/logs/drains/drain-manager.js';
+import { LogBus } from '../../src/logs/log-bus.js';
+import { insertApp } from '../../src/store/apps.js';
+import { openDatabase, type Db } from '../../src/store/database.js';
+import { freePort, HttpReceiver, RSYSLOGD, Rsyslog, waitUntil } from './receivers.js';
+
+let dir: string;
+let db: Db;
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'twelve-drains-'));
+  db = openDatabase(join(dir, 'twelve.db'));
+});
+after(() => {
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Publishes `count` lines for each process, interleaved; returns what each process said, in order. */
+function publishLines(bus: LogBus, app: string, processes: string[], count: number, label: string): Map<string, string[]> {
+  const said = new Map(processes.map((p) => [p, [] as string[]]));
+  for (let i = 0; i < count; i += 1) {
+    for (const process of processes) {
+      const text = `${label} ${process} ${i}`;
+      bus.publish(app, 'app', process, text);
+      said.get(process)!.push(text);
+    }
+  }
+  return said;
+}
+
+/** Each process's lines as received, in arrival order. */
+function byProcess(lines: Array<{ process: string; text: string }>): Map<string, string[]> {
+  const seen = new Map<string, string[]>();
+  for (const { process, text } of lines) seen.set(process, [...(seen.get(process) ?? []), text]);
+  return seen;
+}
+
+describe('syslog drain to a real rsyslog', { skip: RSYSLOGD ? false : 'rsyslog is not installed (apt-get install -y rsyslog)' }, () => {
+  it('delivers every line once, in order per process, and what waited while rsyslog was down', async () => {
+    const app = insertApp(db, 'syslogged');
+    const bus = new LogBus();
+    const drains = new DrainManager(db, bus, { firstRetryMs: 50, maxRetryMs: 200 });
+    const rsyslog = new Rsyslog(await freePort());
+    try {
+      await rsyslog.start();
+      drains.add(app.id, `syslog+tcp://127.0.0.1:${rsyslog.port}`);
+      const first = publishLines(bus, 'syslogged', ['web.1', 'web.2', 'worker.1'], 300, 'before');
+      const received = () => rsyslog.lines().map((line) => {
+        const [host, source, process, ...text] = line.split(' ');
+        return { host, source, process: process!, text: text.join(' ') };
+      }).filter((line) => line.source === 'app');
+      await waitUntil('rsyslog to write 900 lines', () => received().length >= 900);
+      assert.deepEqual(byProcess(received()), first);
+      assert.ok(received().every((line) => line.host === 'syslogged'));
+
+      await rsyslog.stop();
+      await waitUntil('the drain to notice rsyslog is gone', () => drains.list(app.id)[0]!.state !== 'up');
+      const second = publishLines(bus, 'syslogged', ['web.1', 'web.2'], 200, 'while-down');
+      await waitUntil('the drain to hold the lines', () => drains.list(app.id)[0]!.state === 'retrying');
+      assert.ok(drains.list(app.id)[0]!.buffered >= 400);
+
+      await rsyslog.start();
+      await waitUntil('rsyslog to get what waited', () => received().length >= 1300);
+      const all = byProcess(received());
+      assert.deepEqual(all.get('web.2'), [...first.get('web.2')!, ...second.get('web.2')!]);
+      assert.deepEqual(all.get('web.1'), [...first.get('web.1')!, ...second.get('web.1')!]);
+      const status = drains.list(app.id)[0]!;
+      assert.equal(status.dropped, 0);
+      assert.equal(status.state, 'up');
+      assert.ok(bus.history('syslogged').some((e) => e.process === 'logplex' && /reachable again/.test(e.text)));
+    } finally {
+      await drains.close(0);
+      await rsyslog.dispose();
+    }
+  });
+});
+
+describe('HTTPS-style drain to a node:http receiver', () => {
+  it('posts logplex-1 batches with every line once and in order, retrying while the receiver fails', async () => {
+    const app = insertApp(db, 'posted');
+    const bus = new LogBus();
+    const drains = new DrainManager(db, bus, { firstRetryMs: 50, maxRetryMs: 200 });
+    const receiver = new HttpReceiver();
+    await receiver.start();
+    try {
+      const drain = drains.add(app.id, `http://user:secret@127.0.0.1:${receiver.port}/logs`);
+      const said = publishLines(bus, 'posted', ['web.1', 'web.2'], 1500, 'line');
+      const received = () => receiver.messages.map((m) => {
+        const [, , , source, process, , , ...text] = m.split(' ');
+        return { source, process: process!, text: text.join(' ') };
+      }).filter((m) => m.source === 'app');
+      await waitUntil('3000 lines to arrive', () => received().length >= 3000);
+      assert.deepEqual(byProcess(received()), said);
+      const first = receiver.requests[0]!;
+      assert.equal(first.headers['content-type'], 'application/logplex-1');
+      assert.equal(first.headers['logplex-drain-token'], drain.token);
+      assert.equal(Number(first.headers['logplex-msg-count']), first.count);
+      assert.equal(first.headers.authorization, `Basic ${Buffer.from('user:secret').toString('base64')}`);
+      assert.ok(receiver.requests.length > 1 && receiver.requests.every((r) => r.count <= 500), 'sent in batches');
+
+      receiver.failing = true;
+      const more = publishLines(bus, 'posted', ['web.1'], 50, 'later');
+      await waitUntil('the drain to retry', () => drains.list(app.id)[0]!.state === 'retrying');
+      receiver.failing = false;
+      await waitUntil('what waited to arrive', () => received().length >= 3050);
+      assert.deepEqual(byProcess(received()).get('web.1'), [...said.get('web.1')!, ...more.get('web.1')!]);
+      assert.equal(drains.list(app.id)[0]!.dropped, 0);
+    } finally {
+      await drains.close(0);
+      await receiver.stop();
+    }
+  });
+
+  it('drops the oldest lines when its buffer overflows, counts them and says so in the stream (L10)', async () => {
+    const app = insertApp(db, 'overflow');
+    const bus = new LogBus();
+    const drains = new DrainManager(db, bus, { capacity: 100, firstRetryMs: 50, maxRetryMs: 100, reportMs: 50 });
+    const receiver = new HttpReceiver();
+    receiver.failing = true;
+    await receiver.start();
+    try {
+      drains.add(app.id, `http://127.0.0.1:${receiver.port}/`);
+      const said = publishLines(bus, 'overflow', ['web.1'], 250, 'line').get('web.1')!;
+      await waitUntil('the L10 report', () => bus.history('overflow').some((e) => /^Error L10 \(output buffer overflow\): \d+ messages dropped/.test(e.text)));
+      const status = drains.list(app.id)[0]!;
+      assert.ok(status.dropped >= 150, `dropped ${status.dropped}`);
+      assert.ok(status.buffered <= 100, `holds ${status.buffered}`);
+      receiver.failing = false;
+      await waitUntil('the newest lines to arrive', () => receiver.messages.some((m) => m.endsWith('line web.1 249')));
+      const texts = receiver.messages.map((m) => m.split(' - - ')[1]!).filter((t) => t.startsWith('line '));
+      assert.deepEqual(texts, said.slice(said.length - texts.length), 'the newest lines, in order, none twice');
+      assert.ok(!texts.includes('line web.1 0'), 'the oldest were dropped');
+    } finally {
+      await drains.close(0);
+      await receiver.stop();
+    }
+  });
+});

@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { LogBus } from '../../src/logs/log-bus.js';
+import { LogStore } from '../../src/logs/log-store.js';
+
+const dirs: string[] = [];
+after(() => { for (const dir of dirs) rmSync(dir, { recursive: true, force: true }); });
+
+function storeIn(dir: string, options: Partial<ConstructorParameters<typeof LogStore>[0]> = {}): LogStore {
+  return new LogStore({ dirFor: (app) => join(dir, app, 'logs'), ...options });
+}
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'twelve-logs-'));
+  dirs.push(dir);
+  return dir;
+}
+
+describe('LogStore and LogBus on disk', () => {
+  it('keeps events across a restart, with ids that go on increasing', () => {
+    const dir = tempDir();
+    const first = new LogBus(storeIn(dir));
+    for (let i = 0; i < 5; i += 1) first.publish('shop', 'app', 'web.1', `line ${i}`);
+    const lastBefore = first.publish('shop', 'twelve', 'api', 'Release v1 is live').id;
+    first.close();
+
+    const store = storeIn(dir);
+    const second = new LogBus(store, undefined, store.lastId(['shop']));
+    const kept = second.history('shop', { count: 100 });
+    assert.deepEqual(kept.map((e) => e.text), ['line 0', 'line 1', 'line 2', 'line 3', 'line 4', 'Release v1 is live']);
+    assert.equal(kept.at(-1)!.id, lastBefore);
+    assert.ok(second.publish('shop', 'app', 'web.1', 'after restart').id > lastBefore);
+    assert.deepEqual(second.history('shop', { afterId: lastBefore }).map((e) => e.text), ['after restart']);
+    second.close();
+  });
+
+  it('answers -n, --ps, --source, --grep and --since from disk and from the batch not yet written', () => {
+    const bus = new LogBus(storeIn(tempDir(), { flushMs: 60_000 }));
+    bus.publish('shop', 'app', 'web.1', 'GET / one');
+    bus.publish('shop', 'app', 'web.2', 'GET / two');
+    bus.publish('shop', 'router', 'router', 'at=info path="/"');
+    bus.publish('shop', 'app', 'worker.1', 'job done');
+    bus.publish('other', 'app', 'web.1', 'not shop');
+    const texts = (query: Parameters<LogBus['history']>[1]) => bus.history('shop', query).map((e) => e.text);
+    assert.deepEqual(texts({ count: 2 }), ['at=info path="/"', 'job done']);
+    assert.deepEqual(texts({ ps: 'web' }), ['GET / one', 'GET / two']);
+    assert.deepEqual(texts({ ps: 'web.2' }), ['GET / two']);
+    assert.deepEqual(texts({ source: 'router' }), ['at=info path="/"']);
+    assert.deepEqual(texts({ grep: 'GET' }), ['GET / one', 'GET / two']);
+    assert.deepEqual(texts({ sinceMs: Date.now() + 60_000 }), []);
+    assert.equal(texts({ sinceMs: Date.now() - 60_000 }).length, 4);
+    bus.close();
+  });
+
+  it('splits a text with newlines into one event per line', () => {
+    const bus = new LogBus(storeIn(tempDir()));
+    bus.publish('shop', 'twelve', 'api', 'Build failed:\nnpm ERR! one\r\nnpm ERR! two');
+    assert.deepEqual(bus.history('shop').map((e) => e.text), ['Build failed:', 'npm ERR! one', 'npm ERR! two']);
+    bus.close();
+  });
+
+  it('reads a resumed tail across segments, in pages, without skipping or repeating', () => {
+    const bus = new LogBus(storeIn(tempDir(), { flushBytes: 4096, retention: () => ({ maxBytes: 1 << 30, maxAgeMs: 86_400_000 }) }));
+    const ids: number[] = [];
+    for (let i = 0; i < 30_000; i += 1) ids.push(bus.publish('shop', 'app', 'web.1', `line ${i} ${'x'.repeat(40)}`).id);
+    const seen: number[] = [];
+    let after = ids[99]!;
+    for (;;) {
+      const page = bus.history('shop', { afterId: after, limit: 7000 });
+      if (page.length === 0) break;
+      seen.push(...page.map((e) => e.id));
+      after = page.at(-1)!.id;
+    }
+    assert.deepEqual(seen, ids.slice(100));
+    bus.close();
+  });
+
+  it('drops the oldest segments beyond the app\'s size, keeping the newest lines', () => {
+    const dir = tempDir();
+    const store = storeIn(dir, { flushBytes: 16 * 1024, retention: () => ({ maxBytes: 512 * 1024, maxAgeMs: 86_400_000 }) });
+    const bus = new LogBus(store);
+    for (let i = 0; i < 20_000; i += 1) bus.publish('shop', 'app', 'web.1', `line ${i} ${'y'.repeat(60)}`);
+    bus.close();
+    const bytes = storeIn(dir).size('shop');
+    assert.ok(bytes <= 512 * 1024 + 80 * 1024, `kept ${bytes} bytes`);
+    assert.ok(readdirSync(join(dir, 'shop', 'logs')).length > 1);
+    const last = storeIn(dir).read('shop', { count: 1 });
+    assert.match(last[0]!.text, /^line 19999 /);
+  });
+
+  it('skips a line torn by a crash at the end of a segment', () => {
+    const dir = tempDir();
+    const bus = new LogBus(storeIn(dir));
+    bus.publish('shop', 'app', 'web.1', 'whole');
+    bus.close();
+    const [segment] = readdirSync(join(dir, 'shop', 'logs'));
+    appendFileSync(join(dir, 'shop', 'logs', segment!), '99999999999999999 17000 app web.1 tor');
+    assert.deepEqual(storeIn(dir).read('shop').map((e) => e.text), ['whole']);
+  });
+
+  it('removes an app\'s log when the app is forgotten', () => {
+    const dir = tempDir();
+    const bus = new LogBus(storeIn(dir));
+    bus.publish('shop', 'app', 'web.1', 'bye');
+    assert.equal(bus.history('shop').length, 1);
+    assert.ok(existsSync(join(dir, 'shop', 'logs')));
+    bus.forget('shop');
+    assert.deepEqual(bus.history('shop'), []);
+    assert.equal(existsSync(join(dir, 'shop', 'logs')), false);
+    bus.close();
+  });
+});

@@ -9,6 +9,7 @@ import type { Platform } from '../platform.js';
 import { seconds } from '../run/boot-failure.js';
 import { exitStatus } from '../run/process-run.js';
 import type { App } from '../store/apps.js';
+import { buildRemovedAt } from '../store/build-retention.js';
 import type { Release } from '../store/releases.js';
 
 /** The Procfile type that is the release command, never run as a formation process. */
@@ -24,6 +25,7 @@ export function releaseCommand(processTypes: Record<string, string>): string | u
  * RELEASE_PHASE_FAILED (with its last output lines) otherwise. Must run inside the app's exclusive section.
  */
 export async function runReleasePhase(platform: Platform, app: App, release: Release, onOutput?: (line: string) => void): Promise<void> {
+  assertBuildPresent(platform, release);
   const command = releaseCommand(release.processTypes);
   if (command === undefined) return;
   const say = (text: string) => {
@@ -51,4 +53,11 @@ export async function runReleasePhase(platform: Platform, app: App, release: Rel
     throw new TwelveError('RELEASE_PHASE_FAILED', `the release command \`${command}\` exited with status ${status}; v${release.version} is refused`, details);
   }
   say('Release command succeeded');
+}
+
+/** A release of a build that retention removed cannot start: say so before anything else is tried. */
+function assertBuildPresent(platform: Platform, release: Release): void {
+  if (release.buildId !== null && buildRemovedAt(platform.db, release.buildId) !== null) {
+    throw new TwelveError('BUILD_REMOVED', `build ${release.buildId} of v${release.version} was removed by build retention`);
+  }
 }

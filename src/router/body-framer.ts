@@ -4,6 +4,7 @@
  * byte) and knows where the next message starts. Chunk syntax is checked strictly: CRLF only, hex sizes
  * without padding tricks, no whitespace, bounded extensions and trailers.
  */
+import { TOKEN } from './http-syntax.js';
 
 export interface BodyFramer {
   /** Consumes body bytes from `buf[start..]`; returns how many belong to the body. Check `error` after. */
@@ -48,6 +49,7 @@ export class UntilCloseFramer implements BodyFramer {
 const enum State { SizeStart, Size, Ext, SizeLf, Data, DataCr, DataLf, TrailerStart, TrailerLine, TrailerLf, EndLf }
 
 const MAX_SIZE_DIGITS = 12;
+const FRAMING_TRAILERS = new Set(['transfer-encoding', 'content-length', 'host']);
 const MAX_LINE_EXTRA = 4096;
 
 function hexValue(c: number): number {
@@ -67,6 +69,8 @@ export class ChunkedFramer implements BodyFramer {
   private digits = 0;
   /** Bytes of chunk extensions or trailer lines so far: bounded so a client cannot stream them forever. */
   private extra = 0;
+  /** The trailer line being read (bounded by MAX_LINE_EXTRA). */
+  private trailer = '';
 
   constructor(private readonly maxDataBytes = Number.MAX_SAFE_INTEGER) {}
 
@@ -131,9 +135,11 @@ export class ChunkedFramer implements BodyFramer {
         else return this.trailerByte(c);
         return true;
       case State.TrailerLine:
-        if (c === 13) this.state = State.TrailerLf;
-        else return this.trailerByte(c);
-        return true;
+        if (c === 13) {
+          this.state = State.TrailerLf;
+          return this.trailerLineDone();
+        }
+        return this.trailerByte(c);
       case State.TrailerLf:
         if (c !== 10) return this.fail('bare CR in trailer');
         this.state = State.TrailerStart;
@@ -150,6 +156,18 @@ export class ChunkedFramer implements BodyFramer {
   private trailerByte(c: number): boolean {
     if ((c < 32 && c !== 9) || c === 127 || ++this.extra > MAX_LINE_EXTRA) return this.fail('invalid trailer');
     this.state = State.TrailerLine;
+    this.trailer += String.fromCharCode(c);
+    return true;
+  }
+
+  /** A trailer is a header field like any other, and may not carry framing (RFC 9110 6.5.1). */
+  private trailerLineDone(): boolean {
+    const line = this.trailer;
+    this.trailer = '';
+    const colon = line.indexOf(':');
+    const name = colon > 0 ? line.slice(0, colon) : '';
+    if (!TOKEN.test(name)) return this.fail('invalid trailer');
+    if (FRAMING_TRAILERS.has(name.toLowerCase())) return this.fail('framing header in trailer');
     return true;
   }
 

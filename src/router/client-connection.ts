@@ -22,7 +22,7 @@ export class ClientConnection {
   readonly client: string;
   readonly routerPort: number;
   /** The client sent FIN: answer what was asked, then close. */
-  private ended = false;
+  ended = false;
   private closed = false;
   /** How far into `pending` a partial head was checked for bare CR/LF. */
   private scanned = 0;

@@ -106,6 +106,8 @@ export class Exchange implements BackendOwner {
       if (this.head.expectContinue && this.head.version === '1.1' && !this.firstBody) this.conn.socket.write('HTTP/1.1 100 Continue\r\n\r\n');
       this.wantsBody = true;
       this.drainPending();
+      // The client finished sending while the backend connected, and the body it sent is not whole.
+      if (this.wantsBody && this.conn.ended) this.onClientClose();
     }
   }
 
@@ -284,7 +286,7 @@ export class Exchange implements BackendOwner {
 
   onClientEnd(): void {
     if (this.tunnelOpen) this.backend?.socket.end();
-    else if (this.wantsBody || (this.framer !== undefined && !this.framer.done)) this.onClientClose();
+    else if (this.wantsBody) this.onClientClose();
   }
 
   onClientClose(): void {

@@ -148,3 +148,18 @@ export async function destroyAddon(platform: Platform, name: string, confirm: un
   if (addon.provider === 'twelve') (await platform.addons.ensure(addon.kind as AddonKind)).deprovision(addon.secret);
   deleteAddon(platform.db, addon.id);
 }
+
+/**
+ * An app is being destroyed: the addons it created and no other app uses go with it (their databases
+ * dropped), as on Heroku; one that another app still uses stays, without an owner.
+ */
+export async function destroyAddonsOwnedBy(platform: Platform, appId: number): Promise<string[]> {
+  const destroyed: string[] = [];
+  for (const addon of listAddons(platform.db).filter((a) => a.appId === appId)) {
+    if (attachmentsOfAddon(platform.db, addon.id).some((attachment) => attachment.appId !== appId)) continue;
+    if (addon.provider === 'twelve') (await platform.addons.ensure(addon.kind as AddonKind)).deprovision(addon.secret);
+    deleteAddon(platform.db, addon.id);
+    destroyed.push(addon.name);
+  }
+  return destroyed;
+}

@@ -1,6 +1,7 @@
 /** /v1/apps: create, list, show and destroy apps. */
 import type { FastifyInstance } from 'fastify';
 import { removeAppFiles } from '../build/retention.js';
+import { destroyAddonsOwnedBy } from '../addons/addon-actions.js';
 import { assertAppName } from '../config/rules.js';
 import { TwelveError } from '../errors.js';
 import type { Platform } from '../platform.js';
@@ -47,6 +48,7 @@ export function registerAppRoutes(server: FastifyInstance, platform: Platform): 
     await platform.fleet.exclusive(app.id, async () => {
       await Promise.all([platform.fleet.stopApp(app.id, app.name), platform.oneOffs.stopApp(app.id)]);
       platform.table.removeApp(app.name);
+      await destroyAddonsOwnedBy(platform, app.id);
       // Before the rows go: builds that other apps run (promoted) are handed to them and stay on disk.
       await removeAppFiles(platform, app);
       deleteApp(db, app.id);

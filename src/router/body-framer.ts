@@ -46,9 +46,12 @@ export class UntilCloseFramer implements BodyFramer {
   }
 }
 
-const enum State { SizeStart, Size, Ext, SizeLf, Data, DataCr, DataLf, TrailerStart, TrailerLine, TrailerLf, EndLf }
+const enum State { SizeStart, Size, ExtName, ExtValue, SizeLf, Data, DataCr, DataLf, TrailerStart, TrailerLine, TrailerLf, EndLf }
 
 const MAX_SIZE_DIGITS = 12;
+/** 1 for the bytes of a token (tchar). */
+const TOKEN_CHAR = new Uint8Array(256);
+for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") TOKEN_CHAR[c.charCodeAt(0)] = 1;
 const FRAMING_TRAILERS = new Set(['transfer-encoding', 'content-length', 'host']);
 const MAX_LINE_EXTRA = 4096;
 
@@ -71,6 +74,7 @@ export class ChunkedFramer implements BodyFramer {
   private extra = 0;
   /** The trailer line being read (bounded by MAX_LINE_EXTRA). */
   private trailer = '';
+  private extChars = 0;
 
   constructor(private readonly maxDataBytes = Number.MAX_SAFE_INTEGER) {}
 
@@ -106,13 +110,23 @@ export class ChunkedFramer implements BodyFramer {
         }
         if (this.state === State.SizeStart) return this.fail('invalid chunk size');
         if (c === 13) this.state = State.SizeLf;
-        else if (c === 59) this.state = State.Ext;
+        else if (c === 59) this.startExt(State.ExtName);
         else return this.fail('invalid chunk size');
         return true;
       }
-      case State.Ext:
+      // Extensions: `;name` or `;name=value`, tokens only (no quoted strings, no whitespace): stricter than the RFC, never looser than llhttp.
+      case State.ExtName:
+      case State.ExtValue:
+        if (++this.extra > MAX_LINE_EXTRA) return this.fail('chunk extension too long');
+        if (TOKEN_CHAR[c] === 1) {
+          this.extChars += 1;
+          return true;
+        }
+        if (this.extChars === 0) return this.fail('invalid chunk extension');
         if (c === 13) this.state = State.SizeLf;
-        else if ((c < 32 && c !== 9) || c === 127 || ++this.extra > MAX_LINE_EXTRA) return this.fail('invalid chunk extension');
+        else if (c === 59) this.startExt(State.ExtName);
+        else if (c === 61 && this.state === State.ExtName) this.startExt(State.ExtValue);
+        else return this.fail('invalid chunk extension');
         return true;
       case State.SizeLf:
         if (c !== 10) return this.fail('bare CR in chunk size line');
@@ -151,6 +165,11 @@ export class ChunkedFramer implements BodyFramer {
       default:
         return this.fail('chunk framing');
     }
+  }
+
+  private startExt(state: State): void {
+    this.state = state;
+    this.extChars = 0;
   }
 
   private trailerByte(c: number): boolean {

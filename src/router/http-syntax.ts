@@ -27,6 +27,8 @@ export const METHODS = new Set([
   'QUERY', 'REBIND', 'REPORT', 'SEARCH', 'SOURCE', 'SUBSCRIBE', 'TRACE', 'UNBIND', 'UNLINK', 'UNLOCK', 'UNSUBSCRIBE',
 ]);
 
+const TAB_REFUSED = new Set(['content-length', 'transfer-encoding', 'connection']);
+
 /** 1*DIGIT, at most 15 digits so it stays an exact JavaScript number. */
 const DECIMAL = /^[0-9]{1,15}$/;
 
@@ -66,8 +68,11 @@ export function parseFields(lines: string[], from: number, maxFields: number): H
     if (!TOKEN.test(name)) return line[0] === ' ' || line[0] === '\t' ? 'obs-fold' : 'invalid header name';
     let value = line.slice(colon + 1);
     if (!FIELD_VALUE.test(value)) return 'invalid header value';
+    const lower = name.toLowerCase();
+    // llhttp refuses or misreads a tab around a length, coding or connection option: refusing any tab there keeps both parsers in step.
+    if (TAB_REFUSED.has(lower) && value.includes('\t')) return 'tab in a framing header';
     value = trimOws(value);
-    fields.push({ name, lower: name.toLowerCase(), value });
+    fields.push({ name, lower, value });
   }
   return fields;
 }

@@ -92,4 +92,10 @@ test('an app keeps its data in provisioned PostgreSQL and Redis across releases 
   assert.equal((await platform.json<AddonView>('addons:info', main.name)).attachments.length, 0);
   assert.equal((await platform.json<Record<string, string>>('config', '-a', 'shop')).REDIS_URL, undefined);
   assert.ok(analytics.name);
+
+  // Destroying the app takes the addons it created and nobody else uses with it, as on Heroku.
+  await platform.ok('apps:destroy', '-a', 'shop', '--confirm', 'shop');
+  const left = (await platform.json<AddonView[]>('addons')).map((a) => a.name);
+  assert.equal(left.includes(main.name), false, `${main.name} outlived its app`);
+  assert.equal(left.includes(analytics.name), false, `${analytics.name} outlived its app`);
 });

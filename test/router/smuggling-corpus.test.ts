@@ -40,6 +40,7 @@ const CORPUS: Record<string, string> = {
   'Transfer-Encoding: identity, chunked': `POST /a HTTP/1.1\r\n${HOST}Transfer-Encoding: identity, chunked\r\n\r\n0\r\n\r\n`,
   'two Transfer-Encoding headers': `POST /a HTTP/1.1\r\n${HOST}Transfer-Encoding: chunked\r\nTransfer-Encoding: identity\r\n\r\n0\r\n\r\n`,
   'space before the colon': `POST /a HTTP/1.1\r\n${HOST}Transfer-Encoding : chunked\r\nContent-Length: 4\r\n\r\n0\r\n\r\n`,
+  'a tab after Content-Length': `POST /a HTTP/1.1\r\n${HOST}Content-Length: 0\t\r\n\r\n`,
   'vertical tab in Transfer-Encoding': `POST /a HTTP/1.1\r\n${HOST}Transfer-Encoding: \x0bchunked\r\n\r\n0\r\n\r\n`,
   'obs-fold of Transfer-Encoding': `POST /a HTTP/1.1\r\n${HOST}Transfer-Encoding:\r\n chunked\r\n\r\n0\r\n\r\n`,
   'obs-fold of any header': `GET /a HTTP/1.1\r\n${HOST}X-Long: one\r\n\ttwo\r\n\r\n`,
@@ -77,7 +78,7 @@ test('the same requests, framed plainly, are served', async () => {
   const text = await rawRoundTrip(router.port,
     `POST /a HTTP/1.1\r\n${HOST}Transfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n0\r\nX-Trailer: t\r\n\r\n`
     + `POST /b HTTP/1.1\r\n${HOST}Content-Length:  5 \r\n\r\nhello`
-    + `GET /c HTTP/1.1\r\n${HOST}Transfer-Encoding:\tCHUNKED\r\n\r\n0\r\n\r\n`
+    + `GET /c HTTP/1.1\r\n${HOST}Transfer-Encoding: CHUNKED\r\n\r\n0\r\n\r\n`
     + `\r\nGET /d HTTP/1.1\r\n${HOST}Connection: close\r\n\r\n`);
   assert.deepEqual(statusLines(text), Array(4).fill('HTTP/1.1 200 OK'), text);
   assert.deepEqual(seen.slice(-4), ['/a', '/b', '/c', '/d']);

@@ -5,8 +5,8 @@
  * drains, so a slow tail neither grows twelve's memory nor loses a line.
  */
 import type { ServerResponse } from 'node:http';
-import type { LogBus } from '../logs/log-bus.js';
-import { matchesFilter, type LogEvent, type LogQuery } from '../logs/log-event.js';
+import type { LogBatch, LogBus } from '../logs/log-bus.js';
+import { matchesProcess, type LogEvent, type LogQuery } from '../logs/log-event.js';
 import { MAX_READ } from '../logs/log-reader.js';
 
 /** Bytes queued on the socket beyond which the reader catches up from the store instead. */
@@ -17,28 +17,42 @@ export function eventJson(event: LogEvent): string {
   return `{"id":${event.id},"time":"${event.time}","app":${JSON.stringify(event.app)},"source":"${event.source}","process":${JSON.stringify(event.process)},"text":${JSON.stringify(event.text)}}\n`;
 }
 
+/** The events of a batch after `afterId` (matching `grep`) as NDJSON lines: the fields they share are encoded once. */
+export function batchJson(batch: LogBatch, afterId: number, grep?: string): string {
+  const shared = `,"time":"${batch.time}","app":${JSON.stringify(batch.app)},"source":"${batch.source}","process":${JSON.stringify(batch.process)},"text":`;
+  const parts: string[] = [];
+  for (let i = Math.max(0, afterId - batch.firstId + 1); i < batch.lines.length; i += 1) {
+    const text = batch.lines[i]!;
+    if (grep && !text.includes(grep)) continue;
+    parts.push(`{"id":${batch.firstId + i}${shared}${JSON.stringify(text)}}\n`);
+  }
+  // A flat string from a join costs less to write than a rope grown with +=.
+  return parts.join('');
+}
+
 export function streamLog(raw: ServerResponse, bus: LogBus, app: string, query: LogQuery, tail: boolean): void {
   raw.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
   raw.flushHeaders();
   let closed = false;
   let lastId = query.afterId ?? 0;
-  let pending = '';
+  // Pieces waiting for the next write, joined once: cheaper than growing one string piece by piece.
+  let pending: string[] = [];
   let flushing = false;
   let lagging = false;
   const filter = { ps: query.ps, source: query.source, grep: query.grep };
 
   const flush = () => {
     flushing = false;
-    if (closed || pending === '') return;
-    raw.write(pending);
-    pending = '';
+    if (closed || pending.length === 0) return;
+    raw.write(pending.join(''));
+    pending = [];
     if (raw.writableLength > HIGH_WATER && !lagging) {
       lagging = true;
       raw.once('drain', catchUp);
     }
   };
   const queue = (event: LogEvent) => {
-    pending += eventJson(event);
+    pending.push(eventJson(event));
     lastId = event.id;
     if (!flushing) {
       flushing = true;
@@ -50,10 +64,10 @@ export function streamLog(raw: ServerResponse, bus: LogBus, app: string, query: 
     if (closed) return;
     for (;;) {
       const page = bus.history(app, { ...filter, afterId: lastId, limit: MAX_READ, sinceMs: query.sinceMs });
-      for (const event of page) pending += eventJson(event);
+      for (const event of page) pending.push(eventJson(event));
       if (page.length > 0) lastId = page.at(-1)!.id;
-      if (pending !== '') raw.write(pending);
-      pending = '';
+      if (pending.length > 0) raw.write(pending.join(''));
+      pending = [];
       if (page.length < MAX_READ) {
         lagging = false;
         return;
@@ -78,8 +92,16 @@ export function streamLog(raw: ServerResponse, bus: LogBus, app: string, query: 
     closed = true;
     return;
   }
-  const unsubscribe = bus.subscribe(app, (event) => {
-    if (!lagging && event.id > lastId && matchesFilter(event, filter)) queue(event);
+  const unsubscribe = bus.subscribeBatches(app, (batch) => {
+    if (lagging || !matchesProcess(batch.process, filter.ps) || (filter.source && batch.source !== filter.source)) return;
+    const added = batchJson(batch, lastId, filter.grep);
+    if (added === '') return;
+    pending.push(added);
+    lastId = batch.firstId + batch.lines.length - 1;
+    if (!flushing) {
+      flushing = true;
+      setImmediate(flush);
+    }
   });
   raw.on('close', () => {
     closed = true;

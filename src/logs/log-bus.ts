@@ -8,13 +8,26 @@ import type { LogStore } from './log-store.js';
 
 export type LogListener = (event: LogEvent) => void;
 
+/** Consecutive events of one process published together: ids firstId, firstId + 1, ... one per line. */
+export interface LogBatch {
+  firstId: number;
+  time: string;
+  ms: number;
+  app: string;
+  source: LogSource;
+  process: string;
+  lines: readonly string[];
+}
+
+export type LogBatchListener = (batch: LogBatch) => void;
+
 export class LogBus {
   // Ids keep increasing across restarts of twelve: they start above the clock in microseconds and above
   // the last id on disk, so a tail that resumes `after` an id from the previous run neither skips nor repeats.
   private nextId: number;
   /** Without a store, the most recent events of each app are kept in memory (tests, tools). */
   private readonly recent = new Map<string, LogEvent[]>();
-  private readonly listeners = new Map<string, Set<LogListener>>();
+  private readonly listeners = new Map<string, Set<LogBatchListener>>();
   private readonly forgetHooks: Array<(app: string) => void> = [];
   // The ISO time is made once per millisecond, not once per line.
   private clockMs = 0;
@@ -26,31 +39,38 @@ export class LogBus {
 
   /** Publishes one event per line of `text`; returns the last. */
   publish(app: string, source: LogSource, process: string, text: string): LogEvent {
-    if (text.includes('\n')) {
-      const lines = text.split('\n');
-      for (let i = 0; i < lines.length - 1; i += 1) this.publish(app, source, process, lines[i]!.replace(/\r$/, ''));
-      return this.publish(app, source, process, lines.at(-1)!.replace(/\r$/, ''));
-    }
+    const lines = text.includes('\n') ? text.split('\n').map((line) => line.replace(/\r$/, '')) : [text];
+    const batch = this.publishLines(app, source, process, lines);
+    const lastId = batch.firstId + lines.length - 1;
+    return { id: lastId, time: batch.time, app, source, process, text: lines.at(-1)! };
+  }
+
+  /**
+   * The hot path: lines of one process (none holding a newline) become consecutive events with one
+   * clock reading, one write to the store's batch and one call per listener.
+   */
+  publishLines(app: string, source: LogSource, process: string, lines: readonly string[]): LogBatch {
     const ms = Date.now();
     if (ms !== this.clockMs) {
       this.clockMs = ms;
       this.clockIso = new Date(ms).toISOString();
     }
-    const event: LogEvent = { id: this.nextId++, time: this.clockIso, app, source, process, text };
-    if (this.store) this.store.append(app, event.id, ms, source, process, text);
-    else this.remember(event);
+    const batch: LogBatch = { firstId: this.nextId, time: this.clockIso, ms, app, source, process, lines };
+    this.nextId += lines.length;
+    if (this.store) this.store.appendLines(app, batch.firstId, ms, source, process, lines);
+    else for (let i = 0; i < lines.length; i += 1) this.remember(eventAt(batch, i));
     const listeners = this.listeners.get(app);
     if (listeners) {
       for (const listener of listeners) {
-        // One broken tail must not keep the event from the others, nor throw back into the app's output reader.
+        // One broken tail must not keep the events from the others, nor throw back into the app's output reader.
         try {
-          listener(event);
+          listener(batch);
         } catch {
           listeners.delete(listener);
         }
       }
     }
-    return event;
+    return batch;
   }
 
   /** Events of the app, oldest first: the last `count` (default all in memory, 100 from disk), or all after `afterId`. */
@@ -68,7 +88,15 @@ export class LogBus {
     return afterId > 0 ? picked.slice(0, count) : picked.slice(Math.max(0, picked.length - count));
   }
 
+  /** Calls `listener` with every event of the app from now on. */
   subscribe(app: string, listener: LogListener): () => void {
+    return this.subscribeBatches(app, (batch) => {
+      for (let i = 0; i < batch.lines.length; i += 1) listener(eventAt(batch, i));
+    });
+  }
+
+  /** Calls `listener` with every batch of the app's events from now on (cheaper than one call per event). */
+  subscribeBatches(app: string, listener: LogBatchListener): () => void {
     let set = this.listeners.get(app);
     if (!set) this.listeners.set(app, (set = new Set()));
     set.add(listener);
@@ -113,4 +141,9 @@ export class LogBus {
     // Trim in chunks: one splice per thousand events instead of a shift per event.
     if (ring.length > this.keepPerApp + 1000) ring.splice(0, ring.length - this.keepPerApp);
   }
+}
+
+/** The i-th event of a batch. */
+export function eventAt(batch: LogBatch, i: number): LogEvent {
+  return { id: batch.firstId + i, time: batch.time, app: batch.app, source: batch.source, process: batch.process, text: batch.lines[i]! };
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { LogEvent, LogQuery } from './log-event.js';
 import { readEvents } from './log-reader.js';
 import { DEFAULT_RETENTION, type Retention } from './retention.js';
-import { encodeLine } from './segment-line.js';
+import { encodeLines } from './segment-line.js';
 import { listSegments, readLinesBackward, segmentName, type Segment } from './segment-files.js';
 
 export interface LogStoreOptions {
@@ -49,13 +49,18 @@ export class LogStore {
     this.retentionTimer.unref();
   }
 
-  /** The hot path: one line joins the app's batch. */
+  /** One line joins the app's batch. */
   append(app: string, id: number, ms: number, source: string, process: string, text: string): void {
+    this.appendLines(app, id, ms, source, process, [text]);
+  }
+
+  /** The hot path: consecutive lines of one process (ids firstId, firstId + 1, ...) join the app's batch as one string. */
+  appendLines(app: string, firstId: number, ms: number, source: string, process: string, texts: readonly string[]): void {
     const log = this.apps.get(app) ?? this.open(app);
-    if (log.pending.length === 0) log.pendingFirstId = id;
-    const line = encodeLine(id, ms, source, process, text);
-    log.pending.push(line);
-    log.pendingBytes += line.length;
+    if (log.pending.length === 0) log.pendingFirstId = firstId;
+    const chunk = encodeLines(firstId, ms, source, process, texts);
+    log.pending.push(chunk);
+    log.pendingBytes += chunk.length;
     if (log.pendingBytes >= this.flushBytes) this.write(app, log);
     else if (this.timer === null) {
       this.timer = setTimeout(() => { this.timer = null; this.flush(); }, this.flushMs);

@@ -9,6 +9,15 @@ export function encodeLine(id: number, ms: number, source: string, process: stri
   return `${id} ${ms} ${source} ${process} ${text}\n`;
 }
 
+/** Consecutive events of one process as lines: what is the same for all of them is formatted once. */
+export function encodeLines(firstId: number, ms: number, source: string, process: string, texts: readonly string[]): string {
+  const middle = ` ${ms} ${source} ${process} `;
+  // One flat string from an array join: appending with += would build a rope that costs more to flatten when written.
+  const parts = new Array<string>(texts.length);
+  for (let i = 0; i < texts.length; i += 1) parts[i] = `${firstId + i}${middle}${texts[i]}\n`;
+  return parts.join('');
+}
+
 /** The event of one line (without its newline), or undefined for a torn or foreign line. */
 export function decodeLine(app: string, line: string): (LogEvent & { ms: number }) | undefined {
   const a = line.indexOf(' ');

@@ -19,6 +19,14 @@ import { normalizeHost, type Backend } from './route-table.js';
 /** A backend's response head may be this large (Node's own limit is 16 KiB). */
 const MAX_RESPONSE_HEAD = 64 * 1024;
 
+/** A head and the body bytes after it as one buffer, so they go out in one write. */
+function withHead(head: string, body: Buffer): Buffer {
+  const joined = Buffer.allocUnsafe(head.length + body.length);
+  joined.write(head, 0, 'latin1');
+  body.copy(joined, head.length);
+  return joined;
+}
+
 export class Exchange implements BackendOwner {
   /** The client's body bytes go to the backend as they arrive. */
   wantsBody = false;
@@ -97,11 +105,8 @@ export class Exchange implements BackendOwner {
         if (used < pending.length) this.conn.unshift(pending.subarray(used));
       }
     }
-    const socket = backend.socket;
-    socket.cork();
-    socket.write(this.requestText, 'latin1');
-    if (this.firstBody) socket.write(this.firstBody);
-    socket.uncork();
+    if (this.firstBody) backend.socket.write(withHead(this.requestText, this.firstBody));
+    else backend.socket.write(this.requestText, 'latin1');
     if (framer && !framer.done) {
       if (this.head.expectContinue && this.head.version === '1.1' && !this.firstBody) this.conn.socket.write('HTTP/1.1 100 Continue\r\n\r\n');
       this.wantsBody = true;
@@ -197,12 +202,19 @@ export class Exchange implements BackendOwner {
     const connection = !this.keepClient ? 'close' : this.head.version === '1.0' ? 'keep-alive' : undefined;
     const body = response.body;
     this.responseFramer = body === 'length' ? new LengthFramer(response.contentLength) : body === 'chunked' ? new ChunkedFramer() : body === 'close' ? new UntilCloseFramer() : undefined;
-    socket.cork();
-    socket.write(clientResponseHead(response, this.requestId, connection), 'latin1');
-    if (this.responseFramer === undefined) this.complete();
-    else if (rest.length > 0) this.responseBody(rest, 0);
-    else if (this.responseFramer.done) this.complete();
-    socket.uncork();
+    const headText = clientResponseHead(response, this.requestId, connection);
+    const framer = this.responseFramer;
+    if (framer === undefined || rest.length === 0) {
+      socket.write(headText, 'latin1');
+      if (framer === undefined || framer.done) this.complete();
+      return;
+    }
+    // Head and the first body bytes in one write: one syscall for a small response.
+    const used = framer.feed(rest, 0);
+    if (framer.error) return this.backendBroke(framer.error);
+    if (used < rest.length) response.keepAlive = false;
+    this.toClient(used > 0 ? withHead(headText, rest.subarray(0, used)) : Buffer.from(headText, 'latin1'));
+    if (framer.done) this.complete();
   }
 
   private responseBody(chunk: Buffer, start: number): void {
@@ -319,7 +331,8 @@ export class Exchange implements BackendOwner {
 
   /** Answers with the router's own error page. */
   private answerError(code: RouterErrorCode, message: string, forceClose = false): void {
-    const close = forceClose || !this.head.keepAlive || this.conn.context.isClosing() || (this.framer !== undefined && !this.framer.done);
+    // An upgrade request's client may already be speaking the new protocol: its connection cannot carry another request.
+    const close = forceClose || !this.head.keepAlive || this.head.upgrade || this.conn.context.isClosing() || (this.framer !== undefined && !this.framer.done);
     const bytes = writeErrorPage(this.conn.socket, code, message, {
       accept: fieldValue(this.head.fields, 'accept'), requestId: this.requestId, close, head: this.head.method === 'HEAD',
     });

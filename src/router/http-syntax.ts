@@ -46,7 +46,7 @@ export function headEnd(buf: Buffer, start: number): number {
 export function hasBareCrOrLf(buf: Buffer, from: number, to: number): boolean {
   for (let i = from; i < to; i++) {
     const c = buf[i]!;
-    if (c === 10 && (i === from || buf[i - 1] !== 13)) return true;
+    if (c === 10 && (i === 0 || buf[i - 1] !== 13)) return true;
     if (c === 13 && i + 1 < to && buf[i + 1] !== 10) return true;
   }
   return false;

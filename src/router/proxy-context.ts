@@ -77,9 +77,6 @@ export function writeErrorPage(socket: Socket, code: RouterErrorCode, message: s
   for (const [name, value] of Object.entries(page.headers)) text += `${name}: ${value}\r\n`;
   if (options.close) text += 'connection: close\r\n';
   if (!socket.writable) return 0;
-  socket.cork();
-  socket.write(`${text}\r\n`, 'latin1');
-  if (!options.head) socket.write(page.body);
-  socket.uncork();
+  socket.write(options.head ? Buffer.from(`${text}\r\n`, 'latin1') : Buffer.concat([Buffer.from(`${text}\r\n`, 'latin1'), page.body]));
   return options.head ? 0 : page.body.length;
 }

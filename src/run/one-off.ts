@@ -95,9 +95,9 @@ export class OneOff {
     if (this.hooks.onStdout) child.stdout?.on('data', this.hooks.onStdout);
     if (this.hooks.onStderr) child.stderr?.on('data', this.hooks.onStderr);
     const run = new ProcessRun(child, {
-      onLine: (line) => {
-        this.log.line(line);
-        this.hooks.onLine?.(line);
+      onLines: (lines) => {
+        this.log.lines(lines);
+        if (this.hooks.onLine) for (const line of lines) this.hooks.onLine(line);
       },
       onSpawnError: (error) => this.cannotStart(error),
       onEnd: () => this.ended(run),

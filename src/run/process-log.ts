@@ -16,9 +16,21 @@ export class ProcessLog {
 
   /** A line of the process's own output. */
   line(text: string): void {
-    this.lastLines.push(text);
-    if (this.lastLines.length > LAST_LINES) this.lastLines.shift();
-    this.publish('app', text);
+    this.lines([text]);
+  }
+
+  /** Lines of the process's own output, published as one batch. */
+  lines(texts: string[]): void {
+    if (texts.length >= LAST_LINES) this.lastLines.splice(0, this.lastLines.length, ...texts.slice(-LAST_LINES));
+    else {
+      this.lastLines.push(...texts);
+      if (this.lastLines.length > LAST_LINES) this.lastLines.splice(0, this.lastLines.length - LAST_LINES);
+    }
+    try {
+      this.logs.publishLines(this.app, 'app', this.process, texts);
+    } catch (error) {
+      this.logger.error({ err: error, app: this.app }, 'a log subscriber threw');
+    }
   }
 
   /** A platform event, in Heroku's words (`State changed from starting to up`). */

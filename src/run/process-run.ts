@@ -26,7 +26,8 @@ const PIPE_GRACE_MS = 1000;
 const GROUP_POLL_MS = 20;
 
 export interface ProcessRunHooks {
-  onLine: (line: string) => void;
+  /** The complete lines of one chunk of output, in order. */
+  onLines: (lines: string[]) => void;
   onSpawnError: (error: Error) => void;
   /** Called once, when the run is over. */
   onEnd: () => void;
@@ -46,8 +47,8 @@ export class ProcessRun {
   constructor(private readonly child: ChildProcess, private readonly hooks: ProcessRunHooks) {
     this.pid = child.pid ?? null;
     this.alive = this.pid !== null;
-    const stdout = new LineSplitter(hooks.onLine);
-    const stderr = new LineSplitter(hooks.onLine);
+    const stdout = new LineSplitter(hooks.onLines);
+    const stderr = new LineSplitter(hooks.onLines);
     // Flowing mode: the pipes are always drained, so a chatty process never blocks on a full pipe.
     child.stdout?.on('data', (chunk: Buffer) => stdout.write(chunk));
     child.stderr?.on('data', (chunk: Buffer) => stderr.write(chunk));

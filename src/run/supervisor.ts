@@ -178,7 +178,7 @@ export class Supervisor extends EventEmitter {
       return;
     }
     const run = new ProcessRun(child, {
-      onLine: (line) => entry.log.line(line),
+      onLines: (lines) => entry.log.lines(lines),
       onSpawnError: (error) => this.cannotStart(entry, `${errorText(error)} (cwd ${spec.cwd})`),
       onEnd: () => this.ended(entry, run),
     });

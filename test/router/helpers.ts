@@ -4,6 +4,7 @@ import net, { type AddressInfo } from 'node:net';
 import pino from 'pino';
 import { LogBus } from '../../src/logs/log-bus.js';
 import { RouteTable } from '../../src/router/route-table.js';
+import type { RouterLimits } from '../../src/router/proxy-context.js';
 import { Router } from '../../src/router/router.js';
 
 export interface TestBackend {
@@ -52,7 +53,7 @@ export interface TestRouter {
   close(): Promise<void>;
 }
 
-export async function startRouter(options: { requestTimeoutMs?: number; closeTimeoutMs?: number } = {}): Promise<TestRouter> {
+export async function startRouter(options: { requestTimeoutMs?: number; closeTimeoutMs?: number; limits?: Partial<RouterLimits> } = {}): Promise<TestRouter> {
   const table = new RouteTable();
   const logs = new LogBus();
   const router = new Router({ table, logs, logger: pino({ level: 'silent' }), ...options });

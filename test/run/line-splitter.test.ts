@@ -4,13 +4,23 @@ import { LineSplitter } from '../../src/run/line-splitter.js';
 
 function split(chunks: Array<string | Buffer>, max?: number): string[] {
   const lines: string[] = [];
-  const splitter = new LineSplitter((line) => lines.push(line), max);
+  const splitter = new LineSplitter((batch) => lines.push(...batch), max);
   for (const chunk of chunks) splitter.write(chunk);
   splitter.end();
   return lines;
 }
 
 describe('LineSplitter', () => {
+  it('hands over the complete lines of a chunk together, once per chunk', () => {
+    const batches: string[][] = [];
+    const splitter = new LineSplitter((batch) => batches.push(batch));
+    splitter.write('a\nb\nc');
+    splitter.write('d\n');
+    splitter.write('no newline yet');
+    splitter.end();
+    assert.deepEqual(batches, [['a', 'b'], ['cd'], ['no newline yet']]);
+  });
+
   it('keeps a partial line until its newline arrives', () => {
     assert.deepEqual(split(['one\ntw', 'o\nthr', 'ee\n']), ['one', 'two', 'three']);
   });

@@ -1,5 +1,5 @@
 /** deploy: `twelve deploy` of a Node app with a dependency until the router answers, against doing it by hand. */
-import { cpSync, rmSync } from 'node:fs';
+import { cpSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { killChild, tempDir } from '../cleanup.js';
 import { npmCi, runToEnd, startServer } from '../manual.js';
@@ -58,6 +58,9 @@ export const deployPart: Part = {
     const platform = await BenchPlatform.launch();
     const source = join(tempDir('deps-src'), 'app');
     cpSync(FIXTURE, source, { recursive: true });
+    // The same command the manual side starts: without a Procfile twelve would run `npm start`, as Heroku does,
+    // and time npm's own start-up rather than the platform.
+    writeFileSync(join(source, 'Procfile'), 'web: node server.js\n');
     await platform.ok('apps:create', APP);
     const first = await twelveDeploy(platform, source, 1);
     record(againstBaseline('deploy', 'first deploy', 'ms', first, { name: 'cp + npm ci + node server.js', value: manual.ms }, 1.3));

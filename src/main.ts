@@ -25,6 +25,7 @@ export async function startPlatform(env: Record<string, string | undefined> = pr
   const token = loadOrCreateApiToken(platform.paths.apiToken, settings.apiToken);
   const api = buildApiServer(platform, token);
   const router = new Router({ table: platform.table, logs: platform.logs, logger: log.child({ part: 'router' }) });
+  platform.fleet.setDrainer((backendId, timeoutMs) => router.drain(backendId, timeoutMs));
 
   await api.listen({ port: settings.apiPort, host: settings.bind });
   const apiPort = (api.server.address() as { port: number }).port;

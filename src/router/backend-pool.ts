@@ -72,7 +72,7 @@ export class BackendPool {
     const entry = this.entry(backend);
     entry.draining = false;
     entry.busy += 1;
-    const socket = entry.idle.pop() ?? new BackendSocket(net.connect(backend.port, '127.0.0.1'), backend.id, backend.port, this);
+    const socket = entry.idle.pop() ?? this.connect(backend);
     socket.reused = socket.connected;
     socket.owner = owner;
     socket.counted = true;
@@ -133,6 +133,10 @@ export class BackendPool {
   /** Closes every socket, idle or busy (the router is shutting down). */
   destroyAll(): void {
     for (const entry of this.entries.values()) for (const idle of entry.idle.splice(0)) idle.socket.destroy();
+  }
+
+  private connect(backend: Backend): BackendSocket {
+    return new BackendSocket(net.connect(backend.port, '127.0.0.1'), backend.id, backend.port, this);
   }
 
   private entry(backend: Backend): BackendEntry {

@@ -144,7 +144,7 @@ export class ClientConnection {
   }
 
   /** The exchange is over; `keepOpen` says whether the connection may carry the next request. */
-  exchangeDone(exchange: Exchange, keepOpen: boolean): void {
+  exchangeDone(exchange: object, keepOpen: boolean): void {
     if (this.exchange !== exchange) return;
     this.exchange = undefined;
     this.resumeReading('byBackend');

@@ -9,7 +9,7 @@ export const ROUTER_ERRORS = {
   T11: { status: 503, desc: 'No web process running', meaning: 'The app exists but none of its web processes is up (not deployed, scaled to zero, crashed or restarting).' },
   T12: { status: 504, desc: 'Request timeout', meaning: 'The web process did not start its response within the request timeout (30 s by default).' },
   T13: { status: 502, desc: 'Backend connection error', meaning: 'The web process refused or reset the connection, or closed it without a response, also after one retry on another web process.' },
-  T14: { status: 502, desc: 'Backend response interrupted', meaning: 'The web process closed the connection in the middle of its response; the client connection is closed too (logged only, the status already went out).' },
+  T14: { status: 502, desc: 'Backend response interrupted', meaning: 'The web process closed the connection in the middle of its response, sent a broken body, or went silent for 55 s mid-response; the client connection is closed too (logged only, the status already went out).' },
   T15: { status: 499, desc: 'Client request interrupted', meaning: 'The client closed the connection before the response was complete, or stopped sending its body (logged only).' },
   T16: { status: 400, desc: 'Bad request', meaning: 'The request breaks HTTP/1.1 framing in a way two parsers could read differently (conflicting Content-Length and Transfer-Encoding, an obfuscated Transfer-Encoding, a bare CR or LF, obs-fold, a malformed chunk), or is malformed; the connection is closed.' },
   T17: { status: 413, desc: 'Request body too large', meaning: 'The request body is larger than the router\'s limit (100 MiB by default); the connection is closed.' },

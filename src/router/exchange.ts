@@ -4,60 +4,29 @@
  * relay the body bytes as they come, then give the socket back. Retries once when the backend cannot
  * have seen the request; a 101 turns the connection into a tunnel. Logs one router line.
  */
-import type { BackendOwner, BackendSocket } from './backend-pool.js';
-import { ChunkedFramer, LengthFramer, UntilCloseFramer, type BodyFramer } from './body-framer.js';
-import type { ClientConnection } from './client-connection.js';
-import { errorMessages, ROUTER_ERRORS, type RouterErrorCode } from './error-pages.js';
-import { backendRequestHead, clientResponseHead, fieldValue, requestIdFrom } from './forward-headers.js';
-import { headEnd } from './http-syntax.js';
-import { canRetry, logRequest, MAX_ATTEMPTS, writeErrorPage } from './proxy-context.js';
-import type { RequestHead } from './request-head.js';
-import type { RequestLogEntry } from './request-log.js';
-import { parseResponseHead, type ResponseHead } from './response-head.js';
+import type { BackendOwner } from './backend-pool.js';
+import { ChunkedFramer, LengthFramer, UntilCloseFramer } from './body-framer.js';
+import { errorMessages, ROUTER_ERRORS } from './error-pages.js';
+import { ExchangeOutcome } from './exchange-outcome.js';
+import { backendRequestHead, clientResponseHead, joinHead } from './forward-headers.js';
+import { canRetry, MAX_ATTEMPTS } from './proxy-context.js';
+import { readResponseHead, type ResponseHead } from './response-head.js';
 import { normalizeHost, type Backend } from './route-table.js';
 
-/** A backend's response head may be this large (Node's own limit is 16 KiB). */
-const MAX_RESPONSE_HEAD = 64 * 1024;
-
-/** A head and the body bytes after it as one buffer, so they go out in one write. */
-function withHead(head: string, body: Buffer): Buffer {
-  const joined = Buffer.allocUnsafe(head.length + body.length);
-  joined.write(head, 0, 'latin1');
-  body.copy(joined, head.length);
-  return joined;
-}
-
-export class Exchange implements BackendOwner {
-  /** The client's body bytes go to the backend as they arrive. */
-  wantsBody = false;
-  private readonly requestId: string;
-  private app = '';
-  private log: RequestLogEntry | undefined;
+export class Exchange extends ExchangeOutcome implements BackendOwner {
   private requestText = '';
-  private readonly framer: BodyFramer | undefined;
   /** Body bytes sent with the head: a retry sends them again. */
   private firstBody: Buffer | undefined;
   private sent = false;
   private bodyStreamed = false;
   private readonly tried = new Set<string>();
-  private backend: BackendSocket | undefined;
   private reused = false;
   private backendPaused = false;
   private attemptStarted = 0;
-  private connectedAt: number | undefined;
   private responseBuf: Buffer | undefined;
-  private response: ResponseHead | undefined;
-  private responseFramer: BodyFramer | undefined;
   private keepClient = false;
   private tunnelOpen = false;
-  private finished = false;
-  private logged = false;
 
-  constructor(private readonly conn: ClientConnection, private readonly head: RequestHead) {
-    this.requestId = requestIdFrom(fieldValue(head.fields, 'x-request-id'));
-    const maxBody = conn.context.limits.maxBodyBytes;
-    this.framer = head.body === 'length' ? new LengthFramer(head.contentLength) : head.body === 'chunked' ? new ChunkedFramer(maxBody) : undefined;
-  }
 
   start(): void {
     const { context } = this.conn;
@@ -105,7 +74,7 @@ export class Exchange implements BackendOwner {
         if (used < pending.length) this.conn.unshift(pending.subarray(used));
       }
     }
-    if (this.firstBody) backend.socket.write(withHead(this.requestText, this.firstBody));
+    if (this.firstBody) backend.socket.write(joinHead(this.requestText, this.firstBody));
     else backend.socket.write(this.requestText, 'latin1');
     if (framer && !framer.done) {
       if (this.head.expectContinue && this.head.version === '1.1' && !this.firstBody) this.conn.socket.write('HTTP/1.1 100 Continue\r\n\r\n');
@@ -156,29 +125,15 @@ export class Exchange implements BackendOwner {
     if (this.tunnelOpen) return this.toClient(chunk);
     if (this.finished) return;
     if (this.response) return this.responseBody(chunk, 0);
-    let buf = this.responseBuf === undefined ? chunk : Buffer.concat([this.responseBuf, chunk]);
-    for (;;) {
-      const end = headEnd(buf, 0);
-      if (end === -1) {
-        if (buf.length > MAX_RESPONSE_HEAD) return this.backendBroke('response head too large');
-        this.responseBuf = buf;
-        return;
-      }
-      const parsed = parseResponseHead(buf, 0, end, this.head.method, 200);
-      if (typeof parsed === 'string') return this.backendBroke(parsed);
-      const rest = buf.subarray(end + 4);
-      if (parsed.status >= 200 || parsed.status === 101) {
-        this.responseBuf = undefined;
-        return this.onResponseHead(parsed, rest);
-      }
-      // Interim answers (103 Early Hints) go through; 100 Continue is the router's own to send.
-      if (parsed.status !== 100 && this.head.version === '1.1') this.conn.socket.write(buf.subarray(0, end + 4));
-      buf = rest;
-      if (buf.length === 0) {
-        this.responseBuf = undefined;
-        return;
-      }
-    }
+    const buf = this.responseBuf === undefined ? chunk : Buffer.concat([this.responseBuf, chunk]);
+    this.responseBuf = undefined;
+    // Interim answers (103 Early Hints) go through; 100 Continue is the router's own to send.
+    const read = readResponseHead(buf, this.head.method, (status, raw) => {
+      if (status !== 100 && this.head.version === '1.1') this.conn.socket.write(raw);
+    });
+    if (typeof read === 'string') return this.backendBroke(read);
+    if (read.head) this.onResponseHead(read.head, read.rest);
+    else if (read.rest.length > 0) this.responseBuf = read.rest;
   }
 
   private onResponseHead(response: ResponseHead, rest: Buffer): void {
@@ -213,7 +168,7 @@ export class Exchange implements BackendOwner {
     const used = framer.feed(rest, 0);
     if (framer.error) return this.backendBroke(framer.error);
     if (used < rest.length) response.keepAlive = false;
-    this.toClient(used > 0 ? withHead(headText, rest.subarray(0, used)) : Buffer.from(headText, 'latin1'));
+    this.toClient(used > 0 ? joinHead(headText, rest.subarray(0, used)) : Buffer.from(headText, 'latin1'));
     if (framer.done) this.complete();
   }
 
@@ -310,51 +265,5 @@ export class Exchange implements BackendOwner {
 
   fromClient(chunk: Buffer): void {
     if (this.backend && !this.backend.socket.write(chunk)) this.conn.pauseReading('byBackend');
-  }
-
-  private dropBackend(): void {
-    const backend = this.backend;
-    this.backend = undefined;
-    if (!backend) return;
-    backend.owner = undefined;
-    backend.socket.destroy();
-  }
-
-  /** Ends the exchange with the status already out (or the client gone): the only signal left is a closed connection. */
-  private cut(code: RouterErrorCode): void {
-    this.dropBackend();
-    if (!this.response && this.log) this.log.status = ROUTER_ERRORS[code].status;
-    if (this.log) this.log.bytes = this.responseFramer?.dataBytes ?? 0;
-    this.finish(code, false);
-    this.conn.destroy();
-  }
-
-  /** Answers with the router's own error page. */
-  private answerError(code: RouterErrorCode, message: string, forceClose = false): void {
-    // An upgrade request's client may already be speaking the new protocol: its connection cannot carry another request.
-    const close = forceClose || !this.head.keepAlive || this.head.upgrade || this.conn.context.isClosing() || (this.framer !== undefined && !this.framer.done);
-    const bytes = writeErrorPage(this.conn.socket, code, message, {
-      accept: fieldValue(this.head.fields, 'accept'), requestId: this.requestId, close, head: this.head.method === 'HEAD',
-    });
-    if (this.log) {
-      this.log.status = ROUTER_ERRORS[code].status;
-      this.log.bytes = bytes;
-    }
-    this.finish(code, !close);
-  }
-
-  private finish(code: RouterErrorCode | undefined, keepOpen: boolean): void {
-    if (this.finished) return;
-    this.finished = true;
-    this.wantsBody = false;
-    this.writeLog(code);
-    this.conn.exchangeDone(this, keepOpen);
-  }
-
-  private writeLog(code: RouterErrorCode | undefined): void {
-    if (this.logged || !this.log) return;
-    this.logged = true;
-    this.log.serviceMs = this.connectedAt === undefined ? 0 : performance.now() - this.connectedAt;
-    logRequest(this.conn.context, this.app, code ? { ...this.log, code } : this.log);
   }
 }

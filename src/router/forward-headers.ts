@@ -105,3 +105,11 @@ export function clientResponseHead(head: ResponseHead, requestId: string, connec
   if (connection !== undefined && !upgrade) text += `Connection: ${connection}\r\n`;
   return `${text}\r\n`;
 }
+
+/** A head and the body bytes after it as one buffer, so they go out in one write. */
+export function joinHead(head: string, body: Buffer): Buffer {
+  const joined = Buffer.allocUnsafe(head.length + body.length);
+  joined.write(head, 0, 'latin1');
+  body.copy(joined, head.length);
+  return joined;
+}

@@ -2,7 +2,7 @@
  * The response head parser for the backend side: status line and header fields, and how the body is
  * framed (RFC 9112 6.3): none for HEAD, 1xx, 204 and 304; chunked; Content-Length; else until close.
  */
-import { listsToken, parseContentLength, parseFields, type HeaderField } from './http-syntax.js';
+import { headEnd, listsToken, parseContentLength, parseFields, type HeaderField } from './http-syntax.js';
 
 export interface ResponseHead {
   status: number;
@@ -60,4 +60,26 @@ export function parseResponseHead(buf: Buffer, start: number, end: number, reque
   }
   if (body === 'close') keepAlive = false;
   return { status, reason: match[3] ?? '', version, fields, body, contentLength: Math.max(contentLength, 0), keepAlive, connection };
+}
+
+/** A backend's response head may be this large (Node's own limit is 16 KiB). */
+const MAX_RESPONSE_HEAD = 64 * 1024;
+const MAX_RESPONSE_FIELDS = 200;
+
+/**
+ * Reads the final response head from the start of `buf`, skipping interim (1xx other than 101) heads,
+ * which go to `interim` as raw bytes. `head` is undefined while the head is incomplete: `rest` is then
+ * what to keep for the next read. A string is why the bytes are not a response.
+ */
+export function readResponseHead(buf: Buffer, requestMethod: string, interim: (status: number, raw: Buffer) => void): { head?: ResponseHead; rest: Buffer } | string {
+  let rest = buf;
+  for (;;) {
+    const end = headEnd(rest, 0);
+    if (end === -1) return rest.length > MAX_RESPONSE_HEAD ? 'response head too large' : { rest };
+    const head = parseResponseHead(rest, 0, end, requestMethod, MAX_RESPONSE_FIELDS);
+    if (typeof head === 'string') return head;
+    if (head.status >= 200 || head.status === 101) return { head, rest: rest.subarray(end + 4) };
+    interim(head.status, rest.subarray(0, end + 4));
+    rest = rest.subarray(end + 4);
+  }
 }

@@ -34,11 +34,14 @@ export interface FleetDeps {
   logs: LogBus;
   logger: pino.Logger;
   bootTimeoutMs: number;
+  /** How long old web processes may take to finish their requests in flight before they get SIGTERM. */
+  drainTimeoutMs?: number;
 }
 
 export class Fleet {
   private readonly apps = new Map<number, AppFleet>();
   private readonly locks = new Map<number, Promise<unknown>>();
+  private drain: ((backendId: string, timeoutMs: number) => Promise<unknown>) | null = null;
 
   constructor(private readonly deps: FleetDeps) {
     deps.supervisor.on('up', (proc: SupervisedProcess) => this.onUp(proc));
@@ -168,8 +171,22 @@ export class Fleet {
     return build.manifest;
   }
 
+  /**
+   * The router's drain: resolves once no request is in flight to a backend (its idle keep-alive
+   * connections closed), or at the deadline. Set by `twelve serve` once the router exists.
+   */
+  setDrainer(drain: (backendId: string, timeoutMs: number) => Promise<unknown>): void {
+    this.drain = drain;
+  }
+
+  /** Every process here already left the router: requests in flight to it finish first, then it gets SIGTERM. */
   private async stopAll(processes: SupervisedProcess[]): Promise<void> {
-    await Promise.all(processes.map((proc) => this.deps.supervisor.stop(proc)));
+    await Promise.all(processes.map(async (proc) => {
+      if (proc.spec.type === 'web' && this.drain) {
+        await this.drain(proc.id, this.deps.drainTimeoutMs ?? 30_000).catch(() => undefined);
+      }
+      await this.deps.supervisor.stop(proc);
+    }));
   }
 
   private isLive(proc: SupervisedProcess): boolean {

@@ -99,3 +99,25 @@ test('domains:add routes another host name to the app until domains:remove', asy
   await platform.ok('domains:remove', 'www.named.test', '-a', 'named');
   assert.equal((await platform.getHost('www.named.test')).status, 404);
 });
+
+test('old web processes finish the requests in flight before they get SIGTERM, even if they exit at once on it', async () => {
+  await platform.ok('apps:create', 'drained');
+  const dir = copyFixture('node-web');
+  // A server with no graceful shutdown: SIGTERM ends it on the spot, so only twelve's drain saves the slow request.
+  writeFileSync(join(dir, 'slow.js'), `require('http').createServer((q, s) => {
+  if (q.url === '/slow') { console.log('slow request started'); setTimeout(() => s.end('slow done ' + process.env.TWELVE_RELEASE_VERSION), 1500); }
+  else s.end('ok ' + process.env.TWELVE_RELEASE_VERSION);
+}).listen(process.env.PORT, '127.0.0.1');
+process.on('SIGTERM', () => process.exit(0));
+`);
+  writeFileSync(join(dir, 'Procfile'), 'web: node slow.js\n');
+  await platform.ok('deploy', dir, '-a', 'drained');
+  const slow = platform.get('drained', '/slow');
+  await waitFor('the slow request to reach v1\'s process', async () => (await platform.ok('logs', '-a', 'drained', '--ps', 'web')).stdout.includes('slow request started'), 10_000, 100);
+  writeFileSync(join(dir, 'VERSION'), 'next\n');
+  await platform.ok('deploy', dir, '-a', 'drained');
+  const answer = await slow;
+  assert.equal(answer.status, 200);
+  assert.equal(answer.body, 'slow done v1');
+  assert.equal((await platform.get('drained')).body, 'ok v2');
+});

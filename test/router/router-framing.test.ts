@@ -12,6 +12,7 @@ async function reporter(app: string): Promise<void> {
     req.on('data', (chunk: Buffer) => { length += chunk.length; });
     req.on('end', () => {
       if (req.url === '/no-content') return void res.writeHead(204).end();
+      if (req.url === '/hints') res.writeEarlyHints({ link: '</style.css>; rel=preload' });
       if (req.url === '/not-modified') return void res.writeHead(304, { etag: '"x"' }).end();
       const h = req.headers;
       const text = `${app} ${req.method} ${req.url} http/${req.httpVersion} host=${h.host} xff=${h['x-forwarded-for']} proto=${h['x-forwarded-proto']} `
@@ -113,4 +114,10 @@ test('serves HTTP/1.0: closes by default, keeps the connection when asked', asyn
 test('a request without Host is refused with 400 for HTTP/1.1 and routed nowhere for HTTP/1.0', async () => {
   assert.match(await rawRoundTrip(router.port, 'GET / HTTP/1.1\r\n\r\n'), /^HTTP\/1\.1 400 Bad Request\r\n/);
   assert.match(await rawRoundTrip(router.port, 'GET / HTTP/1.0\r\n\r\n'), /^HTTP\/1\.1 404 Not Found\r\n/);
+});
+
+test('relays interim 103 Early Hints before the final answer', async () => {
+  const text = await rawRoundTrip(router.port, 'GET /hints HTTP/1.1\r\nHost: one.localhost\r\nConnection: close\r\n\r\n');
+  assert.deepEqual(statusLines(text).map((line) => line.slice(9, 12)), ['103', '200']);
+  assert.match(text, /^HTTP\/1\.1 103 Early Hints\r\nLink: <\/style\.css>; rel=preload\r\n\r\n/i);
 });

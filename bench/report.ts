@@ -35,6 +35,12 @@ export function againstBaseline(part: string, metric: string, unit: string, twel
   };
 }
 
+/** A measurement whose goal is a least ratio to its baseline, `twelve / baseline >= minRatio` (throughput). */
+export function atLeastBaseline(part: string, metric: string, unit: string, twelve: number, baseline: { name: string; value: number }, minRatio: number): Measurement {
+  const ratio = baseline.value > 0 ? twelve / baseline.value : null;
+  return { part, metric, unit, twelve, baseline, ratio, goal: `>= ${minRatio}x`, met: ratio === null ? null : ratio >= minRatio };
+}
+
 /** A measurement whose goal is an absolute bound, `twelve <= limit`; the baseline is shown for scale. */
 export function againstLimit(part: string, metric: string, unit: string, twelve: number, baseline: { name: string; value: number } | null, limit: number): Measurement {
   return {

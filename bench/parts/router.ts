@@ -3,14 +3,14 @@
  * twelve's router, and through the node:http design it replaced. The proxies are measured in interleaved
  * rounds and each keeps its best round: the machine is shared, and noise only ever makes a run slower.
  */
-import { cpSync } from 'node:fs';
+import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnTracked, tempDir } from '../cleanup.js';
 import { startNginx } from '../nginx.js';
 import type { Part } from '../part.js';
 import { BenchPlatform, FIXTURES, ROOT } from '../platform.js';
 import { answers, freePort, until } from '../probe.js';
-import { againstBaseline } from '../report.js';
+import { againstBaseline, againstLimit, atLeastBaseline } from '../report.js';
 import { installHint, which } from '../tools.js';
 import { runWrk, type WrkLoad, type WrkResult } from '../wrk.js';
 
@@ -18,6 +18,7 @@ const APP = 'router';
 const SECONDS = 10;
 const WARMUP_SECONDS = 2;
 const ROUNDS = 2;
+const DEPLOY_LOAD_SECONDS = 15;
 
 async function measure(bin: string, label: string, load: Omit<WrkLoad, 'seconds'>): Promise<WrkResult> {
   await runWrk(bin, { ...load, seconds: WARMUP_SECONDS });
@@ -80,8 +81,19 @@ export const routerPart: Part = {
     record(againstBaseline('router', 'twelve p99 vs direct', 'ms', twelve!.p99Ms, p99(direct, 'direct to app'), null));
     record(againstBaseline('router', 'node:http proxy requests/s vs direct', 'req/s', viaNodeHttp!.requestsPerSecond, rps(direct, 'direct to app'), null));
     if (!viaNginx) return skip(installHint('nginx-light'));
-    record(againstBaseline('router', 'twelve requests/s vs nginx', 'req/s', twelve!.requestsPerSecond, rps(viaNginx, 'nginx, 1 worker'), null));
+    record(atLeastBaseline('router', 'twelve requests/s vs nginx', 'req/s', twelve!.requestsPerSecond, rps(viaNginx, 'nginx, 1 worker'), 0.75));
     record(againstBaseline('router', 'twelve p99 vs nginx', 'ms', twelve!.p99Ms, p99(viaNginx, 'nginx, 1 worker'), 1.5));
     record(againstBaseline('router', 'node:http proxy requests/s vs nginx', 'req/s', viaNodeHttp!.requestsPerSecond, rps(viaNginx, 'nginx, 1 worker'), null));
+
+    // The same load while the app is deployed twice: zero downtime means no failed request, and the p99 shows the cost.
+    const underLoad = runWrk(wrk, { url: `http://127.0.0.1:${platform.routerPort}/`, host, seconds: DEPLOY_LOAD_SECONDS });
+    for (let i = 1; i <= 2; i++) {
+      writeFileSync(join(dir, 'VERSION'), `${i}\n`);
+      await platform.ok('deploy', dir, '-a', APP);
+    }
+    const during = await underLoad;
+    console.log(`  during 2 deploys: ${during.requestsPerSecond.toFixed(0)} req/s, p99 ${during.p99Ms.toFixed(2)} ms, ${during.non2xx} non-2xx, ${during.socketErrors} socket errors`);
+    record(againstLimit('router', 'failed requests during 2 deploys under load', 'requests', during.non2xx + during.socketErrors, null, 0));
+    record(againstBaseline('router', 'p99 during 2 deploys vs steady', 'ms', during.p99Ms, p99(twelve!, 'twelve, no deploy'), null));
   },
 };

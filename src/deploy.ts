@@ -55,8 +55,9 @@ export async function deploy(platform: Platform, options: DeployOptions): Promis
   return platform.fleet.exclusive(app.id, async () => {
     options.onStage('release');
     const description = `Deploy ${options.sourceSha ? options.sourceSha.slice(0, 7) : buildId}`;
-    options.onStage('run');
-    const release = await releaseAndGoLive(platform, app, { buildId, processTypes: manifest.processTypes, description, onOutput: options.onOutput });
+    const release = await releaseAndGoLive(platform, app, {
+      buildId, processTypes: manifest.processTypes, description, onOutput: options.onOutput, onRun: () => options.onStage('run'),
+    });
     // Retention runs once the new release serves, so the build it replaced is still there for a rollback.
     await pruneBuilds(platform, app).catch((error: unknown) => platform.logger.warn({ err: error, app: app.name }, 'could not remove old builds'));
     return release;

@@ -67,10 +67,20 @@ function attach(platform: Platform, secret: string, socket: Duplex, head: Buffer
   socket.write(`HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: ${RUN_PROTOCOL}\r\n\r\n`);
   (socket as Duplex & { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
   socket.on('error', () => {}); // a client that vanished: handled by 'close'
+  let proc: OneOff | undefined;
+  let paused = false;
   const send = (type: FrameType, payload?: Buffer | string) => {
-    if (!socket.destroyed && socket.writable) socket.write(encodeFrame(type, payload));
+    if (socket.destroyed || !socket.writable) return;
+    // Backpressure: a client that reads slowly pauses the process's output until its socket drains.
+    if (!socket.write(encodeFrame(type, payload)) && proc && !paused) {
+      paused = true;
+      proc.pauseOutput();
+      socket.once('drain', () => {
+        paused = false;
+        proc?.resumeOutput();
+      });
+    }
   };
-  let proc: OneOff;
   try {
     proc = platform.oneOffs.claim(secret, { onStdout: (chunk) => send('o', chunk), onStderr: (chunk) => send('e', chunk) });
   } catch (error) {

@@ -23,6 +23,8 @@ export interface ReleaseInput {
   watchCrashes?: boolean;
   /** Output of the release phase as it is written (the deploy stream shows it). */
   onOutput?: (line: string) => void;
+  /** Called when the release phase is over and the release's processes start (the deploy's "run" stage). */
+  onRun?: () => void;
 }
 
 /** Must run inside `platform.fleet.exclusive(app.id, ...)`. */
@@ -41,6 +43,7 @@ export async function releaseAndGoLive(platform: Platform, app: App, input: Rele
   logs.publish(app.name, 'twelve', 'api', `Release v${release.version} created: ${release.description}`);
   try {
     await runReleasePhase(platform, app, release, input.onOutput);
+    input.onRun?.();
     await platform.fleet.rollout(app, release);
   } catch (error) {
     db.transaction(() => {

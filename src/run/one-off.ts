@@ -132,6 +132,20 @@ export class OneOff {
     this.child?.stdin?.end();
   }
 
+  /**
+   * Stops reading the process's output while the caller cannot take more: its pipes fill and the process
+   * waits, instead of twelve buffering what a slow terminal has not shown yet.
+   */
+  pauseOutput(): void {
+    this.child?.stdout?.pause();
+    this.child?.stderr?.pause();
+  }
+
+  resumeOutput(): void {
+    this.child?.stdout?.resume();
+    this.child?.stderr?.resume();
+  }
+
   /** SIGTERM to the whole group, SIGKILL after the stop timeout; resolves when it is gone. */
   stop(): Promise<ExitInfo> {
     if (!this.run) {

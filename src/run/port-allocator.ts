@@ -6,8 +6,9 @@ export class PortAllocator {
   private readonly handedOut = new Set<number>();
   private next: number;
 
-  constructor(private readonly range: [number, number]) {
-    this.next = range[0];
+  constructor(private readonly range: [number, number], start?: number) {
+    // A random starting point, so two platforms (or a platform and its tests) sharing a range rarely race for one port.
+    this.next = start ?? range[0] + Math.floor(Math.random() * (range[1] - range[0] + 1));
   }
 
   /**

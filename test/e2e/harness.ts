@@ -34,8 +34,16 @@ export class TestPlatform {
   routerPort = 0;
   output = '';
 
+  /**
+   * Test files run side by side: each platform gets a window of process ports of its own, or a web process
+   * of one could pass another's up check by answering on a port they both picked.
+   */
+  readonly portRange: string;
+
   constructor(readonly extraEnv: Record<string, string> = {}) {
     this.dataDir = mkdtempSync(join(tmpdir(), 'twelve-e2e-'));
+    const low = 20000 + 200 * Math.floor(Math.random() * 50);
+    this.portRange = `${low}-${low + 199}`;
   }
 
   get env(): Record<string, string> {
@@ -43,7 +51,7 @@ export class TestPlatform {
     for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !key.startsWith('TWELVE_')) env[key] = value;
     return {
       ...env, TWELVE_DATA_DIR: this.dataDir, TWELVE_API_URL: `http://127.0.0.1:${this.apiPort}`,
-      TWELVE_STOP_TIMEOUT: '5', TWELVE_BOOT_TIMEOUT: '20', ...this.extraEnv,
+      TWELVE_STOP_TIMEOUT: '5', TWELVE_BOOT_TIMEOUT: '20', TWELVE_PORT_RANGE: this.portRange, ...this.extraEnv,
     };
   }
 

@@ -23,6 +23,7 @@ import { ProcessLog } from './process-log.js';
 import { ProcessRun, exitStatus } from './process-run.js';
 import { watchPort, watchSettle } from './up-check.js';
 import { UpWaiters } from './up-waiters.js';
+import type { Entry, Mutable } from './supervisor-entry.js';
 
 export interface SupervisorDeps {
   db: Db;
@@ -38,26 +39,6 @@ export interface SupervisorDeps {
 }
 
 export type { SupervisedProcess };
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-/** The supervisor's own record of one process, across all its restarts. */
-interface Entry {
-  view: Mutable<SupervisedProcess>;
-  run: ProcessRun | null;
-  crashes: number;
-  upAt: number | null;
-  /** Why the last attempt could not even start (no free port, missing cwd), if so. */
-  startError: string | null;
-  /** Why the last health check failed, until the next attempt starts. */
-  unhealthy: string | null;
-  allocating: boolean;
-  stopping: Promise<void> | null;
-  resolveStopped: () => void;
-  restartTimer: NodeJS.Timeout | null;
-  log: ProcessLog;
-  waiters: UpWaiters;
-}
 
 export class Supervisor extends EventEmitter {
   private readonly entries = new Map<string, Entry>();

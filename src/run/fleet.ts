@@ -24,6 +24,8 @@ interface AppFleet {
   /** The release whose web processes receive traffic. */
   live: Release | null;
   processes: SupervisedProcess[];
+  /** A rollout's new processes while they boot: shown by `ps`, not yet routed to. */
+  booting: SupervisedProcess[];
 }
 
 export interface FleetDeps {
@@ -60,8 +62,10 @@ export class Fleet {
     }
   }
 
+  /** The app's processes, a rollout's booting ones included (`ps` shows both releases during a deploy). */
   processes(appId: number): SupervisedProcess[] {
-    return [...(this.apps.get(appId)?.processes ?? [])].sort(byName);
+    const fleet = this.apps.get(appId);
+    return fleet ? [...fleet.processes, ...fleet.booting].sort(byName) : [];
   }
 
   liveRelease(appId: number): Release | null {
@@ -81,7 +85,12 @@ export class Fleet {
     const replaced = (proc: SupervisedProcess) => !options.types || options.types.includes(proc.spec.type);
     const wanted = Object.entries(formation).filter(([type]) => !options.types || options.types.includes(type));
     const started = this.startProcesses(app, release, wanted.flatMap(([type, quantity]) => numbers(1, quantity).map((n) => ({ type, number: n }))));
-    await this.waitAllUp(app, started, options.keepFailed);
+    fleet.booting = started;
+    try {
+      await this.waitAllUp(app, started, options.keepFailed);
+    } finally {
+      fleet.booting = [];
+    }
 
     const old = fleet.processes.filter(replaced);
     fleet.processes = [...fleet.processes.filter((proc) => !replaced(proc)), ...started];
@@ -126,12 +135,12 @@ export class Fleet {
     if (!fleet) return;
     this.apps.delete(appId);
     for (const proc of fleet.processes) this.unroute(appName, proc);
-    await this.stopAll(fleet.processes);
+    await this.stopAll([...fleet.processes, ...fleet.booting]);
   }
 
   private fleetOf(appId: number): AppFleet {
     let fleet = this.apps.get(appId);
-    if (!fleet) this.apps.set(appId, (fleet = { live: null, processes: [] }));
+    if (!fleet) this.apps.set(appId, (fleet = { live: null, processes: [], booting: [] }));
     return fleet;
   }
 
@@ -220,7 +229,8 @@ function numbers(from: number, to: number): number[] {
 }
 
 function byName(a: SupervisedProcess, b: SupervisedProcess): number {
-  return a.spec.type === b.spec.type ? a.spec.number - b.spec.number : a.spec.type.localeCompare(b.spec.type);
+  if (a.spec.type !== b.spec.type) return a.spec.type.localeCompare(b.spec.type);
+  return a.spec.number - b.spec.number || a.spec.releaseVersion - b.spec.releaseVersion;
 }
 
 export type { Formation };

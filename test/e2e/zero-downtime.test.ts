@@ -121,3 +121,21 @@ process.on('SIGTERM', () => process.exit(0));
   assert.equal(answer.body, 'slow done v1');
   assert.equal((await platform.get('drained')).body, 'ok v2');
 });
+
+test('ps shows a deploy\'s new processes booting beside the ones that serve', async () => {
+  await platform.ok('apps:create', 'visible');
+  const dir = copyFixture('node-web');
+  await platform.ok('deploy', dir, '-a', 'visible');
+  // Slow to bind, so the new web.1 is seen starting while the old one serves.
+  writeFileSync(join(dir, 'Procfile'), 'web: node -e "setTimeout(() => require(\'./server.js\'), 2000)"\n');
+  const deploying = platform.cli('deploy', dir, '-a', 'visible');
+  const both = await waitFor('v1 serving and v2 booting in ps', async () => {
+    const procs = await platform.json<Proc[]>('ps', '-a', 'visible');
+    const names = procs.map((p) => `${p.name}@v${p.release}:${p.state}`);
+    return names.includes('web.1@v1:up') && names.includes('web.1@v2:starting') ? names : undefined;
+  }, 20_000, 100);
+  assert.equal(both.length, 2);
+  assert.equal((await deploying).code, 0);
+  const after = await platform.json<Proc[]>('ps', '-a', 'visible');
+  assert.deepEqual(after.map((p) => `${p.name}@v${p.release}:${p.state}`), ['web.1@v2:up']);
+});

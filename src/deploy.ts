@@ -3,12 +3,13 @@
  * route to them and retire the old ones. Each stage is announced so the CLI can say where it is.
  */
 import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { buildApp } from './build/build-app.js';
 import { pruneBuilds } from './build/retention.js';
-import { isTwelveError } from './errors.js';
+import { isTwelveError, TwelveError } from './errors.js';
 import type { Platform } from './platform.js';
 import { releaseAndGoLive } from './release/go-live.js';
-import { getApp } from './store/apps.js';
+import { findApp, getApp } from './store/apps.js';
 import { insertBuild, markBuildFailed, markBuildSucceeded } from './store/builds.js';
 import type { Release } from './store/releases.js';
 
@@ -53,6 +54,11 @@ export async function deploy(platform: Platform, options: DeployOptions): Promis
   logs.publish(app.name, 'twelve', 'api', `Build ${buildId} succeeded`);
 
   return platform.fleet.exclusive(app.id, async () => {
+    // The app may have been destroyed while it built (destroy takes the lock, the build does not).
+    if (findApp(db, app.name)?.id !== app.id) {
+      await rm(paths.build(app.name, buildId), { recursive: true, force: true });
+      throw new TwelveError('APP_NOT_FOUND', `${app.name} was destroyed while it built; nothing was released`);
+    }
     options.onStage('release');
     const description = `Deploy ${options.sourceSha ? options.sourceSha.slice(0, 7) : buildId}`;
     const release = await releaseAndGoLive(platform, app, {

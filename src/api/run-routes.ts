@@ -44,7 +44,9 @@ export function registerRunRoutes(server: FastifyInstance, platform: Platform): 
   });
 
   server.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const match = ATTACH_PATH.exec(new URL(request.url ?? '/', 'http://twelve').pathname);
+    // No URL parsing here: this handler runs outside Fastify, and a target that node's parser accepts but
+    // URL rejects (`//a:b`) would otherwise throw out of an event handler and take the daemon down.
+    const match = ATTACH_PATH.exec((request.url ?? '/').split('?')[0]!);
     if (!match) {
       // Another module may handle this upgrade; when none does, say so instead of leaving it hanging.
       if (server.server.listenerCount('upgrade') === 1) refuse(socket, 404, new TwelveError('NOT_FOUND', `no upgrade route ${request.url ?? ''}`));

@@ -27,11 +27,13 @@ export function resolvePathEntries(buildDir: string, entries: string[]): string[
 }
 
 /**
- * The environment of build commands: the platform's own, with the build's PATH entries first and
- * NODE_ENV removed so that installs include devDependencies, as Heroku's do before pruning.
+ * The environment of build commands: the platform's own without twelve's settings (its API token and
+ * secret key must never reach an install script or the build output), with the build's PATH entries
+ * first and NODE_ENV removed so that installs include devDependencies, as Heroku's do before pruning.
  */
 export function commandEnv(context: BuildContext, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('TWELVE_')) env[key] = value;
   delete env.NODE_ENV;
   const entries = resolvePathEntries(context.buildDir, context.path);
   env.PATH = [...entries, process.env.PATH ?? ''].filter((part) => part !== '').join(':');

@@ -47,12 +47,12 @@ export async function captureCommand(command: string, args: string[], options: {
   child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
   child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
   const code = await new Promise<number | null>((resolve, reject) => {
-    child.once('error', reject);
+    child.once('error', (error) => reject(new TwelveError('BUILD_FAILED', `could not run ${command}: ${error.message}`, { step: command })));
     child.once('close', resolve);
   });
   if (code !== 0) {
     const stderr = Buffer.concat(err).toString().trim().split('\n').slice(-3).join(' ');
-    throw new Error(`\`${[command, ...args].join(' ')}\` exited with code ${code}${stderr ? `: ${stderr}` : ''}`);
+    throw new TwelveError('BUILD_FAILED', `\`${[command, ...args].join(' ')}\` exited with code ${code}${stderr ? `: ${stderr}` : ''}`, { step: command, exitCode: code });
   }
   return Buffer.concat(out).toString();
 }

@@ -5,7 +5,7 @@
  */
 import { settleReleaseConfig } from '../config/release-config.js';
 import type { Platform } from '../platform.js';
-import { setCurrentRelease, type App } from '../store/apps.js';
+import { getApp, setCurrentRelease, type App } from '../store/apps.js';
 import { applyConfigChanges, getConfig, replaceConfig } from '../store/config-vars.js';
 import { watchForCrashLoop } from './crash-watch.js';
 import { runReleasePhase } from './release-phase.js';
@@ -53,7 +53,9 @@ export async function releaseAndGoLive(platform: Platform, app: App, input: Rele
     logs.publish(app.name, 'twelve', 'api', `Release v${release.version} failed; the previous release keeps running`);
     throw error;
   }
-  const previous = app.currentReleaseId === null ? null : getReleaseById(db, app.currentReleaseId);
+  // Read now, inside the app's lock: the caller's App row may predate a release made while it built.
+  const currentId = getApp(db, app.name).currentReleaseId;
+  const previous = currentId === null ? null : getReleaseById(db, currentId);
   db.transaction(() => {
     setReleaseStatus(db, release.id, 'succeeded');
     setCurrentRelease(db, app.id, release.id);

@@ -71,3 +71,20 @@ test('the API answers 401 without a token and 400 to malformed JSON, and keeps r
   assert.equal(JSON.parse(malformed.body).error.code, 'BAD_REQUEST');
   assert.equal((await api('GET', '/v1/health', {})).status, 200);
 });
+
+test('a malformed upgrade request without a token is refused and the API keeps running', async () => {
+  const { connect } = await import('node:net');
+  const answer = await new Promise<string>((done) => {
+    const socket = connect(platform.apiPort, '127.0.0.1', () => {
+      socket.write('GET //a:b HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: twelve-run\r\n\r\n');
+    });
+    let text = '';
+    socket.on('data', (chunk: Buffer) => { text += chunk.toString(); });
+    socket.on('close', () => done(text));
+    socket.on('error', () => done(text));
+    socket.setTimeout(5000, () => socket.destroy());
+  });
+  assert.match(answer, /^HTTP\/1\.1 404/);
+  assert.equal((await api('GET', '/v1/health', {})).status, 200);
+  assert.equal((await platform.get('ok')).status, 200);
+});

@@ -9,6 +9,7 @@ import { loadKeyring } from './config/secret-key-file.js';
 import type { DrainManager } from './logs/drains/drain-manager.js';
 import type { LogBus } from './logs/log-bus.js';
 import { openLogs } from './logs/open-logs.js';
+import { stopRunningBuilds } from './build/run-command.js';
 import { pathsFor, type Paths } from './paths.js';
 import { RouteTable } from './router/route-table.js';
 import { Fleet } from './run/fleet.js';
@@ -90,7 +91,7 @@ export async function restorePlatform(platform: Platform): Promise<void> {
 }
 
 export async function closePlatform(platform: Platform): Promise<void> {
-  await Promise.all([platform.supervisor.stopAll(), platform.oneOffs.stopAll()]);
+  await Promise.all([platform.supervisor.stopAll(), platform.oneOffs.stopAll(), stopRunningBuilds()]);
   await platform.addons.stopAll();
   // The last lines (processes stopping) reach the disk and, within a deadline, the drains.
   await platform.drains.close();

@@ -48,7 +48,11 @@ export function registerAppRoutes(server: FastifyInstance, platform: Platform): 
     await platform.fleet.exclusive(app.id, async () => {
       await Promise.all([platform.fleet.stopApp(app.id, app.name), platform.oneOffs.stopApp(app.id)]);
       platform.table.removeApp(app.name);
-      await destroyAddonsOwnedBy(platform, app.id);
+      // A database server that cannot start must not leave the app half-destroyed: the app goes, and the
+      // addon stays behind without an owner, named in twelve's log so it can be destroyed by hand.
+      await destroyAddonsOwnedBy(platform, app.id).catch((error: unknown) => {
+        platform.logger.error({ err: error, app: app.name }, 'could not destroy the app\'s addons; destroy them with `twelve addons:destroy`');
+      });
       // Before the rows go: builds that other apps run (promoted) are handed to them and stay on disk.
       await removeAppFiles(platform, app);
       deleteApp(db, app.id);

@@ -13,10 +13,41 @@ export interface CommandOptions {
   onOutput: OutputFn;
 }
 
+/** The build commands running now, by pid, so that stopping twelve stops them too instead of orphaning them. */
+const running = new Set<number>();
+
+/** How long one build command may run: a hung install must not hold its deploy forever. */
+export const BUILD_STEP_TIMEOUT_MS = 15 * 60 * 1000;
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/** SIGTERM to every running build command's process group, SIGKILL to what is left after `graceMs`. */
+export async function stopRunningBuilds(graceMs = 5000): Promise<void> {
+  const pids = [...running];
+  for (const pid of pids) killGroup(pid, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (pids.some((pid) => running.has(pid)) && Date.now() < deadline) await new Promise((resume) => setTimeout(resume, 50));
+  for (const pid of pids) if (running.has(pid)) killGroup(pid, 'SIGKILL');
+}
+
 /** Runs the command with stdout and stderr both sent, indented, through onOutput as they are written. */
 export async function runCommand(options: CommandOptions): Promise<void> {
   const { step, command, args, cwd, env, onOutput } = options;
-  const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group: npm and pip start children of their own, and a stop must reach them all.
+  const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const pid = child.pid;
+  if (pid !== undefined) running.add(pid);
+  const timeout = setTimeout(() => {
+    onOutput(indent(`${step} ran for ${BUILD_STEP_TIMEOUT_MS / 60_000} minutes: stopping it`));
+    if (pid !== undefined) killGroup(pid, 'SIGKILL');
+  }, BUILD_STEP_TIMEOUT_MS);
+  timeout.unref();
   // One splitter per pipe, so a line half-written on stdout is not spliced with one from stderr.
   // Blank lines are dropped: tools use them as spacing, and the topics already separate the steps.
   const show = (line: string): void => {
@@ -31,6 +62,9 @@ export async function runCommand(options: CommandOptions): Promise<void> {
     child.once('close', (exitCode, exitSignal) => resolve([exitCode, exitSignal]));
   }).catch((error: NodeJS.ErrnoException) => {
     throw new TwelveError('BUILD_FAILED', `\`${step}\` could not start: ${error.message}`, { step, exitCode: null });
+  }).finally(() => {
+    clearTimeout(timeout);
+    if (pid !== undefined) running.delete(pid);
   });
   stdout.end();
   stderr.end();

@@ -53,3 +53,28 @@ describe('runCommand', () => {
       (error: unknown) => error instanceof TwelveError && error.code === 'BUILD_FAILED' && /could not start/.test(error.message));
   });
 });
+
+describe('stopRunningBuilds', () => {
+  it('stops a running build command and the children it started, so stopping twelve leaves no build behind', async () => {
+    const { stopRunningBuilds } = await import('../../src/build/run-command.js');
+    const lines: string[] = [];
+    // A build step that starts a child of its own and then waits: both must go.
+    const build = runCommand({
+      step: 'slow step', command: 'sh', args: ['-c', 'sleep 300 & echo "child $!"; wait'], cwd: tmpdir(), env: process.env,
+      onOutput: (line) => lines.push(line),
+    });
+    const outcome = build.then(() => undefined, (error: unknown) => error);
+    const deadline = Date.now() + 10_000;
+    while (!lines.some((line) => line.includes('child ')) && Date.now() < deadline) await new Promise((resume) => setTimeout(resume, 20));
+    const childPid = Number(/child (\d+)/.exec(lines.join('\n'))?.[1]);
+    assert.ok(childPid > 0, `no child pid in ${JSON.stringify(lines)}`);
+    await stopRunningBuilds(2000);
+    const error = await outcome;
+    assert.ok(error instanceof TwelveError && error.code === 'BUILD_FAILED', String(error));
+    // Not process.kill(pid, 0): this machine's init leaves zombies unreaped, and a zombie answers that too.
+    const { isRunning, readProcStat } = await import('../../src/run/proc-stat.js');
+    const end = Date.now() + 5000;
+    while (isRunning(readProcStat(childPid)) && Date.now() < end) await new Promise((resume) => setTimeout(resume, 20));
+    assert.equal(isRunning(readProcStat(childPid)), false, 'the step\'s own child is still running');
+  });
+});

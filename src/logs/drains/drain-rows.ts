@@ -1,6 +1,7 @@
 /** The drains table: which URLs each app's stream goes to. */
 import { randomUUID } from 'node:crypto';
 import { TwelveError } from '../../errors.js';
+import { displayUrl } from './drain-url.js';
 import { type Db, now } from '../../store/database.js';
 
 export interface DrainRow {
@@ -26,7 +27,7 @@ export function insertDrain(db: Db, appId: number, url: string): DrainRow {
   try {
     db.prepare('INSERT INTO drains (id, app_id, url, token, created_at) VALUES (?, ?, ?, ?, ?)').run(id, appId, url, `d.${randomUUID()}`, now());
   } catch (error) {
-    if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new TwelveError('DRAIN_EXISTS', `the app already drains to ${url}`);
+    if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new TwelveError('DRAIN_EXISTS', `the app already drains to ${displayUrl(url)}`);
     throw error;
   }
   return toDrain(db.prepare(`${SELECT} WHERE d.id = ?`).get(id) as Row);

@@ -20,13 +20,13 @@ export function parseDrainUrl(text: string): DrainTarget {
   try {
     url = new URL(text);
   } catch {
-    throw new TwelveError('INVALID_DRAIN_URL', `${text} is not a URL`);
+    throw new TwelveError('INVALID_DRAIN_URL', 'the drain is not a URL such as syslog+tls://logs.example.com:6514 (it is not repeated here: it may hold a password)');
   }
   const kind = url.protocol.slice(0, -1) as DrainKind;
   if (!Object.hasOwn(DEFAULT_PORTS, kind)) {
     throw new TwelveError('INVALID_DRAIN_URL', `drains take syslog+tcp://, syslog+tls://, http:// or https:// URLs, not ${url.protocol}//`);
   }
-  if (!url.hostname) throw new TwelveError('INVALID_DRAIN_URL', `${text} has no host`);
+  if (!url.hostname) throw new TwelveError('INVALID_DRAIN_URL', `${displayUrl(text)} has no host`);
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   return { kind, host, port: url.port ? Number(url.port) : DEFAULT_PORTS[kind], url };
 }

@@ -135,6 +135,11 @@ export class TestPlatform {
   }
 
   async dispose(): Promise<void> {
+    const crashed = this.process !== undefined && this.process.exitCode !== null && this.process.exitCode !== 0;
+    if (crashed) {
+      // A twelve that died left its apps' processes behind; a new start reaps them (the same path as after kill -9).
+      await this.start().catch(() => undefined);
+    }
     await this.stop();
     rmSync(this.dataDir, { recursive: true, force: true });
   }

@@ -170,6 +170,8 @@ export class Supervisor extends EventEmitter {
     run.upCheck = isWeb(spec)
       ? watchPort({
         port: view.port!, timeoutMs: this.bootTimeoutMs, stillStarting, healthcheck: spec.healthcheck,
+        ownerPgid: run.pid ?? undefined,
+        onForeignListener: () => entry.log.say(`PORT ${view.port} accepts connections, but not from this process: waiting for it to bind`),
         onUp: () => this.markUp(entry),
         onUnhealthy: (reason) => {
           entry.unhealthy = reason;

@@ -1,6 +1,7 @@
 /** How the supervisor tells that a process is up: a web accepts a connection on its PORT, others stay alive. */
 import { request } from 'node:http';
 import { connect } from 'node:net';
+import { groupListensOn } from './port-owner.js';
 import type { Healthcheck } from './process-spec.js';
 
 /** Poll fast at first, so a restarted web rejoins the router within milliseconds, then ease off. */
@@ -21,10 +22,13 @@ export interface UpCheck {
 export function watchPort(options: {
   port: number; timeoutMs: number; stillStarting: () => boolean; onUp: () => void; onTimeout: () => void;
   healthcheck?: Healthcheck; onUnhealthy?: (reason: string) => void;
+  /** The process group that must own the listening socket (the process's pid: it leads its own group). */
+  ownerPgid?: number; onForeignListener?: () => void;
 }): UpCheck {
   const started = Date.now();
   let timer: NodeJS.Timeout | null = null;
   let cancelled = false;
+  let warnedForeign = false;
   const attempt = (): void => {
     timer = null;
     if (cancelled || !options.stillStarting()) return;
@@ -36,6 +40,14 @@ export function watchPort(options: {
     socket.once('connect', () => {
       socket.destroy();
       if (cancelled || !options.stillStarting()) return;
+      if (options.ownerPgid !== undefined && groupListensOn(options.ownerPgid, options.port) === false) {
+        // Something else accepts on this PORT: not our process, so not up. Keep looking until ours
+        // binds it (it cannot while the other holds it, and then the boot timeout decides).
+        if (!warnedForeign) options.onForeignListener?.();
+        warnedForeign = true;
+        timer = setTimeout(attempt, SLOW_POLL_MS);
+        return;
+      }
       if (!options.healthcheck) {
         options.onUp();
         return;

@@ -52,3 +52,22 @@ describe('Supervisor: resilience', () => {
     }
   });
 });
+
+describe('Supervisor: a PORT someone else listens on', () => {
+  it('does not count a web as up because a stranger accepts on its PORT', async () => {
+    const { createServer } = await import('node:net');
+    const h = startHarness({ bootTimeoutMs: 20_000, stopTimeoutMs: 1000 });
+    const stranger = createServer((socket) => socket.destroy());
+    try {
+      const proc = h.supervisor.start(h.spec({ type: 'web', command: 'exec sleep 30' }));
+      await waitFor('the PORT and the pid', () => proc.port !== null && proc.pid !== null);
+      await new Promise<void>((resolve) => stranger.listen(proc.port!, '127.0.0.1', resolve));
+      await waitFor('the supervisor to notice the stranger', () => h.lines('twelve', 'web.1').some((line) => line.includes('but not from this process')));
+      assert.equal(proc.state, 'starting');
+      await h.supervisor.stop(proc);
+    } finally {
+      stranger.close();
+      await h.close();
+    }
+  });
+});

@@ -76,13 +76,19 @@ export class TestPlatform {
 
   /** Runs the CLI to completion. */
   cli(...args: string[]): Promise<CliResult> {
+    return this.cliWithInput(undefined, ...args);
+  }
+
+  /** Runs the CLI to completion with `input` on its stdin (none when undefined). */
+  cliWithInput(input: string | undefined, ...args: string[]): Promise<CliResult> {
     return new Promise((done) => {
-      const child = spawn(process.execPath, [CLI, ...args], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [CLI, ...args], { env: this.env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-      child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+      child.stdout!.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+      child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
       child.on('close', (code) => done({ code: code ?? 1, stdout, stderr }));
+      if (input !== undefined) child.stdin!.end(input);
     });
   }
 

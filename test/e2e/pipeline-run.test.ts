@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { CLI, copyFixture, isAlive, TestPlatform, waitFor, type CliResult } from './harness.js';
+import { CLI, copyFixture, isAlive, TestPlatform, waitFor } from './harness.js';
 
 interface Proc { name: string; state: string; pid: number | null; release: number }
 
@@ -27,21 +27,8 @@ after(async () => {
   rmSync(appDir, { recursive: true, force: true });
 });
 
-/** Runs the CLI with `input` on its stdin. */
-function cliWithInput(input: string, ...args: string[]): Promise<CliResult> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: platform.env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-    child.on('close', (code) => done({ code: code ?? 1, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
-
 test('passes stdin through, keeps stdout and stderr apart and exits with the command\'s status', async () => {
-  const result = await cliWithInput('hello\nworld\n', 'run', '-a', 'oneoff', '--', 'sh', '-c', 'cat; echo "to stderr" >&2; exit 3');
+  const result = await platform.cliWithInput('hello\nworld\n', 'run', '-a', 'oneoff', '--', 'sh', '-c', 'cat; echo "to stderr" >&2; exit 3');
   assert.equal(result.code, 3);
   assert.equal(result.stdout, 'hello\nworld\n');
   assert.match(result.stderr, /Running `sh -c .*` on oneoff\.\.\. up, run\.\d+ \(v2\)/);

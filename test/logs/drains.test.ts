@@ -7,7 +7,7 @@ import { DrainManager } from '../../src/logs/drains/drain-manager.js';
 import { LogBus } from '../../src/logs/log-bus.js';
 import { insertApp } from '../../src/store/apps.js';
 import { openDatabase, type Db } from '../../src/store/database.js';
-import { freePort, HttpReceiver, RSYSLOGD, Rsyslog, waitUntil } from './receivers.js';
+import { freePort, HttpReceiver, RSYSLOG_GTLS, RSYSLOGD, Rsyslog, waitUntil } from './receivers.js';
 
 let dir: string;
 let db: Db;
@@ -73,6 +73,103 @@ describe('syslog drain to a real rsyslog', { skip: RSYSLOGD ? false : 'rsyslog i
       assert.equal(status.dropped, 0);
       assert.equal(status.state, 'up');
       assert.ok(bus.history('syslogged').some((e) => e.process === 'logplex' && /reachable again/.test(e.text)));
+    } finally {
+      await drains.close(0);
+      await rsyslog.dispose();
+    }
+  });
+});
+
+/** rsyslog's output file as `host app-name procid msg` fields, the template Rsyslog writes with. */
+function parsed(rsyslog: Rsyslog): Array<{ host: string; source: string; process: string; text: string }> {
+  return rsyslog.lines().map((line) => {
+    const [host, source, process, ...text] = line.split(' ');
+    return { host: host!, source: source!, process: process!, text: text.join(' ') };
+  });
+}
+
+const tlsSkip = !RSYSLOGD ? 'rsyslog is not installed (apt-get install -y rsyslog)'
+  : !RSYSLOG_GTLS ? "rsyslog's TLS driver lmnsd_gtls.so is not installed (apt-get install -y rsyslog-gnutls)" : false;
+
+describe('syslog+tls drain to a real rsyslog speaking TLS', { skip: tlsSkip }, () => {
+  it('delivers every line once, in order per process, checking the certificate against a private CA', async () => {
+    const app = insertApp(db, 'tlslogged');
+    const bus = new LogBus();
+    const rsyslog = new Rsyslog(await freePort(), { tls: true });
+    const drains = new DrainManager(db, bus, { firstRetryMs: 50, maxRetryMs: 200, tls: { ca: rsyslog.ca } });
+    try {
+      await rsyslog.start();
+      const url = `syslog+tls://127.0.0.1:${rsyslog.port}`;
+      drains.add(app.id, url);
+      const first = publishLines(bus, 'tlslogged', ['web.1', 'web.2', 'worker.1'], 300, 'before');
+      const received = () => parsed(rsyslog).filter((line) => line.source === 'app');
+      await waitUntil('rsyslog to write 900 lines', () => received().length >= 900);
+      assert.deepEqual(byProcess(received()), first);
+      assert.ok(received().every((line) => line.host === 'tlslogged'));
+      // twelve's own events travel the same connection, under twelve/logplex.
+      assert.deepEqual(parsed(rsyslog).find((line) => line.source === 'twelve'),
+        { host: 'tlslogged', source: 'twelve', process: 'logplex', text: `Drain added: ${url}` });
+      const up = drains.list(app.id)[0]!;
+      assert.equal(up.kind, 'syslog+tls');
+      assert.equal(up.state, 'up');
+      assert.equal(up.lastError, null);
+
+      // The TLS connection survives rsyslog going away and coming back, and what waited arrives in order.
+      await rsyslog.stop();
+      await waitUntil('the drain to notice rsyslog is gone', () => drains.list(app.id)[0]!.state !== 'up');
+      const second = publishLines(bus, 'tlslogged', ['web.1', 'web.2'], 200, 'while-down');
+      await waitUntil('the drain to hold the lines', () => drains.list(app.id)[0]!.state === 'retrying');
+      assert.ok(drains.list(app.id)[0]!.buffered >= 400);
+
+      await rsyslog.start();
+      await waitUntil('rsyslog to get what waited', () => received().length >= 1300);
+      const all = byProcess(received());
+      assert.deepEqual(all.get('web.1'), [...first.get('web.1')!, ...second.get('web.1')!]);
+      assert.deepEqual(all.get('web.2'), [...first.get('web.2')!, ...second.get('web.2')!]);
+      assert.deepEqual(all.get('worker.1'), first.get('worker.1'));
+      const status = drains.list(app.id)[0]!;
+      assert.equal(status.dropped, 0);
+      assert.equal(status.state, 'up');
+      assert.ok(bus.history('tlslogged').some((e) => e.process === 'logplex' && /reachable again/.test(e.text)));
+    } finally {
+      await drains.close(0);
+      await rsyslog.dispose();
+    }
+  });
+
+  it('sends nothing to a receiver whose certificate it cannot check, and says why', async () => {
+    const app = insertApp(db, 'untrusted');
+    const bus = new LogBus();
+    const rsyslog = new Rsyslog(await freePort(), { tls: true });
+    // No `tls` option: the certificate is checked against the system's CAs, which do not know this one.
+    const drains = new DrainManager(db, bus, { firstRetryMs: 50, maxRetryMs: 200 });
+    try {
+      await rsyslog.start();
+      const url = `syslog+tls://127.0.0.1:${rsyslog.port}`;
+      drains.add(app.id, url);
+      publishLines(bus, 'untrusted', ['web.1'], 50, 'secret');
+      // Several failed attempts (each retry has its own retryAt), not one that might still be on its way.
+      const attempts = new Set<string>();
+      await waitUntil('the drain to fail three attempts', () => {
+        const { retryAt } = drains.list(app.id)[0]!;
+        if (retryAt) attempts.add(retryAt);
+        return attempts.size >= 3;
+      });
+      const status = drains.list(app.id)[0]!;
+      assert.equal(status.state, 'retrying');
+      assert.match(status.lastError ?? '', /certificate/, `lastError: ${status.lastError}`);
+      assert.equal(status.sent, 0);
+      // The 50 lines wait, with twelve's "Drain added" and "is unreachable" (the app's stream, drained too).
+      assert.equal(status.buffered, 52);
+      assert.equal(status.dropped, 0);
+      assert.deepEqual(parsed(rsyslog).filter((line) => line.host === 'untrusted'), [], 'rsyslog got nothing');
+      const said = bus.history('untrusted').filter((e) => e.process === 'logplex' && / is unreachable /.test(e.text));
+      assert.equal(said.length, 1, 'said once per outage, not per retry');
+      assert.match(said[0]!.text, new RegExp(`^Drain ${url.replace(/[.+]/g, '\\$&')} is unreachable \\(.*certificate.*\\)`));
+
+      const removed = drains.remove(app.id, url);
+      assert.equal(removed.sent, 0);
+      assert.deepEqual(drains.list(app.id), []);
     } finally {
       await drains.close(0);
       await rsyslog.dispose();

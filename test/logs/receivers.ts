@@ -1,12 +1,19 @@
-/** Real drain receivers for tests: rsyslog (Debian) on a loopback TCP port, and a node:http logplex receiver. */
-import { spawn, type ChildProcess } from 'node:child_process';
+/**
+ * Real drain receivers for tests: rsyslog (Debian) on a loopback TCP port, plain or TLS, and a node:http
+ * logplex receiver.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { connect, createServer as createNetServer } from 'node:net';
+import { connect as connectTls } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const RSYSLOGD = ['/usr/sbin/rsyslogd', '/usr/bin/rsyslogd'].find((path) => existsSync(path));
+/** rsyslog's GnuTLS network stream driver (Debian package rsyslog-gnutls), which its TLS inputs need. */
+export const RSYSLOG_GTLS = ['/usr/lib/x86_64-linux-gnu/rsyslog', '/usr/lib/aarch64-linux-gnu/rsyslog', '/usr/lib/rsyslog', '/usr/lib64/rsyslog']
+  .map((dir) => join(dir, 'lmnsd_gtls.so')).find((path) => existsSync(path));
 
 export async function waitUntil(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -26,18 +33,34 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** rsyslogd in the foreground with its own config: imtcp on 127.0.0.1:port, every message to one file. */
+/**
+ * rsyslogd in the foreground with its own config: imtcp on 127.0.0.1:port, every message to one file.
+ * With `tls: true` the input speaks TLS (gtls driver, clients not asked for certificates) with a
+ * certificate for 127.0.0.1 and localhost signed by a CA made for this receiver alone; `ca` is its PEM.
+ */
 export class Rsyslog {
   readonly dir = mkdtempSync(join(tmpdir(), 'twelve-rsyslog-'));
   readonly output = join(this.dir, 'messages.log');
+  /** The PEM of the CA that signed the receiver's certificate (TLS receivers only). */
+  readonly ca: string | undefined;
+  private readonly tls: boolean;
   private child: ChildProcess | null = null;
   private log = '';
 
-  constructor(readonly port: number) {
+  constructor(readonly port: number, options: { tls?: boolean } = {}) {
+    this.tls = options.tls ?? false;
+    let tlsGlobals = '';
+    let tlsInput = '';
+    if (this.tls) {
+      const files = makeCertificates(this.dir);
+      this.ca = readFileSync(files.ca, 'utf8');
+      tlsGlobals = ` DefaultNetstreamDriverCAFile="${files.ca}" DefaultNetstreamDriverCertFile="${files.cert}" DefaultNetstreamDriverKeyFile="${files.key}"`;
+      tlsInput = ' StreamDriver.Name="gtls" StreamDriver.Mode="1" StreamDriver.AuthMode="anon"';
+    }
     writeFileSync(join(this.dir, 'rsyslog.conf'), `
-global(workDirectory="${this.dir}" maxMessageSize="64k")
+global(workDirectory="${this.dir}" maxMessageSize="64k"${tlsGlobals})
 module(load="imtcp")
-input(type="imtcp" address="127.0.0.1" port="${port}")
+input(type="imtcp" address="127.0.0.1" port="${port}"${tlsInput})
 template(name="line" type="string" string="%hostname% %app-name% %procid% %msg%\\n")
 *.* action(type="omfile" file="${this.output}" template="line")
 `);
@@ -50,7 +73,8 @@ template(name="line" type="string" string="%hostname% %app-name% %procid% %msg%\
     const child = this.child;
     await waitUntil(`rsyslogd to listen on ${this.port}`, async () => {
       if (child.exitCode !== null) throw new Error(`rsyslogd exited ${child.exitCode}: ${this.log}`);
-      return canConnect(this.port);
+      // A TLS receiver is ready once a handshake with its certificate succeeds, not at the first accept.
+      return this.tls ? canHandshake(this.port, this.ca!) : canConnect(this.port);
     });
   }
 
@@ -69,7 +93,15 @@ template(name="line" type="string" string="%hostname% %app-name% %procid% %msg%\
     if (!child || child.exitCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
+    // rsyslogd stops at once on SIGTERM; one that does not is killed rather than left behind.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
     await exited;
+    clearTimeout(timer);
+  }
+
+  /** What rsyslogd printed on stdout and stderr (its own errors, e.g. failed TLS handshakes). */
+  diagnostics(): string {
+    return this.log;
   }
 
   async dispose(): Promise<void> {
@@ -84,6 +116,34 @@ function canConnect(port: number): Promise<boolean> {
     socket.once('connect', () => { socket.destroy(); resolve(true); });
     socket.once('error', () => resolve(false));
   });
+}
+
+function canHandshake(port: number, ca: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connectTls({ host: '127.0.0.1', port, ca });
+    socket.once('secureConnect', () => { socket.end(); resolve(true); });
+    socket.once('error', () => { socket.destroy(); resolve(false); });
+  });
+}
+
+/**
+ * A throwaway CA and a server certificate it signs for 127.0.0.1 and localhost (P-256 keys, valid two
+ * days), written into `dir` by the openssl command.
+ */
+export function makeCertificates(dir: string): { ca: string; cert: string; key: string } {
+  const file = (name: string) => join(dir, name);
+  const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  const ecKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  openssl('req', '-x509', ...ecKey, '-keyout', file('ca.key'), '-out', file('ca.pem'), '-days', '2', '-subj', '/CN=twelve test CA',
+    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
+  openssl('req', '-new', ...ecKey, '-keyout', file('server.key'), '-out', file('server.csr'), '-subj', '/CN=localhost');
+  writeFileSync(file('server.ext'), [
+    'subjectAltName=IP:127.0.0.1,DNS:localhost', 'basicConstraints=critical,CA:FALSE',
+    'keyUsage=critical,digitalSignature,keyEncipherment', 'extendedKeyUsage=serverAuth', '',
+  ].join('\n'));
+  openssl('x509', '-req', '-in', file('server.csr'), '-CA', file('ca.pem'), '-CAkey', file('ca.key'), '-set_serial', '1',
+    '-days', '2', '-extfile', file('server.ext'), '-out', file('server.pem'));
+  return { ca: file('ca.pem'), cert: file('server.pem'), key: file('server.key') };
 }
 
 /** Splits a logplex-1 body into its syslog messages (octet counting). */

@@ -9,10 +9,10 @@ import { LOG_SOURCES, type LogQuery, type LogSource } from '../logs/log-event.js
 import { getRetention, MIN_RETENTION, setRetention } from '../logs/retention.js';
 import type { Platform } from '../platform.js';
 import { getApp } from '../store/apps.js';
-import { streamLog } from './log-stream.js';
+import { LOG_FORMATS, streamLog, type LogFormat } from './log-stream.js';
 
 interface LogParams { Params: { app: string } }
-interface LogQueryString { lines?: string; ps?: string; tail?: string; after?: string; source?: string; since?: string; grep?: string }
+interface LogQueryString { lines?: string; ps?: string; tail?: string; after?: string; source?: string; since?: string; grep?: string; format?: string }
 
 function wholeNumber(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
@@ -37,6 +37,12 @@ function readQuery(raw: LogQueryString): LogQuery {
   return query;
 }
 
+function readFormat(raw: string | undefined): LogFormat {
+  if (raw === undefined || raw === '') return 'event';
+  if (!LOG_FORMATS.includes(raw as LogFormat)) throw new TwelveError('BAD_REQUEST', `format must be one of ${LOG_FORMATS.join(', ')}`);
+  return raw as LogFormat;
+}
+
 function retentionView(platform: Platform, app: string) {
   const { maxBytes, maxAgeMs } = getRetention(platform.db, app);
   return { app, maxBytes, maxAgeMs, size: formatSize(maxBytes), age: formatDuration(maxAgeMs), usedBytes: platform.logs.storedBytes(app) };
@@ -47,8 +53,9 @@ export function registerLogRoutes(server: FastifyInstance, platform: Platform): 
     const app = getApp(platform.db, request.params.app);
     const query = readQuery(request.query);
     const tail = request.query.tail === 'true' || request.query.tail === '1';
+    const format = readFormat(request.query.format);
     reply.hijack();
-    streamLog(reply.raw, platform.logs, app.name, query, tail);
+    streamLog(reply.raw, platform.logs, app.name, query, tail, format);
   });
 
   server.get<LogParams>('/v1/apps/:app/logs/retention', async (request) => retentionView(platform, getApp(platform.db, request.params.app).name));

@@ -5,38 +5,93 @@
  * drains, so a slow tail neither grows twelve's memory nor loses a line.
  */
 import type { ServerResponse } from 'node:http';
-import type { LogBatch, LogBus } from '../logs/log-bus.js';
+import { batchLines, type LogBatch, type LogBus } from '../logs/log-bus.js';
 import { matchesProcess, type LogEvent, type LogQuery } from '../logs/log-event.js';
 import { MAX_READ } from '../logs/log-reader.js';
 
 /** Bytes queued on the socket beyond which the reader catches up from the store instead. */
 const HIGH_WATER = 4 * 1024 * 1024;
 
+/**
+ * `event`: NDJSON, one record per line, `{id, time, app, source, process, text}`: for scripts and curl.
+ * `frames`: what the CLI reads. One frame per run of consecutive lines of one process read together:
+ * a JSON header line `{firstId, lastId, time, app, source, process, bytes}`, then exactly `bytes` bytes,
+ * the lines as the process wrote them, each ending with a newline. A busy process's output goes out as
+ * it came in, with no per-line encoding: the cost of a frame is its header.
+ */
+export type LogFormat = 'event' | 'frames';
+
+export const LOG_FORMATS: readonly LogFormat[] = ['event', 'frames'];
+
+const CONTENT_TYPES: Record<LogFormat, string> = { event: 'application/x-ndjson', frames: 'application/x-twelve-log-frames' };
+
+/** What is written to a reader: strings (JSON) and line bytes (frames), in order. */
+type Piece = string | Buffer;
+
 /** An event as one NDJSON line; only the free text goes through JSON.stringify. */
 export function eventJson(event: LogEvent): string {
   return `{"id":${event.id},"time":"${event.time}","app":${JSON.stringify(event.app)},"source":"${event.source}","process":${JSON.stringify(event.process)},"text":${JSON.stringify(event.text)}}\n`;
 }
 
-/** The events of a batch after `afterId` (matching `grep`) as NDJSON lines: the fields they share are encoded once. */
-export function batchJson(batch: LogBatch, afterId: number, grep?: string): string {
-  const shared = `,"time":"${batch.time}","app":${JSON.stringify(batch.app)},"source":"${batch.source}","process":${JSON.stringify(batch.process)},"text":`;
-  const parts: string[] = [];
-  for (let i = Math.max(0, afterId - batch.firstId + 1); i < batch.lines.length; i += 1) {
-    const text = batch.lines[i]!;
-    if (grep && !text.includes(grep)) continue;
-    parts.push(`{"id":${batch.firstId + i}${shared}${JSON.stringify(text)}}\n`);
-  }
-  // A flat string from a join costs less to write than a rope grown with +=.
-  return parts.join('');
+/** The header of a frame of lines firstId..lastId whose bytes follow it. */
+export function frameHeader(firstId: number, lastId: number, time: string, app: string, source: string, process: string, bytes: number): string {
+  return `{"firstId":${firstId},"lastId":${lastId},"time":"${time}","app":${JSON.stringify(app)},"source":"${source}","process":${JSON.stringify(process)},"bytes":${bytes}}\n`;
 }
 
-export function streamLog(raw: ServerResponse, bus: LogBus, app: string, query: LogQuery, tail: boolean): void {
-  raw.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+/** The bytes of a block after its first `n` lines. */
+function withoutFirstLines(bytes: Buffer, n: number): Buffer {
+  let at = -1;
+  for (let i = 0; i < n; i += 1) at = bytes.indexOf(10, at + 1);
+  return bytes.subarray(at + 1);
+}
+
+/** The lines of a live batch after `afterId` (matching `grep`), in `format`. */
+export function batchPieces(batch: LogBatch, afterId: number, format: LogFormat, grep?: string): Piece[] {
+  const skip = Math.max(0, afterId - batch.firstId + 1);
+  if (skip >= batch.count) return [];
+  if (format === 'frames' && !grep) {
+    const bytes = skip === 0 ? batch.bytes : withoutFirstLines(batch.bytes, skip);
+    const lastId = batch.firstId + batch.count - 1;
+    return [frameHeader(batch.firstId + skip, lastId, batch.time, batch.app, batch.source, batch.process, bytes.length), bytes];
+  }
+  const lines = batchLines(batch);
+  const events: LogEvent[] = [];
+  for (let i = skip; i < lines.length; i += 1) {
+    const text = lines[i]!;
+    if (grep && !text.includes(grep)) continue;
+    events.push({ id: batch.firstId + i, time: batch.time, app: batch.app, source: batch.source, process: batch.process, text });
+  }
+  return eventPieces(events, format);
+}
+
+/** Events in `format`; as frames, consecutive ones of one process and one time share a frame. */
+export function eventPieces(events: readonly LogEvent[], format: LogFormat): Piece[] {
+  if (events.length === 0) return [];
+  // A flat string from a join costs less to write than a rope grown with +=.
+  if (format === 'event') return [events.map(eventJson).join('')];
+  const pieces: Piece[] = [];
+  for (let start = 0; start < events.length;) {
+    const first = events[start]!;
+    let end = start + 1;
+    while (end < events.length && sameRun(events[end - 1]!, events[end]!)) end += 1;
+    const bytes = Buffer.from(`${events.slice(start, end).map((event) => event.text).join('\n')}\n`);
+    pieces.push(frameHeader(first.id, events[end - 1]!.id, first.time, first.app, first.source, first.process, bytes.length), bytes);
+    start = end;
+  }
+  return pieces;
+}
+
+function sameRun(previous: LogEvent, next: LogEvent): boolean {
+  return next.id === previous.id + 1 && next.process === previous.process && next.source === previous.source && next.time === previous.time;
+}
+
+export function streamLog(raw: ServerResponse, bus: LogBus, app: string, query: LogQuery, tail: boolean, format: LogFormat = 'event'): void {
+  raw.writeHead(200, { 'content-type': CONTENT_TYPES[format], 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
   raw.flushHeaders();
   let closed = false;
   let lastId = query.afterId ?? 0;
-  // Pieces waiting for the next write, joined once: cheaper than growing one string piece by piece.
-  let pending: string[] = [];
+  // Pieces waiting for the next write, written under one cork (one writev), never joined.
+  let pending: Piece[] = [];
   let flushing = false;
   let lagging = false;
   const filter = { ps: query.ps, source: query.source, grep: query.grep };
@@ -44,16 +99,18 @@ export function streamLog(raw: ServerResponse, bus: LogBus, app: string, query: 
   const flush = () => {
     flushing = false;
     if (closed || pending.length === 0) return;
-    raw.write(pending.join(''));
+    // Piece by piece under one cork (one writev): joining big strings first costs more than it saves.
+    raw.cork();
+    for (const piece of pending) raw.write(piece);
+    raw.uncork();
     pending = [];
     if (raw.writableLength > HIGH_WATER && !lagging) {
       lagging = true;
       raw.once('drain', catchUp);
     }
   };
-  const queue = (event: LogEvent) => {
-    pending.push(eventJson(event));
-    lastId = event.id;
+  const queue = (pieces: Piece[]) => {
+    pending.push(...pieces);
     if (!flushing) {
       flushing = true;
       setImmediate(flush);
@@ -64,9 +121,13 @@ export function streamLog(raw: ServerResponse, bus: LogBus, app: string, query: 
     if (closed) return;
     for (;;) {
       const page = bus.history(app, { ...filter, afterId: lastId, limit: MAX_READ, sinceMs: query.sinceMs });
-      for (const event of page) pending.push(eventJson(event));
-      if (page.length > 0) lastId = page.at(-1)!.id;
-      if (pending.length > 0) raw.write(pending.join(''));
+      if (page.length > 0) {
+        pending.push(...eventPieces(page, format));
+        lastId = page.at(-1)!.id;
+      }
+      raw.cork();
+      for (const piece of pending) raw.write(piece);
+      raw.uncork();
       pending = [];
       if (page.length < MAX_READ) {
         lagging = false;
@@ -84,7 +145,11 @@ export function streamLog(raw: ServerResponse, bus: LogBus, app: string, query: 
     lagging = true;
     catchUp();
   } else {
-    for (const event of bus.history(app, query)) queue(event);
+    const recent = bus.history(app, query);
+    if (recent.length > 0) {
+      queue(eventPieces(recent, format));
+      lastId = recent.at(-1)!.id;
+    }
   }
   if (!tail) {
     flush();
@@ -94,14 +159,9 @@ export function streamLog(raw: ServerResponse, bus: LogBus, app: string, query: 
   }
   const unsubscribe = bus.subscribeBatches(app, (batch) => {
     if (lagging || !matchesProcess(batch.process, filter.ps) || (filter.source && batch.source !== filter.source)) return;
-    const added = batchJson(batch, lastId, filter.grep);
-    if (added === '') return;
-    pending.push(added);
-    lastId = batch.firstId + batch.lines.length - 1;
-    if (!flushing) {
-      flushing = true;
-      setImmediate(flush);
-    }
+    const added = batchPieces(batch, lastId, format, filter.grep);
+    lastId = Math.max(lastId, batch.firstId + batch.count - 1);
+    if (added.length > 0) queue(added);
   });
   raw.on('close', () => {
     closed = true;

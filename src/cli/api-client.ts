@@ -115,10 +115,10 @@ export class ApiClient {
   }
 
   private async *events(response: IncomingMessage, uploadError: () => Error | undefined): AsyncGenerator<unknown> {
-    // Loaded here: `twelve ps` and the other JSON commands never read a stream.
-    const { readNdjson } = await import('./ndjson.js');
     try {
-      yield* readNdjson(response);
+      // Loaded here: `twelve ps` and the other JSON commands never read a stream.
+      if (response.headers['content-type'] === 'application/x-twelve-log-frames') yield* (await import('./log-frames.js')).readLogFrames(response);
+      else yield* (await import('./ndjson.js')).readNdjson(response);
     } catch (error) {
       throw uploadError() ?? this.networkError(error);
     } finally {

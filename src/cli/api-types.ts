@@ -1,5 +1,5 @@
 /** The shapes the API answers with (docs/api.md), as the CLI reads them. */
-export type { LogEvent } from '../logs/log-event.js';
+export type { LogEvent, LogSource } from '../logs/log-event.js';
 
 export interface AppView {
   name: string;

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ApiClient } from './api-client.js';
 import type { LogEvent } from './api-types.js';
 import { isCliError } from './cli-error.js';
+import type { LogFrame } from './log-frames.js';
 
 export interface LogStreamOptions {
   /** How many recent lines to start with. */
@@ -23,6 +24,16 @@ export interface LogStreamOptions {
   giveUpMs?: number;
   /** Called each time the stream is lost and reconnecting starts. */
   onReconnecting?: () => void;
+}
+
+type LogRun = LogFrame;
+
+/** The events of a record: a run holds one per line; a single event (an older twelve) is itself. */
+export function runEvents(record: LogRun | LogEvent): LogEvent[] {
+  if (!('firstId' in record)) return [record];
+  const run = record;
+  const lines = run.firstId === run.lastId ? [run.text] : run.text.split('\n');
+  return lines.map((text, i) => ({ id: run.firstId + i, time: run.time, app: run.app, source: run.source, process: run.process, text }));
 }
 
 const FIRST_DELAY_MS = 200;
@@ -43,6 +54,7 @@ function logsPath(app: string, options: LogStreamOptions, after: number | undefi
   if (options.since && after === undefined) query.set('since', options.since);
   if (options.grep) query.set('grep', options.grep);
   if (options.tail) query.set('tail', 'true');
+  query.set('format', 'frames');
   return `/v1/apps/${encodeURIComponent(app)}/logs?${query}`;
 }
 
@@ -72,10 +84,11 @@ export async function streamLogs(client: ApiClient, app: string, options: LogStr
     delay = FIRST_DELAY_MS;
     try {
       for await (const value of events) {
-        const event = value as LogEvent;
-        if (lastId !== undefined && event.id <= lastId) continue;
-        lastId = event.id;
-        onEvent(event);
+        for (const event of runEvents(value as LogRun | LogEvent)) {
+          if (lastId !== undefined && event.id <= lastId) continue;
+          lastId = event.id;
+          onEvent(event);
+        }
       }
     } catch (error) {
       if (!options.tail || !isTransient(error)) throw error;

@@ -8,15 +8,21 @@ import type { LogStore } from './log-store.js';
 
 export type LogListener = (event: LogEvent) => void;
 
-/** Consecutive events of one process published together: ids firstId, firstId + 1, ... one per line. */
+/**
+ * Consecutive events of one process published together: `count` lines with ids firstId, firstId + 1, ...
+ * The lines stay the bytes they came in from the pipe: readers that need them one by one decode and
+ * split them (`batchLines`); the hot path (the store, live tails) writes the bytes as they are.
+ */
 export interface LogBatch {
   firstId: number;
+  count: number;
   time: string;
   ms: number;
   app: string;
   source: LogSource;
   process: string;
-  lines: readonly string[];
+  /** The `count` lines as UTF-8, each ending with `\n`. */
+  bytes: Buffer;
 }
 
 export type LogBatchListener = (batch: LogBatch) => void;
@@ -39,26 +45,34 @@ export class LogBus {
 
   /** Publishes one event per line of `text`; returns the last. */
   publish(app: string, source: LogSource, process: string, text: string): LogEvent {
-    const lines = text.includes('\n') ? text.split('\n').map((line) => line.replace(/\r$/, '')) : [text];
+    if (!text.includes('\n')) {
+      const batch = this.publishBlock(app, source, process, Buffer.from(`${text}\n`), 1);
+      return { id: batch.firstId, time: batch.time, app, source, process, text };
+    }
+    const lines = text.split('\n').map((line) => line.replace(/\r$/, ''));
     const batch = this.publishLines(app, source, process, lines);
-    const lastId = batch.firstId + lines.length - 1;
-    return { id: lastId, time: batch.time, app, source, process, text: lines.at(-1)! };
+    return { id: batch.firstId + batch.count - 1, time: batch.time, app, source, process, text: lines.at(-1)! };
+  }
+
+  /** Lines of one process (none holding a newline) as consecutive events. */
+  publishLines(app: string, source: LogSource, process: string, lines: readonly string[]): LogBatch {
+    return this.publishBlock(app, source, process, Buffer.from(`${lines.join('\n')}\n`), lines.length);
   }
 
   /**
-   * The hot path: lines of one process (none holding a newline) become consecutive events with one
-   * clock reading, one write to the store's batch and one call per listener.
+   * The hot path: `count` lines of one process (each ending with `\n`) become consecutive events with one
+   * clock reading, one append to the store and one call per listener, and no work per line.
    */
-  publishLines(app: string, source: LogSource, process: string, lines: readonly string[]): LogBatch {
+  publishBlock(app: string, source: LogSource, process: string, bytes: Buffer, count: number): LogBatch {
     const ms = Date.now();
     if (ms !== this.clockMs) {
       this.clockMs = ms;
       this.clockIso = new Date(ms).toISOString();
     }
-    const batch: LogBatch = { firstId: this.nextId, time: this.clockIso, ms, app, source, process, lines };
-    this.nextId += lines.length;
-    if (this.store) this.store.appendLines(app, batch.firstId, ms, source, process, lines);
-    else for (let i = 0; i < lines.length; i += 1) this.remember(eventAt(batch, i));
+    const batch: LogBatch = { firstId: this.nextId, count, time: this.clockIso, ms, app, source, process, bytes };
+    this.nextId += count;
+    if (this.store) this.store.appendBlock(app, batch.firstId, ms, source, process, bytes, count);
+    else for (const event of batchEvents(batch)) this.remember(event);
     const listeners = this.listeners.get(app);
     if (listeners) {
       for (const listener of listeners) {
@@ -91,7 +105,7 @@ export class LogBus {
   /** Calls `listener` with every event of the app from now on. */
   subscribe(app: string, listener: LogListener): () => void {
     return this.subscribeBatches(app, (batch) => {
-      for (let i = 0; i < batch.lines.length; i += 1) listener(eventAt(batch, i));
+      for (const event of batchEvents(batch)) listener(event);
     });
   }
 
@@ -126,6 +140,7 @@ export class LogBus {
   /** Applies the app's retention now (it was just changed). */
   enforceRetention(app: string): void {
     this.store?.flush(app);
+    this.store?.retentionChanged(app);
     this.store?.enforceRetention(app);
   }
 
@@ -143,7 +158,15 @@ export class LogBus {
   }
 }
 
-/** The i-th event of a batch. */
-export function eventAt(batch: LogBatch, i: number): LogEvent {
-  return { id: batch.firstId + i, time: batch.time, app: batch.app, source: batch.source, process: batch.process, text: batch.lines[i]! };
+/** The lines of a batch, one string each. */
+export function batchLines(batch: LogBatch): string[] {
+  const text = batch.bytes.toString('utf8', 0, batch.bytes.length - 1);
+  return batch.count === 1 ? [text] : text.split('\n');
+}
+
+/** The events of a batch, one per line. */
+export function batchEvents(batch: LogBatch): LogEvent[] {
+  return batchLines(batch).map((text, i) => ({
+    id: batch.firstId + i, time: batch.time, app: batch.app, source: batch.source, process: batch.process, text,
+  }));
 }

@@ -1,8 +1,8 @@
 /** Queries over an app's segment files: the last N matching events, or everything after an id. */
 import { readFileSync, statSync } from 'node:fs';
-import { matchesFilter, type LogEvent, type LogQuery } from './log-event.js';
-import { decodeLine, lineId } from './segment-line.js';
-import { readLinesBackward, type Segment } from './segment-files.js';
+import { matchesFilter, matchesProcess, type LogEvent, type LogQuery, type LogSource } from './log-event.js';
+import type { Segment } from './segment-files.js';
+import { recordLines, scanRecords, type SegmentRecord } from './segment-records.js';
 
 /** The most a single read returns; a resumed tail reads on in pages. */
 export const MAX_READ = 10_000;
@@ -13,6 +13,27 @@ export function readEvents(app: string, segments: Segment[], query: LogQuery): L
     : readLast(app, segments, Math.min(query.count ?? 100, MAX_READ), query);
 }
 
+/** The records of a segment file (none if it is gone: retention may have just removed it). */
+export function readRecords(path: string): { data: Buffer; records: SegmentRecord[] } {
+  let data: Buffer;
+  try {
+    data = readFileSync(path);
+  } catch {
+    return { data: Buffer.alloc(0), records: [] };
+  }
+  return { data, records: scanRecords(data) };
+}
+
+/** Whether a record can hold events the query wants, judged by what all its lines share. */
+function recordMatches(record: SegmentRecord, query: LogQuery): boolean {
+  return (query.sinceMs === undefined || record.ms >= query.sinceMs) && matchesProcess(record.process, query.ps)
+    && (!query.source || record.source === query.source);
+}
+
+function eventOf(app: string, record: SegmentRecord, index: number, text: string): LogEvent {
+  return { id: record.firstId + index, time: new Date(record.ms).toISOString(), app, source: record.source as LogSource, process: record.process, text };
+}
+
 /** The events after `afterId`, oldest first, up to `limit`. */
 function readAfter(app: string, segments: Segment[], afterId: number, query: LogQuery): LogEvent[] {
   const limit = Math.min(query.limit ?? MAX_READ, MAX_READ);
@@ -21,52 +42,42 @@ function readAfter(app: string, segments: Segment[], afterId: number, query: Log
   let start = 0;
   while (start + 1 < segments.length && segments[start + 1]!.firstId <= afterId) start += 1;
   for (const segment of segments.slice(start)) {
-    let text: string;
-    try {
-      text = readFileSync(segment.path, 'utf8');
-    } catch {
-      continue;
-    }
-    let from = 0;
-    for (let end = text.indexOf('\n'); end !== -1; from = end + 1, end = text.indexOf('\n', from)) {
-      const line = text.slice(from, end);
-      if (lineId(line) <= afterId || (query.grep && !line.includes(query.grep))) continue;
-      const event = decodeLine(app, line);
-      if (!event || (query.sinceMs !== undefined && event.ms < query.sinceMs) || !matchesFilter(event, query)) continue;
-      events.push(strip(event));
-      if (events.length >= limit) return events;
+    const { data, records } = readRecords(segment.path);
+    for (const record of records) {
+      if (record.firstId + record.count - 1 <= afterId || !recordMatches(record, query)) continue;
+      const lines = recordLines(data, record);
+      for (let i = Math.max(0, afterId - record.firstId + 1); i < lines.length; i += 1) {
+        const event = eventOf(app, record, i, lines[i]!);
+        if (!matchesFilter(event, query)) continue;
+        events.push(event);
+        if (events.length >= limit) return events;
+      }
     }
   }
   return events;
 }
 
-/** The last `count` matching events, oldest first, reading the newest segments backwards. */
+/** The last `count` matching events, oldest first, reading the newest segments first. */
 function readLast(app: string, segments: Segment[], count: number, query: LogQuery): LogEvent[] {
   const events: LogEvent[] = [];
   if (count === 0) return events;
-  for (let i = segments.length - 1; i >= 0; i -= 1) {
-    const segment = segments[i]!;
+  for (let s = segments.length - 1; s >= 0 && events.length < count; s -= 1) {
+    const segment = segments[s]!;
     // A segment last written before `since` holds nothing newer.
     if (query.sinceMs !== undefined && mtimeMs(segment.path) < query.sinceMs) break;
-    let older = false;
-    readLinesBackward(segment.path, (line) => {
-      if (query.grep && !line.includes(query.grep)) return true;
-      const event = decodeLine(app, line);
-      if (!event) return true;
-      if (query.sinceMs !== undefined && event.ms < query.sinceMs) {
-        older = true;
-        return false;
+    const { data, records } = readRecords(segment.path);
+    for (let r = records.length - 1; r >= 0 && events.length < count; r -= 1) {
+      const record = records[r]!;
+      if (query.sinceMs !== undefined && record.ms < query.sinceMs) return events.reverse();
+      if (!recordMatches(record, query)) continue;
+      const lines = recordLines(data, record);
+      for (let i = lines.length - 1; i >= 0 && events.length < count; i -= 1) {
+        const event = eventOf(app, record, i, lines[i]!);
+        if (matchesFilter(event, query)) events.push(event);
       }
-      if (matchesFilter(event, query)) events.push(strip(event));
-      return events.length < count;
-    });
-    if (older || events.length >= count) break;
+    }
   }
   return events.reverse();
-}
-
-function strip(event: LogEvent & { ms: number }): LogEvent {
-  return { id: event.id, time: event.time, app: event.app, source: event.source, process: event.process, text: event.text };
 }
 
 function mtimeMs(path: string): number {

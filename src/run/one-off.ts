@@ -95,9 +95,9 @@ export class OneOff {
     if (this.hooks.onStdout) child.stdout?.on('data', this.hooks.onStdout);
     if (this.hooks.onStderr) child.stderr?.on('data', this.hooks.onStderr);
     const run = new ProcessRun(child, {
-      onLines: (lines) => {
-        this.log.lines(lines);
-        if (this.hooks.onLine) for (const line of lines) this.hooks.onLine(line);
+      onBlock: (bytes, count) => {
+        this.log.block(bytes, count);
+        if (this.hooks.onLine) for (const line of bytes.toString('utf8', 0, bytes.length - 1).split('\n')) this.hooks.onLine(line);
       },
       onSpawnError: (error) => this.cannotStart(error),
       onEnd: () => this.ended(run),

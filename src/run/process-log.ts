@@ -1,6 +1,7 @@
 /** What one process says (its output) and what twelve says about it, published to the app's log stream. */
 import type pino from 'pino';
 import type { LogBus } from '../logs/log-bus.js';
+import { lastLinesOf } from './line-splitter.js';
 
 /** How many output lines a failed boot reports. */
 const LAST_LINES = 20;
@@ -16,18 +17,19 @@ export class ProcessLog {
 
   /** A line of the process's own output. */
   line(text: string): void {
-    this.lines([text]);
+    this.block(Buffer.from(`${text}\n`), 1);
   }
 
-  /** Lines of the process's own output, published as one batch. */
-  lines(texts: string[]): void {
-    if (texts.length >= LAST_LINES) this.lastLines.splice(0, this.lastLines.length, ...texts.slice(-LAST_LINES));
+  /** Lines of the process's own output (`count` lines, each ending with `\n`), published as one batch. */
+  block(bytes: Buffer, count: number): void {
+    const last = lastLinesOf(bytes, Math.min(count, LAST_LINES));
+    if (last.length >= LAST_LINES) this.lastLines.splice(0, this.lastLines.length, ...last);
     else {
-      this.lastLines.push(...texts);
+      this.lastLines.push(...last);
       if (this.lastLines.length > LAST_LINES) this.lastLines.splice(0, this.lastLines.length - LAST_LINES);
     }
     try {
-      this.logs.publishLines(this.app, 'app', this.process, texts);
+      this.logs.publishBlock(this.app, 'app', this.process, bytes, count);
     } catch (error) {
       this.logger.error({ err: error, app: this.app }, 'a log subscriber threw');
     }

@@ -5,7 +5,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LineSplitter } from './line-splitter.js';
+import { LineSplitter, type OnBlock } from './line-splitter.js';
 import { groupIsRunning, signalGroup } from './proc-stat.js';
 import type { UpCheck } from './up-check.js';
 
@@ -26,8 +26,8 @@ const PIPE_GRACE_MS = 1000;
 const GROUP_POLL_MS = 20;
 
 export interface ProcessRunHooks {
-  /** The complete lines of one chunk of output, in order. */
-  onLines: (lines: string[]) => void;
+  /** The complete lines of one chunk of output, in order: `count` lines joined by `\n`. */
+  onBlock: OnBlock;
   onSpawnError: (error: Error) => void;
   /** Called once, when the run is over. */
   onEnd: () => void;
@@ -47,8 +47,8 @@ export class ProcessRun {
   constructor(private readonly child: ChildProcess, private readonly hooks: ProcessRunHooks) {
     this.pid = child.pid ?? null;
     this.alive = this.pid !== null;
-    const stdout = new LineSplitter(hooks.onLines);
-    const stderr = new LineSplitter(hooks.onLines);
+    const stdout = new LineSplitter(hooks.onBlock);
+    const stderr = new LineSplitter(hooks.onBlock);
     // Flowing mode: the pipes are always drained, so a chatty process never blocks on a full pipe.
     child.stdout?.on('data', (chunk: Buffer) => stdout.write(chunk));
     child.stderr?.on('data', (chunk: Buffer) => stderr.write(chunk));

@@ -159,7 +159,7 @@ export class Supervisor extends EventEmitter {
       return;
     }
     const run = new ProcessRun(child, {
-      onLines: (lines) => entry.log.lines(lines),
+      onBlock: (bytes, count) => entry.log.block(bytes, count),
       onSpawnError: (error) => this.cannotStart(entry, `${errorText(error)} (cwd ${spec.cwd})`),
       onEnd: () => this.ended(entry, run),
     });

@@ -24,7 +24,7 @@ describe('streamLogs', () => {
     const seen: number[] = [];
     await streamLogs(new ApiClient({ baseUrl: api.url, token: 't' }), 'hello', { lines: 5, ps: 'web' }, (e) => seen.push(e.id));
     assert.deepEqual(seen, [1, 2]);
-    assert.equal(api.requests[0]!.url, '/v1/apps/hello/logs?lines=5&ps=web');
+    assert.equal(api.requests[0]!.url, '/v1/apps/hello/logs?lines=5&ps=web&format=frames');
   });
 
   it('reconnects after the last event when the tail drops, prints no line twice, and gives up without the API', async () => {
@@ -48,11 +48,39 @@ describe('streamLogs', () => {
         { lines: 100, tail: true, giveUpMs: 400, onReconnecting: () => { reconnects += 1; } }, (e) => seen.push(e.id)),
       (error: CliError) => error.code === 'API_UNREACHABLE');
     assert.deepEqual(seen, [1, 2, 3]);
-    assert.equal(api.requests[0]!.url, '/v1/apps/hello/logs?lines=100&tail=true');
-    assert.equal(api.requests[1]!.url, '/v1/apps/hello/logs?after=2&tail=true');
-    assert.equal(api.requests[2]!.url, '/v1/apps/hello/logs?after=3&tail=true');
+    assert.equal(api.requests[0]!.url, '/v1/apps/hello/logs?lines=100&tail=true&format=frames');
+    assert.equal(api.requests[1]!.url, '/v1/apps/hello/logs?after=2&tail=true&format=frames');
+    assert.equal(api.requests[2]!.url, '/v1/apps/hello/logs?after=3&tail=true&format=frames');
     assert.equal(reconnects, 2);
     assert.ok(Date.now() - started >= 400, 'kept trying for the give-up time');
+  });
+
+  it('reads frames (format=frames) cut anywhere by the network into one event per line, with consecutive ids', async () => {
+    const frame = (firstId: number, lines: string) => {
+      const bytes = Buffer.from(lines);
+      const count = lines.split('\n').length - 1;
+      return Buffer.concat([Buffer.from(`${JSON.stringify({ firstId, lastId: firstId + count - 1, time: '2026-11-26T16:00:00.000Z', app: 'hello', source: 'app', process: 'web.1', bytes: bytes.length })}\n`), bytes]);
+    };
+    const body = Buffer.concat([frame(10, 'a\n\ncafé ☕\n'), frame(13, 'd\n')]);
+    api = await startFakeApi((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/x-twelve-log-frames' });
+      // One byte at a time: a header, a line and a character all cut across writes.
+      let at = 0;
+      const next = () => (at < body.length ? response.write(body.subarray(at, ++at), next) : response.end());
+      next();
+    });
+    const seen: LogEvent[] = [];
+    await streamLogs(new ApiClient({ baseUrl: api.url, token: 't' }), 'hello', { lines: 5 }, (e) => seen.push(e));
+    assert.deepEqual(seen.map((e) => [e.id, e.text, e.process]), [[10, 'a', 'web.1'], [11, '', 'web.1'], [12, 'café ☕', 'web.1'], [13, 'd', 'web.1']]);
+  });
+
+  it('says the answer is broken when it ends inside a frame', async () => {
+    api = await startFakeApi((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/x-twelve-log-frames' });
+      response.end('{"firstId":1,"lastId":1,"time":"t","app":"hello","source":"app","process":"web.1","bytes":10}\nshort\n');
+    });
+    await assert.rejects(streamLogs(new ApiClient({ baseUrl: api.url, token: 't' }), 'hello', { lines: 5 }, () => {}),
+      (error: CliError) => error.code === 'BAD_RESPONSE' && /ended inside a frame/.test(error.message));
   });
 
   it('stops at once when the API refuses the resumed tail', async () => {

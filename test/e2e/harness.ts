@@ -58,7 +58,9 @@ export class TestPlatform {
   /** Starts `twelve serve` on ports chosen by the kernel (or the ones of a previous start) and waits until it serves. */
   async start(): Promise<void> {
     this.output = '';
-    const child = spawn(process.execPath, [CLI, 'serve'], {
+    // SERVE_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the platform under a test or benchmark.
+    const nodeArgs = (process.env.SERVE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, CLI, 'serve'], {
       env: { ...this.env, TWELVE_API_PORT: String(this.apiPort), TWELVE_ROUTER_PORT: String(this.routerPort) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

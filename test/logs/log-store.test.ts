@@ -55,6 +55,27 @@ describe('LogStore and LogBus on disk', () => {
     bus.close();
   });
 
+  it('reads batches of lines back one event each: the last N, after an id inside a batch, and the last id after a restart', () => {
+    const dir = tempDir();
+    const bus = new LogBus(storeIn(dir));
+    const first = bus.publishBlock('shop', 'app', 'web.1', Buffer.from('a0\na1\na2\n'), 3);
+    bus.publishBlock('shop', 'app', 'worker.1', Buffer.from('b0\nb1\n'), 2);
+    bus.publishBlock('shop', 'app', 'web.1', Buffer.from('c0\n'), 1);
+    const texts = (query: Parameters<LogBus['history']>[1]) => bus.history('shop', query).map((e) => `${e.id - first.firstId}:${e.process}:${e.text}`);
+    assert.deepEqual(texts({ count: 4 }), ['2:web.1:a2', '3:worker.1:b0', '4:worker.1:b1', '5:web.1:c0']);
+    assert.deepEqual(texts({ afterId: first.firstId + 1 }), ['2:web.1:a2', '3:worker.1:b0', '4:worker.1:b1', '5:web.1:c0']);
+    assert.deepEqual(texts({ ps: 'worker' }), ['3:worker.1:b0', '4:worker.1:b1']);
+    assert.deepEqual(texts({ grep: '1' }), ['1:web.1:a1', '4:worker.1:b1']);
+    bus.close();
+    const store = storeIn(dir);
+    assert.equal(store.lastId(['shop']), first.firstId + 5);
+    const reopened = new LogBus(store, undefined, store.lastId(['shop']));
+    const later = reopened.publishBlock('shop', 'app', 'web.1', Buffer.from('e0\ne1\n'), 2);
+    reopened.close();
+    assert.ok(later.firstId > first.firstId + 5);
+    assert.equal(storeIn(dir).lastId(['shop']), later.firstId + 1);
+  });
+
   it('splits a text with newlines into one event per line', () => {
     const bus = new LogBus(storeIn(tempDir()));
     bus.publish('shop', 'twelve', 'api', 'Build failed:\nnpm ERR! one\r\nnpm ERR! two');

@@ -5,7 +5,9 @@ import { parseDrainUrl, displayUrl } from '../../src/logs/drains/drain-url.js';
 import { frames, syslogMessage } from '../../src/logs/drains/syslog-frame.js';
 import { parseDuration, parseSince, parseSize } from '../../src/logs/durations.js';
 import type { LogEvent } from '../../src/logs/log-event.js';
-import { decodeLine, encodeLine } from '../../src/logs/segment-line.js';
+import { encodeHeader, recordLines, scanRecords } from '../../src/logs/segment-records.js';
+import { batchPieces, eventPieces } from '../../src/api/log-stream.js';
+import type { LogBatch } from '../../src/logs/log-bus.js';
 
 const event = (id: number, text = `line ${id}`): LogEvent => ({ id, time: '2026-01-01T00:00:00.000Z', app: 'shop', source: 'app', process: 'web.1', text });
 
@@ -51,12 +53,40 @@ describe('log pieces', () => {
     assert.equal(parseSince('yesterday'), undefined);
   });
 
-  it('stores an event as one plain line and reads it back', () => {
-    const line = encodeLine(17, 1_767_225_600_000, 'router', 'router', 'at=info path="/a b"');
-    assert.equal(line, '17 1767225600000 router router at=info path="/a b"\n');
-    assert.deepEqual(decodeLine('shop', line.slice(0, -1)), {
-      id: 17, ms: 1_767_225_600_000, time: '2026-01-01T00:00:00.000Z', app: 'shop', source: 'router', process: 'router', text: 'at=info path="/a b"',
-    });
-    assert.equal(decodeLine('shop', 'garbage'), undefined);
+  it('stores a batch as a header and its lines verbatim, and reads the lines back', () => {
+    const lines = Buffer.from('one\n\tindented "q"\n\ncafé\n');
+    const header = encodeHeader(40, 1_767_225_600_000, 'app', 'web.1', 4, lines.length);
+    assert.equal(header.toString(), `#40 1767225600000 app web.1 4 ${lines.length}\n`);
+    const single = Buffer.from('17 1767225600000 router router at=info path="/a b"\n'); // a segment from before records
+    const torn = Buffer.concat([encodeHeader(50, 1, 'app', 'web.1', 2, 10), Buffer.from('half\n')]);
+    const data = Buffer.concat([header, lines, single, Buffer.from('garbage line\n'), torn]);
+    const records = scanRecords(data);
+    assert.deepEqual(records.map((r) => [r.firstId, r.count, r.source, r.process, r.ms]),
+      [[40, 4, 'app', 'web.1', 1_767_225_600_000], [17, 1, 'router', 'router', 1_767_225_600_000]]);
+    assert.deepEqual(recordLines(data, records[0]!), ['one', '\tindented "q"', '', 'café']);
+    assert.deepEqual(recordLines(data, records[1]!), ['at=info path="/a b"']);
+  });
+
+  it('sends a live batch as one frame of its bytes, or one event per line, after the id already sent', () => {
+    const bytes = Buffer.from('a\nb "q"\nc\n');
+    const batch: LogBatch = { firstId: 100, count: 3, time: '2026-01-01T00:00:00.000Z', ms: 0, app: 'shop', source: 'app', process: 'web.1', bytes };
+    const frame = batchPieces(batch, 0, 'frames');
+    assert.equal(frame.length, 2);
+    assert.deepEqual(JSON.parse(frame[0] as string), { firstId: 100, lastId: 102, time: batch.time, app: 'shop', source: 'app', process: 'web.1', bytes: bytes.length });
+    assert.equal(frame[1], bytes, 'the bytes themselves, not a copy');
+    const rest = batchPieces(batch, 100, 'frames');
+    assert.deepEqual([JSON.parse(rest[0] as string).firstId, rest[1]!.toString()], [101, 'b "q"\nc\n']);
+    assert.deepEqual(batchPieces(batch, 102, 'frames'), []);
+    const records = (pieces: Array<string | Buffer>) => pieces.join('').trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    assert.deepEqual(records(batchPieces(batch, 100, 'event')).map((r) => [r.id, r.text]), [[101, 'b "q"'], [102, 'c']]);
+    // grep keeps ids exact: each match is a frame of its own.
+    const grepped = batchPieces(batch, 0, 'frames', 'c');
+    assert.deepEqual([JSON.parse(grepped[0] as string).firstId, grepped[1]!.toString()], [102, 'c\n']);
+    // Stored events: consecutive ids of one process at one time share a frame.
+    const stored = [event(1), event(2), { ...event(3), process: 'web.2' }, event(5)];
+    const pieces = eventPieces(stored, 'frames');
+    assert.deepEqual(pieces.filter((_, i) => i % 2 === 0).map((h) => { const f = JSON.parse(h as string); return [f.firstId, f.lastId, f.process]; }),
+      [[1, 2, 'web.1'], [3, 3, 'web.2'], [5, 5, 'web.1']]);
+    assert.deepEqual(pieces.filter((_, i) => i % 2 === 1).map(String), ['line 1\nline 2\n', 'line 3\n', 'line 5\n']);
   });
 });

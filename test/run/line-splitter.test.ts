@@ -1,10 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LineSplitter } from '../../src/run/line-splitter.js';
+import { lastLinesOf, LineSplitter } from '../../src/run/line-splitter.js';
 
 function split(chunks: Array<string | Buffer>, max?: number): string[] {
   const lines: string[] = [];
-  const splitter = new LineSplitter((batch) => lines.push(...batch), max);
+  const splitter = new LineSplitter((bytes, count) => {
+    const text = bytes.toString();
+    assert.ok(text.endsWith('\n'), 'every line of a block ends with a newline');
+    const batch = text.slice(0, -1).split('\n');
+    assert.equal(count, batch.length, `the count of ${JSON.stringify(text)}`);
+    lines.push(...batch);
+  }, max);
   for (const chunk of chunks) splitter.write(chunk);
   splitter.end();
   return lines;
@@ -13,7 +19,7 @@ function split(chunks: Array<string | Buffer>, max?: number): string[] {
 describe('LineSplitter', () => {
   it('hands over the complete lines of a chunk together, once per chunk', () => {
     const batches: string[][] = [];
-    const splitter = new LineSplitter((batch) => batches.push(batch));
+    const splitter = new LineSplitter((bytes) => batches.push(bytes.toString().slice(0, -1).split('\n')));
     splitter.write('a\nb\nc');
     splitter.write('d\n');
     splitter.write('no newline yet');
@@ -41,5 +47,33 @@ describe('LineSplitter', () => {
   it('cuts a line longer than the cap into pieces, without a newline or with one', () => {
     assert.deepEqual(split(['abcdefg'], 3), ['abc', 'def', 'g']);
     assert.deepEqual(split(['ab', 'cdefgh\nxy\n'], 3), ['abc', 'def', 'gh', 'xy']);
+    assert.deepEqual(split(['12\nabcdefgh\n'], 3), ['12', 'abc', 'def', 'gh']);
+  });
+
+  it('never cuts a long line inside a multi-byte character', () => {
+    // é is two bytes: a cut after 2 bytes would fall inside the first é, so that piece is only "a".
+    assert.deepEqual(split(['aéé\n'], 2), ['a', 'é', 'é']);
+    assert.deepEqual(split(['aéé\n'], 3), ['aé', 'é']);
+    assert.deepEqual(split(['aé', 'é'], 3), ['aé', 'é']);
+  });
+
+  it('counts the lines of a big chunk and hands them over in one call', () => {
+    const calls: Array<[Buffer, number]> = [];
+    const splitter = new LineSplitter((text, count) => calls.push([text, count]));
+    const lines = Array.from({ length: 700 }, (_, i) => `${String(i).padStart(9, '0')} ${'x'.repeat(79)}`);
+    const chunk = Buffer.from(`${lines.join('\n')}\n`);
+    splitter.write(chunk);
+    assert.equal(calls.length, 1);
+    assert.equal(calls[0]![1], 700);
+    assert.ok(calls[0]![0].equals(chunk), 'the bytes are handed over as they came');
+  });
+
+  it('gives the last lines of a block, fewer when it has fewer', () => {
+    const block = (text: string) => Buffer.from(text);
+    assert.deepEqual(lastLinesOf(block('a\nb\nc\nd\n'), 2), ['c', 'd']);
+    assert.deepEqual(lastLinesOf(block('a\nb\n'), 5), ['a', 'b']);
+    assert.deepEqual(lastLinesOf(block('\na\n'), 5), ['', 'a']);
+    assert.deepEqual(lastLinesOf(block('\na\n'), 1), ['a']);
+    assert.deepEqual(lastLinesOf(block('\n'), 3), ['']);
   });
 });

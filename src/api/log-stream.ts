@@ -7,7 +7,7 @@
 import type { ServerResponse } from 'node:http';
 import { batchLines, type LogBatch, type LogBus } from '../logs/log-bus.js';
 import { matchesProcess, type LogEvent, type LogQuery } from '../logs/log-event.js';
-import { MAX_READ } from '../logs/log-reader.js';
+import { MAX_READ, type ReadCursor } from '../logs/log-reader.js';
 
 /** Bytes queued on the socket beyond which the reader catches up from the store instead. */
 const HIGH_WATER = 4 * 1024 * 1024;
@@ -117,19 +117,36 @@ export function streamLog(raw: ServerResponse, bus: LogBus, app: string, query: 
     }
   };
   // Reads the store after lastId in pages until it is caught up (then live lines flow again) or the socket is full.
+  let cursor: ReadCursor | undefined;
+  // As frames, whole stored batches go out as they are on disk; otherwise events are read one by one.
+  // Whether the page reached the end of what is stored.
+  function readPage(): boolean {
+    const stored = { ...filter, sinceMs: query.sinceMs };
+    const page = format === 'frames' ? bus.historyBatches(app, lastId, stored, HIGH_WATER, cursor) : undefined;
+    if (page) {
+      for (const batch of page.batches) {
+        pending.push(...batchPieces(batch, lastId, format));
+        lastId = Math.max(lastId, batch.firstId + batch.count - 1);
+      }
+      cursor = page.cursor;
+      return cursor === undefined;
+    }
+    const events = bus.history(app, { ...stored, afterId: lastId, limit: MAX_READ });
+    if (events.length > 0) {
+      pending.push(...eventPieces(events, format));
+      lastId = events.at(-1)!.id;
+    }
+    return events.length < MAX_READ;
+  }
   function catchUp(): void {
     if (closed) return;
     for (;;) {
-      const page = bus.history(app, { ...filter, afterId: lastId, limit: MAX_READ, sinceMs: query.sinceMs });
-      if (page.length > 0) {
-        pending.push(...eventPieces(page, format));
-        lastId = page.at(-1)!.id;
-      }
+      const atEnd = readPage();
       raw.cork();
       for (const piece of pending) raw.write(piece);
       raw.uncork();
       pending = [];
-      if (page.length < MAX_READ) {
+      if (atEnd) {
         lagging = false;
         return;
       }

@@ -4,6 +4,7 @@
  * slow tail, drain or disk cannot slow an app down.
  */
 import { matchesFilter, type LogEvent, type LogQuery, type LogSource } from './log-event.js';
+import type { BatchPage, ReadCursor } from './log-reader.js';
 import type { LogStore } from './log-store.js';
 
 export type LogListener = (event: LogEvent) => void;
@@ -100,6 +101,15 @@ export class LogBus {
       && matchesFilter(event, query) && (!filter || filter(event)));
     const count = afterId > 0 ? query.limit ?? picked.length : query.count ?? this.keepPerApp;
     return afterId > 0 ? picked.slice(0, count) : picked.slice(Math.max(0, picked.length - count));
+  }
+
+  /**
+   * Stored batches after `afterId` as they are on disk, up to about `maxBytes`, going on from `cursor`;
+   * undefined when there is no store or the query needs each line (`grep`): read `history` then.
+   */
+  historyBatches(app: string, afterId: number, query: LogQuery, maxBytes: number, cursor?: ReadCursor): BatchPage | undefined {
+    if (!this.store || query.grep) return undefined;
+    return this.store.readBatches(app, afterId, query, maxBytes, cursor);
   }
 
   /** Calls `listener` with every event of the app from now on. */

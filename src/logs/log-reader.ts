@@ -1,6 +1,7 @@
 /** Queries over an app's segment files: the last N matching events, or everything after an id. */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { matchesFilter, matchesProcess, type LogEvent, type LogQuery, type LogSource } from './log-event.js';
+import type { LogBatch } from './log-bus.js';
 import type { Segment } from './segment-files.js';
 import { recordLines, scanRecords, type SegmentRecord } from './segment-records.js';
 
@@ -55,6 +56,70 @@ function readAfter(app: string, segments: Segment[], afterId: number, query: Log
     }
   }
   return events;
+}
+
+/** Where a reader catching up stopped: the record after event `afterId` starts at `offset` of segment `path`. */
+export interface ReadCursor { path: string; offset: number; afterId: number }
+
+export interface BatchPage {
+  batches: LogBatch[];
+  /** Where to go on from, when the page stopped at `maxBytes`; undefined when it reached the end. */
+  cursor: ReadCursor | undefined;
+}
+
+/** The whole records in a part of a segment file from `offset` (at least one, if one starts there). */
+function readRecordsFrom(path: string, offset: number, size: number): { data: Buffer; records: SegmentRecord[]; atEnd: boolean } {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return { data: Buffer.alloc(0), records: [], atEnd: true };
+  }
+  try {
+    for (let want = size; ; want *= 4) {
+      const data = Buffer.allocUnsafe(want);
+      const read = readSync(fd, data, 0, want, offset);
+      const records = scanRecords(data.subarray(0, read));
+      // A record bigger than what was read: read more.
+      if (records.length > 0 || read < want) return { data, records, atEnd: read < want };
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * The stored batches after `afterId` as they are on disk, oldest first, up to about `maxBytes`: what a
+ * tail that fell behind catches up with, without turning each line into an event. Each page reads on
+ * from the cursor of the one before, not from the start of a segment. For queries without `grep`
+ * (which needs each line).
+ */
+export function readBatchesAfter(app: string, segments: Segment[], afterId: number, query: LogQuery, maxBytes: number,
+  cursor?: ReadCursor): BatchPage {
+  const batches: LogBatch[] = [];
+  let bytes = 0;
+  let start = 0;
+  while (start + 1 < segments.length && segments[start + 1]!.firstId <= afterId) start += 1;
+  for (const segment of segments.slice(start)) {
+    let offset = cursor && cursor.path === segment.path && cursor.afterId === afterId ? cursor.offset : 0;
+    for (;;) {
+      const { data, records, atEnd } = readRecordsFrom(segment.path, offset, Math.max(256 * 1024, maxBytes - bytes));
+      for (const record of records) {
+        const lastId = record.firstId + record.count - 1;
+        if (lastId > afterId && recordMatches(record, query)) {
+          batches.push({
+            firstId: record.firstId, count: record.count, ms: record.ms, time: new Date(record.ms).toISOString(), app,
+            source: record.source as LogSource, process: record.process, bytes: data.subarray(record.start, record.end),
+          });
+          bytes += record.end - record.start;
+          if (bytes >= maxBytes) return { batches, cursor: { path: segment.path, offset: offset + record.end, afterId: lastId } };
+        }
+      }
+      if (records.length === 0 || atEnd) break;
+      offset += records.at(-1)!.end;
+    }
+  }
+  return { batches, cursor: undefined };
 }
 
 /** The last `count` matching events, oldest first, reading the newest segments first. */

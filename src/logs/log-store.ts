@@ -6,7 +6,7 @@
 import { closeSync, mkdirSync, openSync, rmSync, statSync, unlinkSync, writevSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LogEvent, LogQuery } from './log-event.js';
-import { readEvents, readRecords } from './log-reader.js';
+import { readBatchesAfter, readEvents, readRecords, type BatchPage, type ReadCursor } from './log-reader.js';
 import { DEFAULT_RETENTION, type Retention } from './retention.js';
 import { listSegments, segmentName, type Segment } from './segment-files.js';
 import { encodeHeader } from './segment-records.js';
@@ -93,6 +93,13 @@ export class LogStore {
     this.flush(app);
     const log = this.apps.get(app);
     return readEvents(app, log ? log.segments : listSegments(this.options.dirFor(app)), query);
+  }
+
+  /** Stored batches after `afterId`, as on disk, up to about `maxBytes` (see readBatchesAfter). */
+  readBatches(app: string, afterId: number, query: LogQuery, maxBytes: number, cursor?: ReadCursor): BatchPage {
+    this.flush(app);
+    const log = this.apps.get(app);
+    return readBatchesAfter(app, log ? log.segments : listSegments(this.options.dirFor(app)), afterId, query, maxBytes, cursor);
   }
 
   /** The highest id on disk for these apps (0 if none): ids of a new run start above it. */

@@ -1,10 +1,13 @@
 /** A syslog drain over TCP or TLS: one long-lived connection, octet-counted RFC 5424 frames. */
-import { connect as connectTcp, type Socket } from 'node:net';
+import { connect as connectTcp, isIP, type Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
 import type { LogEvent } from '../log-event.js';
 import type { DrainTarget } from './drain-url.js';
 import { frames } from './syslog-frame.js';
 import type { Transport, TransportOptions } from './transport.js';
+
+/** How long a closing connection may take to say goodbye before it is cut. */
+const CLOSE_GRACE_MS = 2000;
 
 export class SyslogTransport implements Transport {
   private socket: Socket | null = null;
@@ -19,8 +22,13 @@ export class SyslogTransport implements Transport {
   }
 
   close(): void {
-    this.socket?.destroy();
+    const socket = this.socket;
     this.socket = null;
+    if (!socket) return;
+    // end() first: over TLS it sends close_notify, without which receivers log every stop as an error
+    // (rsyslog: "TLS connection was non-properly terminated"). destroy() if the receiver does not answer.
+    socket.end();
+    setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
   }
 
   private connect(): Promise<Socket> {
@@ -28,7 +36,8 @@ export class SyslogTransport implements Transport {
     const timeoutMs = this.options.timeoutMs ?? 10_000;
     return new Promise((resolve, reject) => {
       const socket = this.target.kind === 'syslog+tls'
-        ? connectTls({ host, port, servername: host, ...this.options.tls })
+        // SNI takes a host name only (RFC 6066): an IP address would be refused, with a warning each time.
+        ? connectTls({ host, port, ...(isIP(host) === 0 ? { servername: host } : {}), ...this.options.tls })
         : connectTcp({ host, port });
       const ready = this.target.kind === 'syslog+tls' ? 'secureConnect' : 'connect';
       socket.setTimeout(timeoutMs, () => socket.destroy(new Error(`no connection to ${host}:${port} within ${timeoutMs} ms`)));

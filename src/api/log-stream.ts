@@ -138,24 +138,29 @@ export function streamLog(raw: ServerResponse, bus: LogBus, app: string, query: 
     }
     return events.length < MAX_READ;
   }
+  // One page per turn of the event loop, so a long catch-up (or a filter that skips most of the store)
+  // never holds the loop; the next page waits for the socket to drain when it is full.
   function catchUp(): void {
     if (closed) return;
-    for (;;) {
-      const atEnd = readPage();
-      raw.cork();
-      for (const piece of pending) raw.write(piece);
-      raw.uncork();
-      pending = [];
-      if (atEnd) {
-        lagging = false;
-        return;
-      }
-      if (raw.writableLength > HIGH_WATER) {
-        raw.once('drain', catchUp);
-        return;
-      }
-    }
+    const atEnd = readPage();
+    raw.cork();
+    for (const piece of pending) raw.write(piece);
+    raw.uncork();
+    pending = [];
+    if (atEnd) {
+      lagging = false;
+      if (!tail) finish();
+    } else if (raw.writableLength > HIGH_WATER) raw.once('drain', catchUp);
+    else setImmediate(catchUp);
   }
+  // Without tail, the answer ends once what was asked for is all written, never halfway.
+  function finish(): void {
+    if (closed) return;
+    flush();
+    raw.end();
+    closed = true;
+  }
+  raw.on('close', () => { closed = true; });
 
   // A resumed tail (after an id) wants everything it missed; a fresh read the last `count` lines.
   if (lastId > 0) {
@@ -169,9 +174,7 @@ export function streamLog(raw: ServerResponse, bus: LogBus, app: string, query: 
     }
   }
   if (!tail) {
-    flush();
-    raw.end();
-    closed = true;
+    if (!lagging) finish();
     return;
   }
   const unsubscribe = bus.subscribeBatches(app, (batch) => {
@@ -179,7 +182,7 @@ export function streamLog(raw: ServerResponse, bus: LogBus, app: string, query: 
     const added = batchPieces(batch, lastId, format, filter.grep);
     lastId = Math.max(lastId, batch.firstId + batch.count - 1);
     if (added.length > 0) queue(added);
-  });
+  }, finish); // the app was destroyed: its stream is over
   raw.on('close', () => {
     closed = true;
     unsubscribe();

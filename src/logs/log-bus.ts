@@ -34,7 +34,8 @@ export class LogBus {
   private nextId: number;
   /** Without a store, the most recent events of each app are kept in memory (tests, tools). */
   private readonly recent = new Map<string, LogEvent[]>();
-  private readonly listeners = new Map<string, Set<LogBatchListener>>();
+  /** Per app, each listener with what to call when the app's stream ends (the app is destroyed). */
+  private readonly listeners = new Map<string, Map<LogBatchListener, (() => void) | undefined>>();
   private readonly forgetHooks: Array<(app: string) => void> = [];
   // The ISO time is made once per millisecond, not once per line.
   private clockMs = 0;
@@ -76,7 +77,7 @@ export class LogBus {
     else for (const event of batchEvents(batch)) this.remember(event);
     const listeners = this.listeners.get(app);
     if (listeners) {
-      for (const listener of listeners) {
+      for (const listener of listeners.keys()) {
         // One broken tail must not keep the events from the others, nor throw back into the app's output reader.
         try {
           listener(batch);
@@ -119,11 +120,14 @@ export class LogBus {
     });
   }
 
-  /** Calls `listener` with every batch of the app's events from now on (cheaper than one call per event). */
-  subscribeBatches(app: string, listener: LogBatchListener): () => void {
+  /**
+   * Calls `listener` with every batch of the app's events from now on (cheaper than one call per event),
+   * and `onEnd` if the app is destroyed: its stream is over, and a new app of the same name is another.
+   */
+  subscribeBatches(app: string, listener: LogBatchListener, onEnd?: () => void): () => void {
     let set = this.listeners.get(app);
-    if (!set) this.listeners.set(app, (set = new Set()));
-    set.add(listener);
+    if (!set) this.listeners.set(app, (set = new Map()));
+    set.set(listener, onEnd);
     return () => {
       set.delete(listener);
       if (set.size === 0 && this.listeners.get(app) === set) this.listeners.delete(app);
@@ -137,6 +141,9 @@ export class LogBus {
 
   /** The app is gone: its stored log and in-memory events go too. */
   forget(app: string): void {
+    const listeners = this.listeners.get(app);
+    this.listeners.delete(app);
+    for (const onEnd of listeners?.values() ?? []) onEnd?.();
     this.recent.delete(app);
     this.store?.remove(app);
     for (const hook of this.forgetHooks) hook(app);

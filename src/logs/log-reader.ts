@@ -1,5 +1,5 @@
 /** Queries over an app's segment files: the last N matching events, or everything after an id. */
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { matchesFilter, matchesProcess, type LogEvent, type LogQuery, type LogSource } from './log-event.js';
 import type { LogBatch } from './log-bus.js';
 import type { Segment } from './segment-files.js';
@@ -76,12 +76,14 @@ function readRecordsFrom(path: string, offset: number, size: number): { data: Bu
     return { data: Buffer.alloc(0), records: [], atEnd: true };
   }
   try {
-    for (let want = size; ; want *= 4) {
+    const left = fstatSync(fd).size - offset;
+    for (let want = Math.min(size, left); ; want = Math.min(want * 4, left)) {
+      if (want <= 0) return { data: Buffer.alloc(0), records: [], atEnd: true };
       const data = Buffer.allocUnsafe(want);
       const read = readSync(fd, data, 0, want, offset);
       const records = scanRecords(data.subarray(0, read));
       // A record bigger than what was read: read more.
-      if (records.length > 0 || read < want) return { data, records, atEnd: read < want };
+      if (records.length > 0 || read < want || want >= left) return { data, records, atEnd: read >= left };
     }
   } finally {
     closeSync(fd);
@@ -97,13 +99,16 @@ function readRecordsFrom(path: string, offset: number, size: number): { data: Bu
 export function readBatchesAfter(app: string, segments: Segment[], afterId: number, query: LogQuery, maxBytes: number,
   cursor?: ReadCursor): BatchPage {
   const batches: LogBatch[] = [];
-  let bytes = 0;
+  // Bytes read from disk this page, matching or not: a filter that skips most of the store reads it a
+  // page at a time too. Pages end at a record, and the next one reads on from there.
+  let scanned = 0;
+  let returnedId = afterId;
   let start = 0;
   while (start + 1 < segments.length && segments[start + 1]!.firstId <= afterId) start += 1;
   for (const segment of segments.slice(start)) {
     let offset = cursor && cursor.path === segment.path && cursor.afterId === afterId ? cursor.offset : 0;
     for (;;) {
-      const { data, records, atEnd } = readRecordsFrom(segment.path, offset, Math.max(256 * 1024, maxBytes - bytes));
+      const { data, records, atEnd } = readRecordsFrom(segment.path, offset, Math.max(256 * 1024, maxBytes - scanned));
       for (const record of records) {
         const lastId = record.firstId + record.count - 1;
         if (lastId > afterId && recordMatches(record, query)) {
@@ -111,15 +116,27 @@ export function readBatchesAfter(app: string, segments: Segment[], afterId: numb
             firstId: record.firstId, count: record.count, ms: record.ms, time: new Date(record.ms).toISOString(), app,
             source: record.source as LogSource, process: record.process, bytes: data.subarray(record.start, record.end),
           });
-          bytes += record.end - record.start;
-          if (bytes >= maxBytes) return { batches, cursor: { path: segment.path, offset: offset + record.end, afterId: lastId } };
+          returnedId = lastId;
         }
       }
-      if (records.length === 0 || atEnd) break;
+      if (records.length === 0) break;
+      scanned += records.at(-1)!.end;
       offset += records.at(-1)!.end;
+      if (scanned >= maxBytes) return { batches: unpinned(batches, scanned), cursor: { path: segment.path, offset, afterId: returnedId } };
+      if (atEnd) break;
     }
   }
-  return { batches, cursor: undefined };
+  return { batches: unpinned(batches, scanned), cursor: undefined };
+}
+
+/**
+ * The batches are views into what was read; when they are a small part of it (a filter skipped most),
+ * copies, so a slow reader holding them does not hold every read buffer too.
+ */
+function unpinned(batches: LogBatch[], scanned: number): LogBatch[] {
+  const kept = batches.reduce((sum, batch) => sum + batch.bytes.length, 0);
+  if (kept * 2 >= scanned) return batches;
+  return batches.map((batch) => ({ ...batch, bytes: Buffer.from(batch.bytes) }));
 }
 
 /** The last `count` matching events, oldest first, reading the newest segments first. */

@@ -198,7 +198,12 @@ export class LogStore {
     try {
       let current = log.segments.at(-1);
       if (log.fd === null || !current || current.bytes >= this.segmentLimit(app, log)) {
-        if (log.fd !== null) closeSync(log.fd);
+        if (log.fd !== null) {
+          // Forgotten at once: if opening the next segment fails, a later write must not close this number again.
+          const fd = log.fd;
+          log.fd = null;
+          closeSync(fd);
+        }
         mkdirSync(log.dir, { recursive: true });
         current = { path: join(log.dir, segmentName(log.pendingFirstId)), firstId: log.pendingFirstId, bytes: 0 };
         log.fd = openSync(current.path, 'a');

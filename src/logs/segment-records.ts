@@ -29,16 +29,19 @@ export function encodeHeader(firstId: number, ms: number, source: string, proces
 }
 
 /**
- * The records in a segment's bytes, oldest first. A torn last record (twelve stopped mid-write) is left
- * out; an unreadable header is skipped to the next line.
+ * The records in a segment's bytes (a whole file, or a part of one starting at a record), oldest first.
+ * A torn last record (twelve stopped mid-write) is left out. A segment is all records or all legacy
+ * lines, as its first byte says; in one of records, a line that is not a header (a damaged file) is
+ * skipped to the next header, and never read as a legacy event.
  */
 export function scanRecords(data: Buffer): SegmentRecord[] {
   const records: SegmentRecord[] = [];
+  const legacy = data.length > 0 && data[0] !== HASH;
   let at = 0;
   while (at < data.length) {
     const newline = data.indexOf(NEWLINE, at);
     if (newline === -1) break;
-    const record = data[at] === HASH ? recordHeader(data, at, newline) : legacyLine(data, at, newline);
+    const record = legacy ? legacyLine(data, at, newline) : data[at] === HASH ? recordHeader(data, at, newline) : undefined;
     if (record && record.end > data.length) break;
     if (record) records.push(record);
     at = record ? record.end : newline + 1;
@@ -64,6 +67,7 @@ function legacyLine(data: Buffer, at: number, newline: number): SegmentRecord | 
     spaces.push(space);
   }
   const [a, b, c, d] = spaces as [number, number, number, number];
+  if (a === at) return undefined;
   const firstId = Number(data.toString('latin1', at, a));
   const ms = Number(data.toString('latin1', a + 1, b));
   if (!Number.isSafeInteger(firstId) || !Number.isFinite(ms)) return undefined;

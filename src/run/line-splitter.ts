@@ -40,7 +40,7 @@ export class LineSplitter {
     // A copy: a view would keep the whole 64 KiB read alive for a few bytes.
     this.partial = Buffer.from(bytes.subarray(last + 1));
     if (last + 1 > from) this.emit(bytes.subarray(from, last + 1));
-    if (this.partial.length >= this.maxLineBytes) this.keep(Buffer.alloc(0));
+    if (this.partial.length > this.maxLineBytes) this.keep(Buffer.alloc(0));
   }
 
   /** Emits what is left (a last line without its newline); call when the stream has ended. */
@@ -53,7 +53,8 @@ export class LineSplitter {
   /** Holds bytes of an unfinished line, cutting off full-size pieces of a runaway one. */
   private keep(bytes: Buffer): void {
     let partial = this.partial.length > 0 ? Buffer.concat([this.partial, bytes]) : Buffer.from(bytes);
-    while (partial.length >= this.maxLineBytes) {
+    // Only a line over the cap is cut: one of exactly the cap may still end with the next byte.
+    while (partial.length > this.maxLineBytes) {
       const cut = characterBoundary(partial, this.maxLineBytes);
       this.emit(Buffer.concat([partial.subarray(0, cut), NEWLINE_BYTES]));
       partial = partial.subarray(cut);
@@ -78,9 +79,10 @@ export class LineSplitter {
     this.emitSlowly(lines.subarray(0, lines.length - 1));
   }
 
-  /** CRLF line ends and lines over the cap: line by line. */
+  /** CRLF line ends and lines over the cap: line by line, still as bytes (invalid UTF-8 stays as it was). */
   private emitSlowly(lines: Buffer): void {
-    const pieces: string[] = [];
+    const pieces: Buffer[] = [];
+    let count = 0;
     let start = 0;
     for (;;) {
       const at = lines.indexOf(NEWLINE, start);
@@ -88,14 +90,16 @@ export class LineSplitter {
       if (line[line.length - 1] === CARRIAGE_RETURN) line = line.subarray(0, -1);
       while (line.length > this.maxLineBytes) {
         const cut = characterBoundary(line, this.maxLineBytes);
-        pieces.push(line.toString('utf8', 0, cut));
+        pieces.push(line.subarray(0, cut), NEWLINE_BYTES);
+        count += 1;
         line = line.subarray(cut);
       }
-      pieces.push(line.toString('utf8'));
+      pieces.push(line, NEWLINE_BYTES);
+      count += 1;
       if (at === -1) break;
       start = at + 1;
     }
-    this.onBlock(Buffer.from(`${pieces.join('\n')}\n`), pieces.length);
+    this.onBlock(Buffer.concat(pieces), count);
   }
 }
 

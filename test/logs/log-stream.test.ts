@@ -23,8 +23,8 @@ function busOnDisk(): LogBus {
   return bus;
 }
 
-async function serve(bus: LogBus, query: LogQuery, format: LogFormat): Promise<Server> {
-  const server = createServer((_req, res) => streamLog(res, bus, 'shop', query, true, format));
+async function serve(bus: LogBus, query: LogQuery, format: LogFormat, tail = true): Promise<Server> {
+  const server = createServer((_req, res) => streamLog(res, bus, 'shop', query, tail, format));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   cleanups.push(() => { server.closeAllConnections(); server.close(); });
   return server;
@@ -38,8 +38,8 @@ function open(server: Server): Promise<IncomingMessage> {
   });
 }
 
-/** Reads [id, text] pairs from the answer, in either format, until `count` arrived. */
-async function collect(response: IncomingMessage, count: number): Promise<Array<[number, string]>> {
+/** Reads [id, text] pairs from the answer, in either format, until `count` arrived or the answer ended. */
+async function collect(response: IncomingMessage, count = Infinity): Promise<Array<[number, string]>> {
   const seen: Array<[number, string]> = [];
   if (response.headers['content-type'] === 'application/x-twelve-log-frames') {
     for await (const frame of readLogFrames(response)) {
@@ -57,11 +57,12 @@ async function collect(response: IncomingMessage, count: number): Promise<Array<
   return seen;
 }
 
+const big = (from: number, count: number) => Buffer.from(Array.from({ length: count }, (_, i) => `${String(from + i).padStart(8, '0')} ${'x'.repeat(490)}\n`).join(''));
 const block = (from: number, count: number) => Buffer.from(Array.from({ length: count }, (_, i) => `line ${from + i}\n`).join(''));
 
 describe('streamLog', () => {
   for (const format of ['frames', 'event'] as const) {
-    it(`resumes after an id inside a stored batch, then follows live batches (${format})`, async () => {
+    it(`resumes after an id inside a stored batch, then follows live batches (${format})`, { timeout: 10_000 }, async () => {
       const bus = busOnDisk();
       const first = bus.publishBlock('shop', 'app', 'web.1', block(0, 5), 5);
       bus.publishBlock('shop', 'app', 'worker.1', block(5, 2), 2);
@@ -76,7 +77,7 @@ describe('streamLog', () => {
     });
   }
 
-  it('lets a reader fall far behind and catches it up from disk, every line once and in order', async () => {
+  it('lets a reader fall far behind and catches it up from disk, every line once and in order', { timeout: 20_000 }, async () => {
     const bus = busOnDisk();
     let pagesFromDisk = 0;
     const historyBatches = bus.historyBatches.bind(bus);
@@ -86,9 +87,8 @@ describe('streamLog', () => {
     response.pause(); // a reader that does not read: the socket fills and twelve stops sending live lines
     // 40 000 lines of 500 bytes: 20 MB, far beyond what twelve queues for one reader.
     const total = 40_000;
-    const filler = 'x'.repeat(490);
     for (let from = 0; from < total; from += 500) {
-      bus.publishBlock('shop', 'app', 'web.1', Buffer.from(Array.from({ length: 500 }, (_, i) => `${String(from + i).padStart(8, '0')} ${filler}\n`).join('')), 500);
+      bus.publishBlock('shop', 'app', 'web.1', big(from, 500), 500);
       bus.publishBlock('shop', 'app', 'worker.1', block(0, 1), 1); // filtered out by ps=web
     }
     const seen = await collect(response, total);
@@ -96,5 +96,31 @@ describe('streamLog', () => {
     seen.forEach(([, text], i) => { if (Number(text.slice(0, 8)) !== i) assert.fail(`line ${i} arrived as ${text.slice(0, 8)}`); });
     assert.ok(seen.every(([id], i) => i === 0 || id > seen[i - 1]![0]), 'ids increase');
     assert.ok(pagesFromDisk > 0, 'the reader was caught up from disk, as frames of the stored batches');
+  });
+
+  for (const format of ['frames', 'event'] as const) {
+    it(`answers a read after an id in full, however slowly it is read, then ends (${format})`, { timeout: 20_000 }, async () => {
+      const bus = busOnDisk();
+      const first = bus.publishBlock('shop', 'app', 'web.1', big(0, 500), 500);
+      for (let from = 500; from < 30_000; from += 500) bus.publishBlock('shop', 'app', 'web.1', big(from, 500), 500);
+      const server = await serve(bus, { afterId: first.firstId }, format, false);
+      const response = await open(server);
+      response.pause();
+      await new Promise((resolve) => setTimeout(resolve, 200)); // twelve fills the socket and waits for it to drain
+      const seen = await collect(response);
+      assert.equal(seen.length, 29_999, 'every line after the id, not a page of them');
+      assert.equal(Number(seen.at(-1)![1].slice(0, 8)), 29_999);
+    });
+  }
+
+  it('ends a live tail when its app is destroyed', { timeout: 10_000 }, async () => {
+    const bus = busOnDisk();
+    const server = await serve(bus, {}, 'frames');
+    const response = await open(server);
+    const reading = collect(response);
+    bus.publishBlock('shop', 'app', 'web.1', block(0, 2), 2);
+    setTimeout(() => bus.forget('shop'), 50);
+    const seen = await reading;
+    assert.deepEqual(seen.map(([, text]) => text), ['line 0', 'line 1']);
   });
 });

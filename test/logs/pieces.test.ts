@@ -57,14 +57,20 @@ describe('log pieces', () => {
     const lines = Buffer.from('one\n\tindented "q"\n\ncafé\n');
     const header = encodeHeader(40, 1_767_225_600_000, 'app', 'web.1', 4, lines.length);
     assert.equal(header.toString(), `#40 1767225600000 app web.1 4 ${lines.length}\n`);
-    const single = Buffer.from('17 1767225600000 router router at=info path="/a b"\n'); // a segment from before records
     const torn = Buffer.concat([encodeHeader(50, 1, 'app', 'web.1', 2, 10), Buffer.from('half\n')]);
-    const data = Buffer.concat([header, lines, single, Buffer.from('garbage line\n'), torn]);
+    // A damaged line between records is skipped, and never read as an event of the old line format.
+    const after = Buffer.from('ok\n');
+    const data = Buffer.concat([header, lines, Buffer.from('200 5 GET /x ok\n'), encodeHeader(44, 2, 'router', 'router', 1, 3), after, torn]);
     const records = scanRecords(data);
     assert.deepEqual(records.map((r) => [r.firstId, r.count, r.source, r.process, r.ms]),
-      [[40, 4, 'app', 'web.1', 1_767_225_600_000], [17, 1, 'router', 'router', 1_767_225_600_000]]);
+      [[40, 4, 'app', 'web.1', 1_767_225_600_000], [44, 1, 'router', 'router', 2]]);
     assert.deepEqual(recordLines(data, records[0]!), ['one', '\tindented "q"', '', 'café']);
-    assert.deepEqual(recordLines(data, records[1]!), ['at=info path="/a b"']);
+    assert.deepEqual(recordLines(data, records[1]!), ['ok']);
+    // A segment from before records: one event a line.
+    const legacy = Buffer.from('17 1767225600000 router router at=info path="/a b"\n 5 x y z\n18 1767225600001 app web.1 hi\n');
+    const old = scanRecords(legacy);
+    assert.deepEqual(old.map((r) => [r.firstId, r.count, r.process]), [[17, 1, 'router'], [18, 1, 'web.1']]);
+    assert.deepEqual(recordLines(legacy, old[0]!), ['at=info path="/a b"']);
   });
 
   it('sends a live batch as one frame of its bytes, or one event per line, after the id already sent', () => {

@@ -68,6 +68,18 @@ describe('LineSplitter', () => {
     assert.ok(calls[0]![0].equals(chunk), 'the bytes are handed over as they came');
   });
 
+  it('keeps invalid UTF-8 bytes as they were, on the CRLF path too', () => {
+    const blocks: Buffer[] = [];
+    const splitter = new LineSplitter((bytes) => blocks.push(bytes));
+    splitter.write(Buffer.from([0xff, 0x41, 0x0d, 0x0a, 0xfe, 0x0a]));
+    assert.deepEqual([...Buffer.concat(blocks)], [0xff, 0x41, 0x0a, 0xfe, 0x0a]);
+  });
+
+  it('does not cut a line of exactly the cap that ends with the next read', () => {
+    assert.deepEqual(split(['abc', '\n'], 3), ['abc']);
+    assert.deepEqual(split(['abc', 'd\n'], 3), ['abc', 'd']);
+  });
+
   it('gives the last lines of a block, fewer when it has fewer', () => {
     const block = (text: string) => Buffer.from(text);
     assert.deepEqual(lastLinesOf(block('a\nb\nc\nd\n'), 2), ['c', 'd']);

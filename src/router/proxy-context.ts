@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { LogBus } from '../logs/log-bus.js';
 import type { BackendPool } from './backend-pool.js';
 import { reasonPhrase, renderErrorPage, type RouterErrorCode } from './error-pages.js';
+import type { RequestLogBatcher } from './request-log-batcher.js';
 import type { RouteTable } from './route-table.js';
 import { formatRequestLog, type RequestLogEntry } from './request-log.js';
 
@@ -39,6 +40,8 @@ export const DEFAULT_LIMITS: RouterLimits = {
 export interface ProxyContext {
   table: RouteTable;
   logs: LogBus;
+  /** Router lines go out once per turn of the event loop, per app. */
+  requestLog: RequestLogBatcher;
   logger: Logger;
   pool: BackendPool;
   limits: RouterLimits;
@@ -48,7 +51,7 @@ export interface ProxyContext {
 
 /** Publishes the request's router line to the app's log stream (never for unknown hosts). */
 export function logRequest(context: ProxyContext, app: string, entry: RequestLogEntry): void {
-  context.logs.publish(app, 'router', 'router', formatRequestLog(entry));
+  context.requestLog.add(app, formatRequestLog(entry));
 }
 
 /**

@@ -11,6 +11,7 @@ import type { LogBus } from '../logs/log-bus.js';
 import { BackendPool } from './backend-pool.js';
 import { ClientConnection } from './client-connection.js';
 import { DEFAULT_LIMITS, type ProxyContext, type RouterLimits } from './proxy-context.js';
+import { RequestLogBatcher } from './request-log-batcher.js';
 import type { RouteTable } from './route-table.js';
 
 export interface RouterDeps {
@@ -48,7 +49,7 @@ export class Router {
     const limits: RouterLimits = { ...DEFAULT_LIMITS, ...deps.limits };
     if (deps.requestTimeoutMs !== undefined) limits.requestTimeoutMs = deps.requestTimeoutMs;
     this.context = {
-      table: deps.table, logs: deps.logs, logger: deps.logger, pool: this.pool, limits,
+      table: deps.table, logs: deps.logs, requestLog: new RequestLogBatcher(deps.logs), logger: deps.logger, pool: this.pool, limits,
       isClosing: () => this.closing !== undefined,
     };
     // allowHalfOpen: a client may send its requests and FIN, and still read the answers.
@@ -115,6 +116,8 @@ export class Router {
     this.pool.destroyAll();
     clearInterval(this.sweeper);
     await serverClosed;
+    // The lines of the last requests, before the log bus closes after the router.
+    this.context.requestLog.flush();
   }
 
   private noRequestInFlight(): Promise<void> {

@@ -45,6 +45,11 @@ export class LogBus {
     this.nextId = Math.max(Date.now() * 1000, lastId + 1);
   }
 
+  /** The id of the newest event so far (those published next are higher). */
+  lastId(): number {
+    return this.nextId - 1;
+  }
+
   /** Publishes one event per line of `text`; returns the last. */
   publish(app: string, source: LogSource, process: string, text: string): LogEvent {
     if (!text.includes('\n')) {

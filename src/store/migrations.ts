@@ -136,4 +136,11 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       );
     `,
   },
+  {
+    version: 6,
+    name: 'where each drain got to, so a restart of twelve resumes it from the stored log',
+    sql: `
+      ALTER TABLE drains ADD COLUMN sent_through INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];

@@ -1,14 +1,17 @@
 /**
  * The drains of every app: started from the store at boot, fed from the log bus, each with its own
  * buffer and sender so one slow or dead receiver never holds up the apps or the other drains. Drops are
- * reported into the app's stream once a second, as Heroku's L10 does.
+ * reported into the app's stream once a second, as Heroku's L10 does. How far each drain got is saved
+ * once a second and at shutdown; at boot a drain first gets what it had not delivered, from the stored
+ * log, so a restart of twelve loses nothing (a crash may send the last second's lines twice).
  */
 import type { ConnectionOptions } from 'node:tls';
 import { TwelveError } from '../../errors.js';
 import type { Db } from '../../store/database.js';
 import type { LogBus } from '../log-bus.js';
 import { Drain, type DrainStats } from './drain.js';
-import { deleteDrain, insertDrain, listDrains, type DrainRow } from './drain-rows.js';
+import { MAX_READ } from '../log-reader.js';
+import { deleteDrain, insertDrain, listDrains, saveSentThrough, type DrainRow } from './drain-rows.js';
 import { displayUrl, parseDrainUrl, type DrainKind } from './drain-url.js';
 import { openTransport } from './transport.js';
 
@@ -42,21 +45,30 @@ interface Running {
 export class DrainManager {
   private readonly running = new Map<string, Running>();
   private readonly reportTimer: NodeJS.Timeout;
+  /** Drain id to the last event it delivered, not saved yet. */
+  private progress = new Map<string, number>();
 
   constructor(private readonly db: Db, private readonly bus: LogBus, private readonly options: DrainManagerOptions = {}) {
-    this.reportTimer = setInterval(() => this.reportDrops(), options.reportMs ?? 1000);
+    this.reportTimer = setInterval(() => {
+      this.reportDrops();
+      this.saveProgress();
+    }, options.reportMs ?? 1000);
     this.reportTimer.unref();
     bus.onForget((app) => { for (const run of [...this.running.values()]) if (run.row.app === app) this.stop(run); });
   }
 
-  /** Starts the drains the store lists (at boot). */
+  /** Starts the drains the store lists (at boot), each with what it had not delivered yet. */
   restore(): void {
-    for (const row of listDrains(this.db)) if (!this.running.has(row.id)) this.start(row);
+    for (const row of listDrains(this.db)) {
+      if (this.running.has(row.id)) continue;
+      const run = this.start(row);
+      this.backfill(run);
+    }
   }
 
   add(appId: number, url: string): DrainInfo {
     parseDrainUrl(url);
-    const run = this.start(insertDrain(this.db, appId, url));
+    const run = this.start(insertDrain(this.db, appId, url, this.bus.lastId()));
     this.bus.publish(run.row.app, 'twelve', 'logplex', `Drain added: ${displayUrl(url)}`);
     return this.info(run);
   }
@@ -83,7 +95,32 @@ export class DrainManager {
       run.unsubscribe();
       await run.drain.stop(timeoutMs);
     }));
+    this.saveProgress();
     this.running.clear();
+  }
+
+  /** Events after the drain's saved position, from the stored log, go into its buffer before live ones. */
+  private backfill(run: Running): void {
+    let afterId = run.row.sentThrough;
+    if (afterId <= 0) return;
+    for (;;) {
+      // The buffer keeps the newest `capacity` of them; older ones are dropped and reported (L10).
+      const events = this.bus.history(run.row.app, { afterId, limit: MAX_READ });
+      for (const event of events) run.drain.push(event);
+      if (events.length < MAX_READ) return;
+      afterId = events.at(-1)!.id;
+    }
+  }
+
+  private saveProgress(): void {
+    if (this.progress.size === 0) return;
+    const progress = this.progress;
+    this.progress = new Map();
+    try {
+      saveSentThrough(this.db, progress);
+    } catch {
+      // The database is closing or busy: the next tick (or the next start's resend) covers it.
+    }
   }
 
   private start(row: DrainRow): Running {
@@ -97,6 +134,7 @@ export class DrainManager {
       capacity: this.options.capacity ?? 20_000,
       batchSize: target.kind.startsWith('syslog') ? 1000 : 500,
       firstRetryMs: this.options.firstRetryMs, maxRetryMs: this.options.maxRetryMs,
+      onSent: (lastId) => { this.progress.set(row.id, lastId); },
       // A drain problem is said once per outage, and its end once, not per retry.
       onState: (state, error) => {
         if (state === 'retrying' && !announced) {

@@ -12,20 +12,24 @@ export interface DrainRow {
   /** Sent to HTTPS drains as Logplex-Drain-Token, so a receiver can tell drains apart. */
   token: string;
   createdAt: string;
+  /** The id of the last event the drain delivered (or began at); a restart resumes after it. */
+  sentThrough: number;
 }
 
-interface Row { id: string; app_id: number; app: string; url: string; token: string; created_at: string }
+interface Row { id: string; app_id: number; app: string; url: string; token: string; created_at: string; sent_through: number }
 
-const SELECT = 'SELECT d.id, d.app_id, a.name AS app, d.url, d.token, d.created_at FROM drains d JOIN apps a ON a.id = d.app_id';
+const SELECT = 'SELECT d.id, d.app_id, a.name AS app, d.url, d.token, d.created_at, d.sent_through FROM drains d JOIN apps a ON a.id = d.app_id';
 
 function toDrain(row: Row): DrainRow {
-  return { id: row.id, appId: row.app_id, app: row.app, url: row.url, token: row.token, createdAt: row.created_at };
+  return { id: row.id, appId: row.app_id, app: row.app, url: row.url, token: row.token, createdAt: row.created_at, sentThrough: row.sent_through };
 }
 
-export function insertDrain(db: Db, appId: number, url: string): DrainRow {
+/** A new drain, starting after event `sentThrough` (the app's last event now: a drain gets what comes next). */
+export function insertDrain(db: Db, appId: number, url: string, sentThrough: number): DrainRow {
   const id = randomUUID();
   try {
-    db.prepare('INSERT INTO drains (id, app_id, url, token, created_at) VALUES (?, ?, ?, ?, ?)').run(id, appId, url, `d.${randomUUID()}`, now());
+    db.prepare('INSERT INTO drains (id, app_id, url, token, created_at, sent_through) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(id, appId, url, `d.${randomUUID()}`, now(), sentThrough);
   } catch (error) {
     if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new TwelveError('DRAIN_EXISTS', `the app already drains to ${displayUrl(url)}`);
     throw error;
@@ -38,6 +42,12 @@ export function listDrains(db: Db, appId?: number): DrainRow[] {
     ? db.prepare(`${SELECT} ORDER BY d.created_at`).all() as Row[]
     : db.prepare(`${SELECT} WHERE d.app_id = ? ORDER BY d.created_at`).all(appId) as Row[];
   return rows.map(toDrain);
+}
+
+/** Records how far drains got: id to the last event each delivered. */
+export function saveSentThrough(db: Db, progress: ReadonlyMap<string, number>): void {
+  const update = db.prepare('UPDATE drains SET sent_through = ? WHERE id = ? AND sent_through < ?');
+  db.transaction(() => { for (const [id, sentThrough] of progress) update.run(sentThrough, id, sentThrough); })();
 }
 
 export function deleteDrain(db: Db, id: string): void {

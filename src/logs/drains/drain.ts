@@ -29,6 +29,8 @@ export interface DrainOptions {
   maxRetryMs?: number;
   /** Called when the drain starts retrying or is up again. */
   onState?(state: DrainState, error: string | null): void;
+  /** Called after each delivered batch with the id of its last event. */
+  onSent?(lastId: number): void;
 }
 
 export class Drain {
@@ -102,6 +104,7 @@ export class Drain {
           return;
         }
         this.sent += this.inFlight.length;
+        this.options.onSent?.(this.inFlight.at(-1)!.id);
         this.inFlight = [];
         const was = this.state;
         this.state = 'up';

@@ -79,6 +79,22 @@ async function pipedToWc(dir: string, round: number): Promise<{ rate: number; wr
 }
 
 /**
+ * The floor for any Node.js supervisor: the writer read by a node parent that does nothing with the
+ * bytes, through the socketpair libuv gives a child's stdio (a pipe to wc is cheaper for the writer).
+ */
+async function readByBareNode(dir: string, round: number): Promise<{ writeMs: number }> {
+  writeFileSync(join(dir, `go-node-${round}`), '');
+  const child = spawn(process.execPath, ['writer.js', 'node', String(BURST), '0', String(round)], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] });
+  if (child.pid) trackPid(child.pid);
+  let bytes = 0;
+  child.stdout.on('data', (chunk: Buffer) => { bytes += chunk.length; });
+  await new Promise((resolve) => child.on('close', resolve));
+  if (bytes !== BURST * 90) throw new Error(`the node parent read ${bytes} bytes, not ${BURST * 90}`);
+  const times = readTimes(dir, 'node', round)!;
+  return { writeMs: times.end - times.start };
+}
+
+/**
  * A live tail over the API in the CLI's format (format=frames: a JSON header line with the byte count,
  * then the lines), counting each frame's lines from its header. It does not decode the lines: what a
  * reader does with them is the reader's cost, not twelve's.
@@ -158,11 +174,13 @@ export const logsPart: Part = {
     await until('the writers to be up', async () => (await platform.processes(APP)).filter((p) => p.state === 'up').length === 2, 30_000, 100);
 
     let bare: { rate: number; writeMs: number } | undefined;
+    let floorMs = Infinity;
     let best: { rate: number; writeMs: number } | undefined;
     let complete = true;
     // Round 0 warms both up (twelve's first burst runs before its hot path is compiled) and is not kept.
     for (let round = 0; round <= ROUNDS; round++) {
       const wc = await pipedToWc(dir, round);
+      const floor = await readByBareNode(dir, round);
       const burst = await runThrough(platform, dir, 'burst', round, BURST, 120_000);
       if (round === 0) {
         console.log(`  warm-up: wc -l ${Math.round(wc.rate)} lines/s, twelve ${Math.round(BURST / ((burst.doneAt - burst.times.start) / 1000))} lines/s`);
@@ -172,7 +190,8 @@ export const logsPart: Part = {
       const writeMs = burst.times.end - burst.times.start;
       // Stored counts every round so far: the app's log keeps them all.
       complete &&= burst.delivered === BURST && burst.stored === BURST * (round + 1);
-      console.log(`  round ${round}: wc -l ${Math.round(wc.rate)} lines/s (writer ${wc.writeMs} ms); twelve ${Math.round(rate)} lines/s (writer ${writeMs} ms), delivered ${burst.delivered}, stored ${burst.stored - BURST * round}`);
+      floorMs = Math.min(floorMs, floor.writeMs);
+      console.log(`  round ${round}: wc -l ${Math.round(wc.rate)} lines/s (writer ${wc.writeMs} ms); bare node parent (writer ${floor.writeMs} ms); twelve ${Math.round(rate)} lines/s (writer ${writeMs} ms), delivered ${burst.delivered}, stored ${burst.stored - BURST * round}`);
       if (!bare || wc.rate > bare.rate) bare = wc;
       if (!best || rate > best.rate) best = { rate, writeMs };
     }
@@ -183,6 +202,7 @@ export const logsPart: Part = {
     };
     record(rate);
     record(againstBaseline('logs', 'the writing app\'s own time', 'ms', best!.writeMs, { name: 'piped to wc -l', value: bare!.writeMs }, 1.2));
+    record(againstBaseline('logs', 'the writing app\'s own time, read by a node parent doing nothing', 'ms', floorMs, { name: 'piped to wc -l', value: bare!.writeMs }, null));
 
     const steady = await runThrough(platform, dir, 'steady', 0, STEADY_RATE * STEADY_SECONDS, 60_000);
     const lost = STEADY_RATE * STEADY_SECONDS - Math.min(steady.delivered, steady.stored);

@@ -5,7 +5,7 @@
  * drains, so a slow tail neither grows twelve's memory nor loses a line.
  */
 import type { ServerResponse } from 'node:http';
-import { batchLines, type LogBatch, type LogBus } from '../logs/log-bus.js';
+import { batchEvents, type LogBatch, type LogBus } from '../logs/log-bus.js';
 import { matchesProcess, type LogEvent, type LogQuery } from '../logs/log-event.js';
 import { MAX_READ, type ReadCursor } from '../logs/log-reader.js';
 
@@ -54,13 +54,7 @@ export function batchPieces(batch: LogBatch, afterId: number, format: LogFormat,
     const lastId = batch.firstId + batch.count - 1;
     return [frameHeader(batch.firstId + skip, lastId, batch.time, batch.app, batch.source, batch.process, bytes.length), bytes];
   }
-  const lines = batchLines(batch);
-  const events: LogEvent[] = [];
-  for (let i = skip; i < lines.length; i += 1) {
-    const text = lines[i]!;
-    if (grep && !text.includes(grep)) continue;
-    events.push({ id: batch.firstId + i, time: batch.time, app: batch.app, source: batch.source, process: batch.process, text });
-  }
+  const events = batchEvents(batch).filter((event, i) => i >= skip && (!grep || event.text.includes(grep)));
   return eventPieces(events, format);
 }
 
@@ -96,14 +90,17 @@ export function streamLog(raw: ServerResponse, bus: LogBus, app: string, query: 
   let lagging = false;
   const filter = { ps: query.ps, source: query.source, grep: query.grep };
 
-  const flush = () => {
-    flushing = false;
-    if (closed || pending.length === 0) return;
-    // Piece by piece under one cork (one writev): joining big strings first costs more than it saves.
+  // Piece by piece under one cork (one writev): joining big strings first costs more than it saves.
+  const writePending = () => {
     raw.cork();
     for (const piece of pending) raw.write(piece);
     raw.uncork();
     pending = [];
+  };
+  const flush = () => {
+    flushing = false;
+    if (closed || pending.length === 0) return;
+    writePending();
     if (raw.writableLength > HIGH_WATER && !lagging) {
       lagging = true;
       raw.once('drain', catchUp);
@@ -116,10 +113,12 @@ export function streamLog(raw: ServerResponse, bus: LogBus, app: string, query: 
       setImmediate(flush);
     }
   };
-  // Reads the store after lastId in pages until it is caught up (then live lines flow again) or the socket is full.
+  // Where the last page of stored batches stopped, so the next one reads on from there.
   let cursor: ReadCursor | undefined;
-  // As frames, whole stored batches go out as they are on disk; otherwise events are read one by one.
-  // Whether the page reached the end of what is stored.
+  /**
+   * Queues the next page of the store after lastId: as frames, whole stored batches as they are on disk;
+   * otherwise events one by one. Whether the page reached the end of what is stored.
+   */
   function readPage(): boolean {
     const stored = { ...filter, sinceMs: query.sinceMs };
     const page = format === 'frames' ? bus.historyBatches(app, lastId, stored, HIGH_WATER, cursor) : undefined;
@@ -143,10 +142,7 @@ export function streamLog(raw: ServerResponse, bus: LogBus, app: string, query: 
   function catchUp(): void {
     if (closed) return;
     const atEnd = readPage();
-    raw.cork();
-    for (const piece of pending) raw.write(piece);
-    raw.uncork();
-    pending = [];
+    writePending();
     if (atEnd) {
       lagging = false;
       if (!tail) finish();
@@ -183,8 +179,5 @@ export function streamLog(raw: ServerResponse, bus: LogBus, app: string, query: 
     lastId = Math.max(lastId, batch.firstId + batch.count - 1);
     if (added.length > 0) queue(added);
   }, finish); // the app was destroyed: its stream is over
-  raw.on('close', () => {
-    closed = true;
-    unsubscribe();
-  });
+  raw.on('close', unsubscribe);
 }

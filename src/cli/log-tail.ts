@@ -26,14 +26,11 @@ export interface LogStreamOptions {
   onReconnecting?: () => void;
 }
 
-type LogRun = LogFrame;
-
-/** The events of a record: a run holds one per line; a single event (an older twelve) is itself. */
-export function runEvents(record: LogRun | LogEvent): LogEvent[] {
+/** The events of a record: a frame holds one per line; a single event (from an older twelve) is itself. */
+function frameEvents(record: LogFrame | LogEvent): LogEvent[] {
   if (!('firstId' in record)) return [record];
-  const run = record;
-  const lines = run.firstId === run.lastId ? [run.text] : run.text.split('\n');
-  return lines.map((text, i) => ({ id: run.firstId + i, time: run.time, app: run.app, source: run.source, process: run.process, text }));
+  const lines = record.firstId === record.lastId ? [record.text] : record.text.split('\n');
+  return lines.map((text, i) => ({ id: record.firstId + i, time: record.time, app: record.app, source: record.source, process: record.process, text }));
 }
 
 const FIRST_DELAY_MS = 200;
@@ -84,7 +81,7 @@ export async function streamLogs(client: ApiClient, app: string, options: LogStr
     delay = FIRST_DELAY_MS;
     try {
       for await (const value of events) {
-        for (const event of runEvents(value as LogRun | LogEvent)) {
+        for (const event of frameEvents(value as LogFrame | LogEvent)) {
           if (lastId !== undefined && event.id <= lastId) continue;
           lastId = event.id;
           onEvent(event);

@@ -1,8 +1,8 @@
 /** Queries over an app's segment files: the last N matching events, or everything after an id. */
-import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { matchesFilter, matchesProcess, type LogEvent, type LogQuery, type LogSource } from './log-event.js';
-import type { LogBatch } from './log-bus.js';
-import type { Segment } from './segment-files.js';
+import { batchEvents, type LogBatch } from './log-bus.js';
+import { modifiedMs, segmentsAfter, type Segment } from './segment-files.js';
 import { recordLines, scanRecords, type SegmentRecord } from './segment-records.js';
 
 /** The most a single read returns; a resumed tail reads on in pages. */
@@ -15,7 +15,7 @@ export function readEvents(app: string, segments: Segment[], query: LogQuery): L
 }
 
 /** The records of a segment file (none if it is gone: retention may have just removed it). */
-export function readRecords(path: string): { data: Buffer; records: SegmentRecord[] } {
+function readRecords(path: string): { data: Buffer; records: SegmentRecord[] } {
   let data: Buffer;
   try {
     data = readFileSync(path);
@@ -35,28 +35,37 @@ function eventOf(app: string, record: SegmentRecord, index: number, text: string
   return { id: record.firstId + index, time: new Date(record.ms).toISOString(), app, source: record.source as LogSource, process: record.process, text };
 }
 
-/** The events after `afterId`, oldest first, up to `limit`. */
+/** A stored record as the batch it was published as; its bytes are a view into `data`. */
+function batchOf(app: string, record: SegmentRecord, data: Buffer): LogBatch {
+  return {
+    firstId: record.firstId, count: record.count, ms: record.ms, time: new Date(record.ms).toISOString(), app,
+    source: record.source as LogSource, process: record.process, bytes: data.subarray(record.start, record.end),
+  };
+}
+
+/** The events after `afterId`, oldest first, up to `limit`: the stored batches, a page at a time, line by line. */
 function readAfter(app: string, segments: Segment[], afterId: number, query: LogQuery): LogEvent[] {
   const limit = Math.min(query.limit ?? MAX_READ, MAX_READ);
   const events: LogEvent[] = [];
-  // Segments are named by their first id: skip every one that ends before `afterId`.
-  let start = 0;
-  while (start + 1 < segments.length && segments[start + 1]!.firstId <= afterId) start += 1;
-  for (const segment of segments.slice(start)) {
-    const { data, records } = readRecords(segment.path);
-    for (const record of records) {
-      if (record.firstId + record.count - 1 <= afterId || !recordMatches(record, query)) continue;
-      const lines = recordLines(data, record);
-      for (let i = Math.max(0, afterId - record.firstId + 1); i < lines.length; i += 1) {
-        const event = eventOf(app, record, i, lines[i]!);
-        if (!matchesFilter(event, query)) continue;
+  let cursor: ReadCursor | undefined;
+  let pageAfter = afterId;
+  do {
+    const page = readBatchesAfter(app, segments, pageAfter, query, EVENT_PAGE_BYTES, cursor);
+    for (const batch of page.batches) {
+      for (const event of batchEvents(batch)) {
+        if (event.id <= afterId || !matchesFilter(event, query)) continue;
         events.push(event);
         if (events.length >= limit) return events;
       }
     }
-  }
+    cursor = page.cursor;
+    pageAfter = cursor?.afterId ?? pageAfter;
+  } while (cursor);
   return events;
 }
+
+/** How much of the store one page of `readAfter` reads. */
+const EVENT_PAGE_BYTES = 4 * 1024 * 1024;
 
 /** Where a reader catching up stopped: the record after event `afterId` starts at `offset` of segment `path`. */
 export interface ReadCursor { path: string; offset: number; afterId: number }
@@ -65,6 +74,22 @@ export interface BatchPage {
   batches: LogBatch[];
   /** Where to go on from, when the page stopped at `maxBytes`; undefined when it reached the end. */
   cursor: ReadCursor | undefined;
+}
+
+/**
+ * The id of a segment's last whole record (0 if it has none), reading it a megabyte at a time: at boot
+ * every app's newest segment is read, and a segment can be 16 MiB.
+ */
+export function lastIdIn(path: string): number {
+  let last = 0;
+  for (let offset = 0; ;) {
+    const { records, atEnd } = readRecordsFrom(path, offset, 1024 * 1024);
+    const final = records.at(-1);
+    if (!final) return last;
+    last = final.firstId + final.count - 1;
+    offset += final.end;
+    if (atEnd) return last;
+  }
 }
 
 /** The whole records in a part of a segment file from `offset` (at least one, if one starts there). */
@@ -103,19 +128,14 @@ export function readBatchesAfter(app: string, segments: Segment[], afterId: numb
   // page at a time too. Pages end at a record, and the next one reads on from there.
   let scanned = 0;
   let returnedId = afterId;
-  let start = 0;
-  while (start + 1 < segments.length && segments[start + 1]!.firstId <= afterId) start += 1;
-  for (const segment of segments.slice(start)) {
+  for (const segment of segmentsAfter(segments, afterId)) {
     let offset = cursor && cursor.path === segment.path && cursor.afterId === afterId ? cursor.offset : 0;
     for (;;) {
       const { data, records, atEnd } = readRecordsFrom(segment.path, offset, Math.max(256 * 1024, maxBytes - scanned));
       for (const record of records) {
         const lastId = record.firstId + record.count - 1;
         if (lastId > afterId && recordMatches(record, query)) {
-          batches.push({
-            firstId: record.firstId, count: record.count, ms: record.ms, time: new Date(record.ms).toISOString(), app,
-            source: record.source as LogSource, process: record.process, bytes: data.subarray(record.start, record.end),
-          });
+          batches.push(batchOf(app, record, data));
           returnedId = lastId;
         }
       }
@@ -146,7 +166,7 @@ function readLast(app: string, segments: Segment[], count: number, query: LogQue
   for (let s = segments.length - 1; s >= 0 && events.length < count; s -= 1) {
     const segment = segments[s]!;
     // A segment last written before `since` holds nothing newer.
-    if (query.sinceMs !== undefined && mtimeMs(segment.path) < query.sinceMs) break;
+    if (query.sinceMs !== undefined && modifiedMs(segment.path) < query.sinceMs) break;
     const { data, records } = readRecords(segment.path);
     for (let r = records.length - 1; r >= 0 && events.length < count; r -= 1) {
       const record = records[r]!;
@@ -160,12 +180,4 @@ function readLast(app: string, segments: Segment[], count: number, query: LogQue
     }
   }
   return events.reverse();
-}
-
-function mtimeMs(path: string): number {
-  try {
-    return statSync(path).mtimeMs;
-  } catch {
-    return 0;
-  }
 }

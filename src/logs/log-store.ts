@@ -3,12 +3,12 @@
  * lines (segment-records.ts). Small batches wait a moment and go out together in one write; a big one
  * (a pipe read of a busy process) goes at once. Old segments go by the app's retention (size and age).
  */
-import { closeSync, mkdirSync, openSync, rmSync, statSync, unlinkSync, writevSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, rmSync, unlinkSync, writevSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LogEvent, LogQuery } from './log-event.js';
-import { readBatchesAfter, readEvents, readRecords, type BatchPage, type ReadCursor } from './log-reader.js';
+import { lastIdIn, readBatchesAfter, readEvents, type BatchPage, type ReadCursor } from './log-reader.js';
 import { DEFAULT_RETENTION, type Retention } from './retention.js';
-import { listSegments, segmentName, type Segment } from './segment-files.js';
+import { listSegments, modifiedMs, segmentName, type Segment } from './segment-files.js';
 import { encodeHeader } from './segment-records.js';
 
 export interface LogStoreOptions {
@@ -90,16 +90,12 @@ export class LogStore {
 
   /** Events of the app from disk and the waiting batch, oldest first. */
   read(app: string, query: LogQuery = {}): LogEvent[] {
-    this.flush(app);
-    const log = this.apps.get(app);
-    return readEvents(app, log ? log.segments : listSegments(this.options.dirFor(app)), query);
+    return readEvents(app, this.writtenSegments(app), query);
   }
 
   /** Stored batches after `afterId`, as on disk, up to about `maxBytes` (see readBatchesAfter). */
   readBatches(app: string, afterId: number, query: LogQuery, maxBytes: number, cursor?: ReadCursor): BatchPage {
-    this.flush(app);
-    const log = this.apps.get(app);
-    return readBatchesAfter(app, log ? log.segments : listSegments(this.options.dirFor(app)), afterId, query, maxBytes, cursor);
+    return readBatchesAfter(app, this.writtenSegments(app), afterId, query, maxBytes, cursor);
   }
 
   /** The highest id on disk for these apps (0 if none): ids of a new run start above it. */
@@ -108,9 +104,9 @@ export class LogStore {
     for (const app of apps) {
       const segments = listSegments(this.options.dirFor(app));
       for (let i = segments.length - 1; i >= 0; i -= 1) {
-        const final = readRecords(segments[i]!.path).records.at(-1);
-        if (final) {
-          last = Math.max(last, final.firstId + final.count - 1);
+        const found = lastIdIn(segments[i]!.path);
+        if (found > 0) {
+          last = Math.max(last, found);
           break;
         }
       }
@@ -120,9 +116,7 @@ export class LogStore {
 
   /** Bytes on disk for the app. */
   size(app: string): number {
-    this.flush(app);
-    const log = this.apps.get(app);
-    return (log ? log.segments : listSegments(this.options.dirFor(app))).reduce((sum, s) => sum + s.bytes, 0);
+    return this.writtenSegments(app).reduce((sum, s) => sum + s.bytes, 0);
   }
 
   /** The app's retention was changed: read it again. */
@@ -142,7 +136,7 @@ export class LogStore {
       const first = log.segments[0]!;
       const active = log.segments.length === 1 && log.fd !== null;
       const tooBig = total > maxBytes && !active;
-      if (!tooBig && !(mtimeMs(first.path) < oldest)) break;
+      if (!tooBig && !(modifiedMs(first.path) < oldest)) break;
       if (active) {
         closeSync(log.fd!);
         log.fd = null;
@@ -167,6 +161,13 @@ export class LogStore {
     clearInterval(this.retentionTimer);
     for (const log of this.apps.values()) if (log.fd !== null) closeSync(log.fd);
     this.apps.clear();
+  }
+
+  /** The app's segments once what waits is written (a read sees every line published before it). */
+  private writtenSegments(app: string): Segment[] {
+    this.flush(app);
+    const log = this.apps.get(app);
+    return log ? log.segments : listSegments(this.options.dirFor(app));
   }
 
   private open(app: string): AppLog {
@@ -222,13 +223,5 @@ export class LogStore {
     } catch (error) {
       this.options.onDropped?.(app, lines, error as Error);
     }
-  }
-}
-
-function mtimeMs(path: string): number {
-  try {
-    return statSync(path).mtimeMs;
-  } catch {
-    return 0;
   }
 }

@@ -2,7 +2,7 @@
  * An app's segment files on disk: `<first id, 20 digits>.log`, append-only, oldest first. The name is
  * the index by id, the modification time the index by time (a segment holds nothing newer than it).
  */
-import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface Segment {
@@ -12,7 +12,6 @@ export interface Segment {
 }
 
 const SEGMENT = /^(\d{20})\.log$/;
-const CHUNK = 256 * 1024;
 
 export function segmentName(firstId: number): string {
   return `${String(firstId).padStart(20, '0')}.log`;
@@ -36,42 +35,21 @@ export function listSegments(dir: string): Segment[] {
   return segments;
 }
 
-/**
- * Calls `onLine` with the lines of a file from the last to the first, reading it backwards in chunks,
- * until `onLine` returns false. Lines are split on bytes, so a character cut by a chunk stays whole.
- */
-export function readLinesBackward(path: string, onLine: (line: string) => boolean): boolean {
-  let fd: number;
+/** When the file was last written (0 if it is gone: retention may have just removed it). */
+export function modifiedMs(path: string): number {
   try {
-    fd = openSync(path, 'r');
+    return statSync(path).mtimeMs;
   } catch {
-    return true;
+    return 0;
   }
-  try {
-    let end = statSync(path).size;
-    let carry = Buffer.alloc(0);
-    let last = true;
-    while (end > 0) {
-      const start = Math.max(0, end - CHUNK);
-      const chunk = Buffer.alloc(end - start);
-      readSync(fd, chunk, 0, chunk.length, start);
-      const buffer = carry.length > 0 ? Buffer.concat([chunk, carry]) : chunk;
-      let stop = buffer.length;
-      // The last line of a file ends with a newline unless a write was torn (a crash): such a tail is skipped.
-      if (last && buffer[stop - 1] !== 10) stop = Math.max(0, buffer.lastIndexOf(10));
-      last = false;
-      while (stop > 0) {
-        const at = buffer.lastIndexOf(10, stop - 1);
-        if (at === -1) break;
-        if (at + 1 < stop && !onLine(buffer.toString('utf8', at + 1, stop))) return false;
-        stop = at;
-      }
-      carry = buffer.subarray(0, stop);
-      end = start;
-    }
-    if (carry.length > 0) return onLine(carry.toString('utf8'));
-    return true;
-  } finally {
-    closeSync(fd);
-  }
+}
+
+/**
+ * The segments that can hold events after `afterId`: they are named by their first id, so every one
+ * whose successor starts at or before `afterId` is skipped.
+ */
+export function segmentsAfter(segments: readonly Segment[], afterId: number): readonly Segment[] {
+  let start = 0;
+  while (start + 1 < segments.length && segments[start + 1]!.firstId <= afterId) start += 1;
+  return segments.slice(start);
 }

@@ -15,11 +15,6 @@ export class ProcessLog {
     private readonly app: string, private readonly process: string,
   ) {}
 
-  /** A line of the process's own output. */
-  line(text: string): void {
-    this.block(Buffer.from(`${text}\n`), 1);
-  }
-
   /** Lines of the process's own output (`count` lines, each ending with `\n`), published as one batch. */
   block(bytes: Buffer, count: number): void {
     const last = lastLinesOf(bytes, Math.min(count, LAST_LINES));

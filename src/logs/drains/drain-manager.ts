@@ -8,9 +8,9 @@
 import type { ConnectionOptions } from 'node:tls';
 import { TwelveError } from '../../errors.js';
 import type { Db } from '../../store/database.js';
-import type { LogBus } from '../log-bus.js';
+import { batchEvents, type LogBus } from '../log-bus.js';
+import type { ReadCursor } from '../log-reader.js';
 import { Drain, type DrainStats } from './drain.js';
-import { MAX_READ } from '../log-reader.js';
 import { deleteDrain, insertDrain, listDrains, saveSentThrough, type DrainRow } from './drain-rows.js';
 import { displayUrl, parseDrainUrl, type DrainKind } from './drain-url.js';
 import { openTransport } from './transport.js';
@@ -34,6 +34,9 @@ export interface DrainManagerOptions {
   /** How often drops are reported into the app's stream (default 1 s). */
   reportMs?: number;
 }
+
+/** How much of the stored log one page of a drain's backfill reads. */
+const BACKFILL_PAGE_BYTES = 4 * 1024 * 1024;
 
 interface Running {
   row: DrainRow;
@@ -99,17 +102,29 @@ export class DrainManager {
     this.running.clear();
   }
 
-  /** Events after the drain's saved position, from the stored log, go into its buffer before live ones. */
+  /**
+   * Events after the drain's saved position, from the stored log, go into its buffer before live ones
+   * (the buffer keeps the newest `capacity` of them; older ones are dropped and reported, L10). The log
+   * is read a page at a time, each page on from where the last stopped.
+   */
   private backfill(run: Running): void {
-    let afterId = run.row.sentThrough;
-    if (afterId <= 0) return;
-    for (;;) {
-      // The buffer keeps the newest `capacity` of them; older ones are dropped and reported (L10).
-      const events = this.bus.history(run.row.app, { afterId, limit: MAX_READ });
-      for (const event of events) run.drain.push(event);
-      if (events.length < MAX_READ) return;
-      afterId = events.at(-1)!.id;
-    }
+    const { app, sentThrough } = run.row;
+    if (sentThrough <= 0) return;
+    let cursor: ReadCursor | undefined;
+    let pageAfter = sentThrough;
+    do {
+      const page = this.bus.historyBatches(app, pageAfter, {}, BACKFILL_PAGE_BYTES, cursor);
+      // Without a store (tests, tools), the events in memory.
+      if (!page) {
+        for (const event of this.bus.history(app, { afterId: sentThrough })) run.drain.push(event);
+        return;
+      }
+      for (const batch of page.batches) {
+        for (const event of batchEvents(batch)) if (event.id > sentThrough) run.drain.push(event);
+      }
+      cursor = page.cursor;
+      pageAfter = cursor?.afterId ?? pageAfter;
+    } while (cursor);
   }
 
   private saveProgress(): void {

@@ -7,11 +7,12 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import { tempDir, trackPid } from '../cleanup.js';
+import { openFrameTail, type FrameTail } from '../frame-tail.js';
 import type { Measurement, Part } from '../part.js';
 import { scanRecords } from '../../src/logs/segment-records.js';
+import { SocketOutput } from '../../src/run/process-output.js';
 import { BenchPlatform } from '../platform.js';
 import { until } from '../probe.js';
 import { againstBaseline, againstLimit } from '../report.js';
@@ -82,59 +83,27 @@ async function pipedToWc(dir: string, round: number): Promise<{ rate: number; wr
 }
 
 /**
- * The floor for any Node.js supervisor: the writer read by a node parent that does nothing with the
- * bytes, through the socketpair libuv gives a child's stdio (a pipe to wc is cheaper for the writer).
+ * The floor for twelve's way of reading: the writer read by a node parent that does nothing with the
+ * bytes, through the same socket pair and reused buffer twelve reads a process's output with.
  */
 async function readByBareNode(dir: string, round: number): Promise<{ writeMs: number }> {
   writeFileSync(join(dir, `go-node-${round}`), '');
-  const child = spawn(process.execPath, ['writer.js', 'node', String(BURST), '0', String(round)], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] });
-  if (child.pid) trackPid(child.pid);
+  const output = await SocketOutput.open();
   let bytes = 0;
-  child.stdout.on('data', (chunk: Buffer) => { bytes += chunk.length; });
-  await new Promise((resolve) => child.on('close', resolve));
+  const ended = new Promise<void>((resolve) => output.read((chunk) => { bytes += chunk.length; }, resolve));
+  const child = spawn(process.execPath, ['writer.js', 'node', String(BURST), '0', String(round)], { cwd: dir, stdio: ['ignore', output.forChild, 'inherit'] });
+  output.spawned();
+  if (child.pid) trackPid(child.pid);
+  await Promise.all([ended, new Promise((resolve) => child.on('exit', resolve))]);
   if (bytes !== BURST * 90) throw new Error(`the node parent read ${bytes} bytes, not ${BURST * 90}`);
   const times = readTimes(dir, 'node', round)!;
   return { writeMs: times.end - times.start };
 }
 
-/**
- * A live tail over the API in the CLI's format (format=frames: a JSON header line with the byte count,
- * then the lines), counting each frame's lines from its header. It does not decode the lines: what a
- * reader does with them is the reader's cost, not twelve's.
- */
-function openTail(platform: BenchPlatform, ps: string): { count: () => number; at: () => number; close: () => void } {
+/** A live tail of the burst or steady writer's lines, as the CLI asks for them (format=frames). */
+function openTail(platform: BenchPlatform, ps: string): FrameTail {
   const token = readFileSync(join(platform.dataDir, 'api-token'), 'utf8').trim();
-  let count = 0;
-  let lastAt = 0;
-  let header = '';
-  let skip = 0;
-  const req = request({
-    host: '127.0.0.1', port: platform.apiPort, path: `/v1/apps/${APP}/logs?tail=true&lines=0&source=app&ps=${ps}&format=frames`,
-    headers: { authorization: `Bearer ${token}` }, agent: false,
-  }, (res) => {
-    res.on('data', (chunk: Buffer) => {
-      for (let at = 0; at < chunk.length;) {
-        if (skip > 0) {
-          const taken = Math.min(skip, chunk.length - at);
-          skip -= taken;
-          at += taken;
-          continue;
-        }
-        const newline = chunk.indexOf(10, at);
-        header += chunk.toString('utf8', at, newline === -1 ? chunk.length : newline);
-        if (newline === -1) break;
-        const frame = JSON.parse(header) as { firstId: number; lastId: number; bytes: number };
-        count += frame.lastId - frame.firstId + 1;
-        skip = frame.bytes;
-        header = '';
-        at = newline + 1;
-      }
-      lastAt = Date.now();
-    });
-  });
-  req.on('error', () => {});
-  req.end();
-  return { count: () => count, at: () => lastAt, close: () => req.destroy() };
+  return openFrameTail(platform.apiPort, `/v1/apps/${APP}/logs?tail=true&lines=0&source=app&ps=${ps}&format=frames`, token);
 }
 
 /** Lines of one process in the app's segment files on disk, read as twelve reads them. */
@@ -147,16 +116,22 @@ function storedLines(platform: BenchPlatform, process: string): number {
   return count;
 }
 
-interface ThroughTwelve { delivered: number; stored: number; doneAt: number; times: WriterTimes }
+interface ThroughTwelve { delivered: number; stored: number; doneAt: number; times: WriterTimes; twelveCpuMs: number }
 
+/** CPU time (user + system, ms) a process has used so far, from /proc (10 ms ticks). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
 async function runThrough(platform: BenchPlatform, dir: string, mode: string, round: number, lines: number, timeoutMs: number): Promise<ThroughTwelve> {
   const tail = openTail(platform, `${mode}.1`);
+  const twelveCpu = cpuMs(platform.pid);
   try {
     await new Promise((resolve) => setTimeout(resolve, 300)); // the tail's request is in before the first line
     writeFileSync(join(dir, `go-${mode}-${round}`), '');
     const times = () => readTimes(dir, mode, round);
     await until(`${lines} ${mode} lines at the live tail`, () => tail.count() >= lines || (times() !== undefined && Date.now() - Math.max(tail.at(), times()!.end) > 3000), timeoutMs, 20);
-    return { delivered: tail.count(), doneAt: tail.at(), stored: storedLines(platform, `${mode}.1`), times: times()! };
+    return { delivered: tail.count(), doneAt: tail.at(), stored: storedLines(platform, `${mode}.1`), times: times()!, twelveCpuMs: cpuMs(platform.pid) - twelveCpu };
   } finally {
     tail.close();
   }
@@ -194,7 +169,7 @@ export const logsPart: Part = {
       // Stored counts every round so far: the app's log keeps them all.
       complete &&= burst.delivered === BURST && burst.stored === BURST * (round + 1);
       floorMs = Math.min(floorMs, floor.writeMs);
-      console.log(`  round ${round}: wc -l ${Math.round(wc.rate)} lines/s (writer ${wc.writeMs} ms); bare node parent (writer ${floor.writeMs} ms); twelve ${Math.round(rate)} lines/s (writer ${writeMs} ms), delivered ${burst.delivered}, stored ${burst.stored - BURST * round}`);
+      console.log(`  round ${round}: wc -l ${Math.round(wc.rate)} lines/s (writer ${wc.writeMs} ms); bare node parent (writer ${floor.writeMs} ms); twelve ${Math.round(rate)} lines/s (writer ${writeMs} ms, twelve's CPU ${burst.twelveCpuMs} ms), delivered ${burst.delivered}, stored ${burst.stored - BURST * round}`);
       if (!bare || wc.rate > bare.rate) bare = wc;
       if (!best || rate > best.rate) best = { rate, writeMs };
     }
@@ -205,7 +180,7 @@ export const logsPart: Part = {
     };
     record(rate);
     record(againstBaseline('logs', 'the writing app\'s own time', 'ms', best!.writeMs, { name: 'piped to wc -l', value: bare!.writeMs }, 1.2));
-    record(againstBaseline('logs', 'the writing app\'s own time, read by a node parent doing nothing', 'ms', floorMs, { name: 'piped to wc -l', value: bare!.writeMs }, null));
+    record(againstBaseline('logs', 'the writing app\'s own time, read as twelve reads but doing nothing', 'ms', floorMs, { name: 'piped to wc -l', value: bare!.writeMs }, null));
 
     const steady = await runThrough(platform, dir, 'steady', 0, STEADY_RATE * STEADY_SECONDS, 60_000);
     const lost = STEADY_RATE * STEADY_SECONDS - Math.min(steady.delivered, steady.stored);

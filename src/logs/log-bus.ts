@@ -69,6 +69,9 @@ export class LogBus {
   /**
    * The hot path: `count` lines of one process (each ending with `\n`) become consecutive events with one
    * clock reading, one append to the store and one call per listener, and no work per line.
+   * `bytes` may be a view of a read buffer that is reused once this returns (process output is read that
+   * way, see run/process-output.ts): nothing here keeps it. The store copies what it does not write at
+   * once, and listeners get one copy between them.
    */
   publishBlock(app: string, source: LogSource, process: string, bytes: Buffer, count: number): LogBatch {
     const ms = Date.now();
@@ -82,6 +85,7 @@ export class LogBus {
     else for (const event of batchEvents(batch)) this.remember(event);
     const listeners = this.listeners.get(app);
     if (listeners) {
+      batch.bytes = Buffer.from(bytes);
       for (const listener of listeners.keys()) {
         // One broken tail must not keep the events from the others, nor throw back into the app's output reader.
         try {

@@ -67,11 +67,13 @@ export class LogStore {
     const log = this.apps.get(app) ?? this.open(app);
     if (log.pending.length === 0) log.pendingFirstId = firstId;
     const header = encodeHeader(firstId, ms, source, process, count, bytes.length);
-    // The bytes are kept, not copied: the pipe's read buffer is not reused, and the write is soon.
-    log.pending.push(header, bytes);
+    // `bytes` may be a view of a read buffer that is reused once this returns: a batch written now is
+    // written from it, one that waits for more is copied (it is small).
+    const writeNow = log.pendingBytes + header.length + bytes.length >= this.flushBytes;
+    log.pending.push(header, writeNow ? bytes : Buffer.from(bytes));
     log.pendingBytes += header.length + bytes.length;
     log.pendingLines += count;
-    if (log.pendingBytes >= this.flushBytes) this.write(app, log);
+    if (writeNow) this.write(app, log);
     else if (this.timer === null) {
       this.timer = setTimeout(() => { this.timer = null; this.flush(); }, this.flushMs);
       this.timer.unref();

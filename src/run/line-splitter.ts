@@ -37,7 +37,7 @@ export class LineSplitter {
       from = bytes.indexOf(NEWLINE) + 1;
       this.emit(Buffer.concat([this.partial, bytes.subarray(0, from)]));
     }
-    // A copy: a view would keep the whole 64 KiB read alive for a few bytes.
+    // A copy: the chunk may be a view of a read buffer that the next read overwrites.
     this.partial = Buffer.from(bytes.subarray(last + 1));
     if (last + 1 > from) this.emit(bytes.subarray(from, last + 1));
     if (this.partial.length > this.maxLineBytes) this.keep(Buffer.alloc(0));

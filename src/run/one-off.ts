@@ -13,6 +13,7 @@ import { forgetProcess, recordProcess } from '../store/processes.js';
 import { seconds } from './boot-failure.js';
 import { readStartTicks } from './proc-stat.js';
 import { ProcessLog } from './process-log.js';
+import { streamOutput } from './process-output.js';
 import { type ExitInfo, exitStatus, ProcessRun } from './process-run.js';
 
 export interface OneOffSpec {
@@ -101,7 +102,7 @@ export class OneOff {
       },
       onSpawnError: (error) => this.cannotStart(error),
       onEnd: () => this.ended(run),
-    });
+    }, [streamOutput(child.stdout), streamOutput(child.stderr)]);
     this.run = run;
     this.pid = run.pid;
     if (run.pid === null) return;

@@ -6,6 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LineSplitter, type OnBlock } from './line-splitter.js';
+import type { ProcessOutput } from './process-output.js';
 import { groupIsRunning, signalGroup } from './proc-stat.js';
 import type { UpCheck } from './up-check.js';
 
@@ -43,27 +44,31 @@ export class ProcessRun {
   private killDeadline = 0;
   private killTimer: NodeJS.Timeout | null = null;
   private ended = false;
+  /** Output streams not at their end yet, and whether the child itself is closed (exited or never spawned). */
+  private openOutputs: number;
+  private childClosed = false;
 
-  constructor(private readonly child: ChildProcess, private readonly hooks: ProcessRunHooks) {
+  /** `outputs` are the child's stdout and stderr, read until every holder of them has closed them. */
+  constructor(child: ChildProcess, private readonly hooks: ProcessRunHooks, private readonly outputs: readonly ProcessOutput[]) {
     this.pid = child.pid ?? null;
     this.alive = this.pid !== null;
-    const stdout = new LineSplitter(hooks.onBlock);
-    const stderr = new LineSplitter(hooks.onBlock);
-    // Flowing mode: the pipes are always drained, so a chatty process never blocks on a full pipe.
-    child.stdout?.on('data', (chunk: Buffer) => stdout.write(chunk));
-    child.stderr?.on('data', (chunk: Buffer) => stderr.write(chunk));
-    // A pipe error ends the stream; 'close' follows, nothing else to do.
-    child.stdout?.on('error', () => {});
-    child.stderr?.on('error', () => {});
+    this.openOutputs = outputs.length;
+    for (const output of outputs) {
+      const lines = new LineSplitter(hooks.onBlock);
+      // Always read: a chatty process never blocks on a full pipe.
+      output.read((chunk) => lines.write(chunk), () => {
+        lines.end();
+        this.openOutputs -= 1;
+        this.endWhenDone();
+      });
+    }
     child.on('error', (error) => {
       if (this.pid === null) hooks.onSpawnError(error);
     });
     child.once('exit', (code, signal) => this.onExit(code, signal));
     child.once('close', () => {
-      stdout.end();
-      stderr.end();
-      // end() only awaits a poll of /proc, and the supervisor's onEnd catches its own errors.
-      void this.end();
+      this.childClosed = true;
+      this.endWhenDone();
     });
   }
 
@@ -100,9 +105,13 @@ export class ProcessRun {
     // them forever, so they are cut after a grace period.
     const grace = (this.terminating ? Math.max(0, this.killDeadline - Date.now()) : 0) + PIPE_GRACE_MS;
     setTimeout(() => {
-      this.child.stdout?.destroy();
-      this.child.stderr?.destroy();
+      for (const output of this.outputs) output.destroy();
     }, grace).unref();
+  }
+
+  private endWhenDone(): void {
+    // end() only awaits a poll of /proc, and the supervisor's onEnd catches its own errors.
+    if (this.childClosed && this.openOutputs === 0) void this.end();
   }
 
   private async end(): Promise<void> {

@@ -20,6 +20,7 @@ import {
 } from './process-spec.js';
 import { CRASH_COUNTER_RESET_MS, restartDelayMs } from './restart-delay.js';
 import { ProcessLog } from './process-log.js';
+import { openSocketOutputs, type SocketOutput } from './process-output.js';
 import { ProcessRun, exitStatus } from './process-run.js';
 import { watchPort, watchSettle } from './up-check.js';
 import { UpWaiters } from './up-waiters.js';
@@ -120,20 +121,17 @@ export class Supervisor extends EventEmitter {
     await Promise.all(this.processes().map((proc) => this.stop(proc)));
   }
 
-  /** Allocates the web's PORT once, then spawns; a failure counts as a crash and is retried. */
+  /** Allocates the web's PORT once and the output sockets, then spawns; a failure counts as a crash and is retried. */
   private boot(entry: Entry): void {
     const { view } = entry;
     if (view.state !== 'starting') this.setState(entry, 'starting');
-    if (!isWeb(view.spec) || view.port !== null) {
-      this.spawnRun(entry);
-      return;
-    }
     entry.allocating = true;
-    this.deps.ports.allocate().then((port) => {
+    this.prepare(entry).then((outputs) => {
       entry.allocating = false;
-      view.port = port;
-      if (entry.stopping) this.finish(entry);
-      else this.spawnRun(entry);
+      if (entry.stopping) {
+        for (const output of outputs) output.destroy();
+        this.finish(entry);
+      } else this.spawnRun(entry, outputs);
     }, (error: unknown) => {
       entry.allocating = false;
       this.cannotStart(entry, errorText(error));
@@ -142,7 +140,14 @@ export class Supervisor extends EventEmitter {
     });
   }
 
-  private spawnRun(entry: Entry): void {
+  /** The web's PORT (once), and the sockets the process's output is read from (each run anew). */
+  private async prepare(entry: Entry): Promise<[SocketOutput, SocketOutput]> {
+    const { view } = entry;
+    if (isWeb(view.spec) && view.port === null) view.port = await this.deps.ports.allocate();
+    return openSocketOutputs();
+  }
+
+  private spawnRun(entry: Entry, outputs: [SocketOutput, SocketOutput]): void {
     const { view } = entry;
     const { spec } = view;
     entry.startError = null;
@@ -152,17 +157,20 @@ export class Supervisor extends EventEmitter {
     let child: ChildProcess;
     try {
       // detached: its own session and process group, so one signal reaches everything it started.
-      child = spawn(file, args, { cwd: spec.cwd, env: spawnEnv(spec, view.port), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      child = spawn(file, args, { cwd: spec.cwd, env: spawnEnv(spec, view.port), detached: true, stdio: ['ignore', outputs[0].forChild, outputs[1].forChild] });
     } catch (error) {
+      for (const output of outputs) output.destroy();
       this.cannotStart(entry, errorText(error));
       this.crashed(entry);
       return;
     }
+    // The child has its own copies of the writing ends: twelve's must close, or the reads never end.
+    for (const output of outputs) output.spawned();
     const run = new ProcessRun(child, {
       onBlock: (bytes, count) => entry.log.block(bytes, count),
       onSpawnError: (error) => this.cannotStart(entry, `${errorText(error)} (cwd ${spec.cwd})`),
       onEnd: () => this.ended(entry, run),
-    });
+    }, outputs);
     entry.run = run;
     view.pid = run.pid;
     if (run.pid !== null) this.persist(entry, run.pid);

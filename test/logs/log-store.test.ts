@@ -102,6 +102,28 @@ describe('LogStore and LogBus on disk', () => {
     bus.close();
   });
 
+  it('keeps nothing of a block it is handed: a reused read buffer can be overwritten at once', () => {
+    const dir = tempDir();
+    const bus = new LogBus(storeIn(dir));
+    const seen: string[] = [];
+    bus.subscribeBatches('shop', (batch) => setImmediate(() => seen.push(batch.bytes.toString())));
+    const readBuffer = Buffer.alloc(64 * 1024);
+    // A small block waits in the store for more; a big one is written at once. Both from the same buffer.
+    readBuffer.write('small one\nsmall two\n');
+    bus.publishBlock('shop', 'app', 'web.1', readBuffer.subarray(0, 20), 2);
+    readBuffer.fill('x');
+    const big = `${'b'.repeat(20_000)}\n`;
+    readBuffer.write(big);
+    bus.publishBlock('shop', 'app', 'web.1', readBuffer.subarray(0, big.length), 1);
+    readBuffer.fill('y');
+    bus.close();
+    assert.deepEqual(storeIn(dir).read('shop', { count: 10 }).map((e) => e.text), ['small one', 'small two', 'b'.repeat(20_000)]);
+    return new Promise<void>((resolve) => setImmediate(() => {
+      assert.deepEqual(seen, ['small one\nsmall two\n', big]);
+      resolve();
+    }));
+  });
+
   it('splits a text with newlines into one event per line', () => {
     const bus = new LogBus(storeIn(tempDir()));
     bus.publish('shop', 'twelve', 'api', 'Build failed:\nnpm ERR! one\r\nnpm ERR! two');

@@ -21,7 +21,7 @@ const APP = 'logbench';
 const BURST = 1_000_000;
 const STEADY_RATE = 100_000;
 const STEADY_SECONDS = 10;
-const ROUNDS = 3;
+const ROUNDS = 5;
 
 /**
  * The writer: waits for its trigger file (go-MODE-ROUND), writes, records its own start and end (epoch

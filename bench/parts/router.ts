@@ -17,7 +17,7 @@ import { runWrk, type WrkLoad, type WrkResult } from '../wrk.js';
 const APP = 'router';
 const SECONDS = 10;
 const WARMUP_SECONDS = 2;
-const ROUNDS = 3;
+const ROUNDS = 5;
 const DEPLOY_LOAD_SECONDS = 15;
 
 async function measure(bin: string, label: string, load: Omit<WrkLoad, 'seconds'>): Promise<WrkResult> {

@@ -54,9 +54,11 @@ function finish(start) {
   if (process.env.DYNO) wait();
 }
 function wait() { if (fs.existsSync(trigger())) run(); else setTimeout(wait, 10); }
-// Warm up the line maker before any timing: a writer that lives through several rounds (under twelve)
-// must not be faster than a fresh one (piped to wc) because it is already compiled.
-for (let i = 0; i < 200000; i += 700) chunk(i, 700);
+// Warm up before any timing: a writer that lives through several rounds (under twelve) must not be
+// faster than a fresh one (piped to wc) because it is already compiled and its heap has grown. Making
+// a whole burst's chunks once does both: a fresh process's first burst was measured 80-100 ms slower
+// than its second (page faults of a growing heap), a fifth of the whole write.
+for (let i = 0; i < lines; i += 700) chunk(i, Math.min(700, lines - i));
 wait();
 `;
 }
@@ -116,22 +118,22 @@ function storedLines(platform: BenchPlatform, process: string): number {
   return count;
 }
 
-interface ThroughTwelve { delivered: number; stored: number; doneAt: number; times: WriterTimes; twelveCpuMs: number }
+interface ThroughTwelve { delivered: number; stored: number; doneAt: number; times: WriterTimes; twelveCpuMs: number; twelveFaults: number }
 
-/** CPU time (user + system, ms) a process has used so far, from /proc (10 ms ticks). */
-function cpuMs(pid: number): number {
+/** CPU time (user + system, ms, in 10 ms ticks) and minor page faults a process has had so far, from /proc. */
+function usage(pid: number): { cpuMs: number; faults: number } {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
+  return { cpuMs: (Number(fields[11]) + Number(fields[12])) * 10, faults: Number(fields[7]) };
 }
 async function runThrough(platform: BenchPlatform, dir: string, mode: string, round: number, lines: number, timeoutMs: number): Promise<ThroughTwelve> {
   const tail = openTail(platform, `${mode}.1`);
-  const twelveCpu = cpuMs(platform.pid);
+  const before = usage(platform.pid);
   try {
     await new Promise((resolve) => setTimeout(resolve, 300)); // the tail's request is in before the first line
     writeFileSync(join(dir, `go-${mode}-${round}`), '');
     const times = () => readTimes(dir, mode, round);
     await until(`${lines} ${mode} lines at the live tail`, () => tail.count() >= lines || (times() !== undefined && Date.now() - Math.max(tail.at(), times()!.end) > 3000), timeoutMs, 20);
-    return { delivered: tail.count(), doneAt: tail.at(), stored: storedLines(platform, `${mode}.1`), times: times()!, twelveCpuMs: cpuMs(platform.pid) - twelveCpu };
+    return { delivered: tail.count(), doneAt: tail.at(), stored: storedLines(platform, `${mode}.1`), times: times()!, twelveCpuMs: usage(platform.pid).cpuMs - before.cpuMs, twelveFaults: usage(platform.pid).faults - before.faults };
   } finally {
     tail.close();
   }
@@ -169,7 +171,7 @@ export const logsPart: Part = {
       // Stored counts every round so far: the app's log keeps them all.
       complete &&= burst.delivered === BURST && burst.stored === BURST * (round + 1);
       floorMs = Math.min(floorMs, floor.writeMs);
-      console.log(`  round ${round}: wc -l ${Math.round(wc.rate)} lines/s (writer ${wc.writeMs} ms); bare node parent (writer ${floor.writeMs} ms); twelve ${Math.round(rate)} lines/s (writer ${writeMs} ms, twelve's CPU ${burst.twelveCpuMs} ms), delivered ${burst.delivered}, stored ${burst.stored - BURST * round}`);
+      console.log(`  round ${round}: wc -l ${Math.round(wc.rate)} lines/s (writer ${wc.writeMs} ms); bare node parent (writer ${floor.writeMs} ms); twelve ${Math.round(rate)} lines/s (writer ${writeMs} ms, twelve's CPU ${burst.twelveCpuMs} ms, ${burst.twelveFaults} page faults), delivered ${burst.delivered}, stored ${burst.stored - BURST * round}`);
       if (!bare || wc.rate > bare.rate) bare = wc;
       if (!best || rate > best.rate) best = { rate, writeMs };
     }

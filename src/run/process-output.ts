@@ -71,7 +71,12 @@ export class SocketOutput implements ProcessOutput {
         server.once('error', reject);
         server.listen(path, resolve);
       });
-      const accepted = new Promise<net.Socket>((resolve) => server.once('connection', resolve));
+      // An accept that fails (no file descriptors left) must fail the start, not leave it waiting.
+      const accepted = new Promise<net.Socket>((resolve, reject) => {
+        server.once('connection', resolve);
+        server.once('error', reject);
+      });
+      accepted.catch(() => {}); // awaited below; handled now so a failure while connecting is not "unhandled"
       let output: SocketOutput | null = null;
       const reader = net.connect({
         path,

@@ -7,6 +7,7 @@
 import type { ServerResponse } from 'node:http';
 import { batchEvents, type LogBatch, type LogBus } from '../logs/log-bus.js';
 import { matchesProcess, type LogEvent, type LogQuery } from '../logs/log-event.js';
+import { tailCopies, type PooledCopy } from '../logs/copy-pool.js';
 import { MAX_READ, type ReadCursor } from '../logs/log-reader.js';
 
 /** Bytes queued on the socket beyond which the reader catches up from the store instead. */
@@ -84,8 +85,10 @@ export function streamLog(raw: ServerResponse, bus: LogBus, app: string, query: 
   raw.flushHeaders();
   let closed = false;
   let lastId = query.afterId ?? 0;
-  // Pieces waiting for the next write, written under one cork (one writev), never joined.
-  let pending: Piece[] = [];
+  // Pieces waiting for the next write, written under one cork (one writev), never joined. Live line
+  // bytes are pooled copies (the batch's own bytes are a read buffer that is reused at once), given
+  // back once written.
+  let pending: Array<Piece | PooledCopy> = [];
   let flushing = false;
   let lagging = false;
   const filter = { ps: query.ps, source: query.source, grep: query.grep };
@@ -93,7 +96,10 @@ export function streamLog(raw: ServerResponse, bus: LogBus, app: string, query: 
   // Piece by piece under one cork (one writev): joining big strings first costs more than it saves.
   const writePending = () => {
     raw.cork();
-    for (const piece of pending) raw.write(piece);
+    for (const piece of pending) {
+      if (typeof piece === 'string' || Buffer.isBuffer(piece)) raw.write(piece);
+      else raw.write(piece.bytes, piece.release);
+    }
     raw.uncork();
     pending = [];
   };
@@ -106,7 +112,7 @@ export function streamLog(raw: ServerResponse, bus: LogBus, app: string, query: 
       raw.once('drain', catchUp);
     }
   };
-  const queue = (pieces: Piece[]) => {
+  const queue = (pieces: Array<Piece | PooledCopy>) => {
     pending.push(...pieces);
     if (!flushing) {
       flushing = true;
@@ -175,7 +181,8 @@ export function streamLog(raw: ServerResponse, bus: LogBus, app: string, query: 
   }
   const unsubscribe = bus.subscribeBatches(app, (batch) => {
     if (lagging || !matchesProcess(batch.process, filter.ps) || (filter.source && batch.source !== filter.source)) return;
-    const added = batchPieces(batch, lastId, format, filter.grep);
+    // Frames hold the batch's bytes, which are only valid during this call: those are copied.
+    const added = batchPieces(batch, lastId, format, filter.grep).map((piece) => typeof piece === 'string' ? piece : tailCopies.copy(piece));
     lastId = Math.max(lastId, batch.firstId + batch.count - 1);
     if (added.length > 0) queue(added);
   }, finish); // the app was destroyed: its stream is over

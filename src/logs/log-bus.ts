@@ -22,7 +22,10 @@ export interface LogBatch {
   app: string;
   source: LogSource;
   process: string;
-  /** The `count` lines as UTF-8, each ending with `\n`. */
+  /**
+   * The `count` lines as UTF-8, each ending with `\n`. For a listener, valid only during its call (it
+   * may be a read buffer that is reused next): a listener that keeps them copies them.
+   */
   bytes: Buffer;
 }
 
@@ -71,7 +74,7 @@ export class LogBus {
    * clock reading, one append to the store and one call per listener, and no work per line.
    * `bytes` may be a view of a read buffer that is reused once this returns (process output is read that
    * way, see run/process-output.ts): nothing here keeps it. The store copies what it does not write at
-   * once, and listeners get one copy between them.
+   * once; a listener gets the batch with the same bytes and copies what it keeps past its call.
    */
   publishBlock(app: string, source: LogSource, process: string, bytes: Buffer, count: number): LogBatch {
     const ms = Date.now();
@@ -85,7 +88,6 @@ export class LogBus {
     else for (const event of batchEvents(batch)) this.remember(event);
     const listeners = this.listeners.get(app);
     if (listeners) {
-      batch.bytes = Buffer.from(bytes);
       for (const listener of listeners.keys()) {
         // One broken tail must not keep the events from the others, nor throw back into the app's output reader.
         try {

@@ -77,6 +77,26 @@ describe('streamLog', () => {
     });
   }
 
+  it('sends a live tail each line as it was, though the publisher reuses its buffer at once', { timeout: 20_000 }, async () => {
+    const bus = busOnDisk();
+    const server = await serve(bus, { ps: 'web' }, 'frames');
+    const response = await open(server);
+    response.pause(); // writes queue up: the bytes must outlive the buffer they were published from
+    const readBuffer = Buffer.alloc(100 * 500);
+    // 12 MB: more than the kernel's socket buffers take, so a few MB wait in twelve as written pieces
+    // (beyond 4 MB it reads the rest from disk).
+    const total = 24_000;
+    for (let from = 0; from < total; from += 100) {
+      big(from, 100).copy(readBuffer);
+      bus.publishBlock('shop', 'app', 'web.1', readBuffer, 100);
+      readBuffer.fill('?');
+    }
+    response.resume();
+    const seen = await collect(response, total);
+    assert.equal(seen.length, total);
+    seen.forEach(([, text], i) => { if (text !== big(i, 1).toString().slice(0, -1)) assert.fail(`line ${i} arrived as ${text.slice(0, 12)}...`); });
+  });
+
   it('lets a reader fall far behind and catches it up from disk, every line once and in order', { timeout: 20_000 }, async () => {
     const bus = busOnDisk();
     let pagesFromDisk = 0;

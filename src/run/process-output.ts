@@ -35,20 +35,13 @@ export interface ProcessOutput {
  */
 const READ_BUFFER = Buffer.allocUnsafe(256 * 1024);
 
-let socketDir: string | null = null;
-let pairs = 0;
-
 /**
  * A private directory (mode 0700, so no other user can connect in between) for the moment a pair is
- * made; each socket file is gone again once its pair is connected.
+ * made, removed again as soon as the pair is connected: nothing is left behind, even by a twelve that
+ * is killed.
  */
-export function socketDirectory(): string {
-  if (socketDir === null) {
-    const dir = mkdtempSync(join(tmpdir(), 'twelve-stdio-'));
-    socketDir = dir;
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-  }
-  return socketDir;
+function privateDirectory(): string {
+  return mkdtempSync(join(tmpdir(), 'twelve-stdio-'));
 }
 
 /** A child's output stream read through a socket pair (see the top of this file). */
@@ -64,7 +57,8 @@ export class SocketOutput implements ProcessOutput {
 
   /** Makes a connected pair: give `childEnd` to spawn, then call `spawned`. */
   static async open(): Promise<SocketOutput> {
-    const path = join(socketDirectory(), `${(pairs += 1)}.sock`);
+    const dir = privateDirectory();
+    const path = join(dir, 'output.sock');
     const server = net.createServer({ pauseOnConnect: true });
     try {
       await new Promise<void>((resolve, reject) => {
@@ -97,6 +91,7 @@ export class SocketOutput implements ProcessOutput {
       return output;
     } finally {
       server.close(); // also removes the socket file
+      rmSync(dir, { recursive: true, force: true });
     }
   }
 

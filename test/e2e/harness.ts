@@ -153,9 +153,14 @@ export class TestPlatform {
   }
 }
 
+const fixtureCopies: string[] = [];
+// Copies go when the test process ends, whichever test made them.
+process.once('exit', () => { for (const dir of fixtureCopies) rmSync(dir, { recursive: true, force: true }); });
+
 /** A copy of a fixture app in a temp dir, so a test can change it and deploy it as a plain directory. */
 export function copyFixture(name: string): string {
   const dir = mkdtempSync(join(tmpdir(), `twelve-app-${name}-`));
+  fixtureCopies.push(dir);
   cpSync(join(FIXTURES, name), dir, { recursive: true });
   return dir;
 }

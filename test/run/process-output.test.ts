@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { once } from 'node:events';
 import { describe, it } from 'node:test';
-import { openSocketOutputs, socketDirectory, SocketOutput } from '../../src/run/process-output.js';
+import { openSocketOutputs, SocketOutput } from '../../src/run/process-output.js';
 import { waitFor } from './helpers.js';
 
 /** Reads an output to its end; the chunks are copied, as the contract says they must be. */
@@ -63,9 +65,18 @@ describe('process output through socket pairs', () => {
     process.kill(-child.pid!, 'SIGKILL');
   });
 
-  it('leaves no socket file behind once a pair is connected', async () => {
-    const outputs = await Promise.all([SocketOutput.open(), SocketOutput.open(), SocketOutput.open()]);
-    assert.deepEqual(readdirSync(socketDirectory()), []);
-    for (const output of outputs) output.destroy();
+  it('leaves no socket file or directory behind once a pair is connected', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'twelve-output-test-'));
+    const before = process.env.TMPDIR;
+    process.env.TMPDIR = tmp; // where os.tmpdir() points, so this test sees only its own directories
+    try {
+      const outputs = await Promise.all([SocketOutput.open(), SocketOutput.open(), SocketOutput.open()]);
+      assert.deepEqual(readdirSync(tmp), []);
+      for (const output of outputs) output.destroy();
+    } finally {
+      if (before === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = before;
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });

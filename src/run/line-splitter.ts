@@ -111,16 +111,21 @@ function characterBoundary(bytes: Buffer, at: number): number {
   return cut;
 }
 
-/** The last `n` lines of a block (lines each ending with `\n`), oldest first, as text. */
-export function lastLinesOf(bytes: Buffer, n: number): string[] {
-  const end = bytes.length - 1;
+/** Where the last `n` lines of a block (lines each ending with `\n`) start. */
+export function lastLinesStart(bytes: Buffer, n: number): number {
   // `at` is where the kept lines start; the byte before it is the newline ending the line before them.
-  let at = end + 1;
+  let at = bytes.length;
   for (let i = 0; i < n; i += 1) {
     // A negative offset would count from the end of the buffer: stop at the start instead.
     const newline = at >= 2 ? bytes.lastIndexOf(NEWLINE, at - 2) : -1;
     at = newline + 1;
     if (newline === -1) break;
   }
-  return bytes.toString('utf8', at, Math.max(at, end)).split('\n');
+  return at;
+}
+
+/** The last `n` lines of a block (lines each ending with `\n`), oldest first, as text. */
+export function lastLinesOf(bytes: Buffer, n: number): string[] {
+  const at = lastLinesStart(bytes, n);
+  return bytes.toString('utf8', at, Math.max(at, bytes.length - 1)).split('\n');
 }

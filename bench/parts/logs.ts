@@ -13,6 +13,7 @@ import { openFrameTail, type FrameTail } from '../frame-tail.js';
 import type { Measurement, Part } from '../part.js';
 import { scanRecords } from '../../src/logs/segment-records.js';
 import { SocketOutput } from '../../src/run/process-output.js';
+import { readProcUsage } from '../../src/run/proc-stat.js';
 import { BenchPlatform } from '../platform.js';
 import { until } from '../probe.js';
 import { againstBaseline, againstLimit } from '../report.js';
@@ -129,11 +130,13 @@ function storedLines(platform: BenchPlatform, process: string): number {
 
 interface ThroughTwelve { delivered: number; stored: number; doneAt: number; times: WriterTimes; twelveCpuMs: number; twelveFaults: number }
 
-/** CPU time (user + system, ms, in 10 ms ticks) and minor page faults a process has had so far, from /proc. */
+/** CPU time (user + system, ms, from 10 ms clock ticks) and minor page faults of twelve so far. */
 function usage(pid: number): { cpuMs: number; faults: number } {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return { cpuMs: (Number(fields[11]) + Number(fields[12])) * 10, faults: Number(fields[7]) };
+  const used = readProcUsage(pid);
+  if (!used) throw new Error(`twelve serve (pid ${pid}) is gone`);
+  return { cpuMs: used.cpuTicks * 10, faults: used.minorFaults };
 }
+
 async function runThrough(platform: BenchPlatform, dir: string, mode: string, round: number, lines: number, storedBefore: number, timeoutMs: number): Promise<ThroughTwelve> {
   const tail = openTail(platform, `${mode}.1`);
   try {

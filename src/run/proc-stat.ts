@@ -15,23 +15,40 @@ export interface ProcStat {
 }
 
 /**
- * Parses the text of /proc/PID/stat. Field 2 (comm) is in parentheses and may itself contain spaces and
- * parentheses, so the fields are counted from after the last ')'.
+ * The fields of a /proc/PID/stat text after comm, field N at index N - 3. Field 2 (comm) is in
+ * parentheses and may itself contain spaces and parentheses, so they are counted from after the last ')'.
  */
-export function parseProcStat(text: string): ProcStat | null {
+function statFields(text: string): { pid: number; fields: string[] } | null {
   const open = text.indexOf('(');
   const close = text.lastIndexOf(')');
   if (open < 0 || close < open) return null;
-  // After ')' come fields 3, 4, 5, ...: field N is at index N - 3.
   const fields = text.slice(close + 1).trim().split(/\s+/);
   if (fields.length < 20) return null;
-  const pid = Number(text.slice(0, open).trim());
+  return { pid: Number(text.slice(0, open).trim()), fields };
+}
+
+/** Parses the text of /proc/PID/stat. */
+export function parseProcStat(text: string): ProcStat | null {
+  const parsed = statFields(text);
+  if (!parsed) return null;
+  const { pid, fields } = parsed;
   return { pid, state: fields[0]!, ppid: Number(fields[1]), pgrp: Number(fields[2]), startTicks: fields[19]! };
 }
 
 export function readProcStat(pid: number): ProcStat | null {
   try {
     return parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/** What a process has cost so far: CPU (user + system, in clock ticks) and minor page faults. */
+export function readProcUsage(pid: number): { cpuTicks: number; minorFaults: number } | null {
+  try {
+    const parsed = statFields(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    // Fields 10 (minflt), 14 (utime) and 15 (stime).
+    return parsed && { cpuTicks: Number(parsed.fields[11]) + Number(parsed.fields[12]), minorFaults: Number(parsed.fields[7]) };
   } catch {
     return null;
   }

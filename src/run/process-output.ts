@@ -9,7 +9,8 @@
  * its own stdio pipes): the child gets one end as its fd 1 or 2, which libuv makes blocking in the child
  * as it does for its own pipes, and twelve reads the other end with net's `onread` into one buffer shared
  * by every process. A chunk is therefore only valid during the call that hands it over; whoever keeps
- * bytes copies them (the line splitter keeps only a partial line, the log bus copies what it keeps).
+ * bytes copies them (the line splitter keeps only a partial line; the log store and live tails copy
+ * what they keep, see log-bus.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';

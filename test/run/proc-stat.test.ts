@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isRunning, parseProcStat, readProcStat, readStartTicks } from '../../src/run/proc-stat.js';
+import { isRunning, parseProcStat, readProcStat, readProcUsage, readStartTicks } from '../../src/run/proc-stat.js';
 
 describe('/proc/PID/stat', () => {
   it('counts fields after the last parenthesis, so a command name with spaces and parentheses parses', () => {
@@ -20,5 +20,16 @@ describe('/proc/PID/stat', () => {
     assert.match(readStartTicks(process.pid) ?? '', /^\d+$/);
     assert.equal(readStartTicks(999_999_999), null);
     assert.equal(isRunning(null), false);
+  });
+
+  it('reads what this process has cost so far, growing as it works, and nothing for a pid that does not exist', () => {
+    const before = readProcUsage(process.pid)!;
+    const end = Date.now() + 100;
+    let spin = 0;
+    while (Date.now() < end) spin += 1; // 100 ms of CPU: ten clock ticks
+    const after = readProcUsage(process.pid)!;
+    assert.ok(spin > 0 && after.cpuTicks > before.cpuTicks, `${before.cpuTicks} -> ${after.cpuTicks} ticks`);
+    assert.ok(after.minorFaults >= before.minorFaults && before.minorFaults > 0);
+    assert.equal(readProcUsage(999_999_999), null);
   });
 });

@@ -23,6 +23,13 @@ const BURST = 1_000_000;
 const STEADY_RATE = 100_000;
 const STEADY_SECONDS = 10;
 const ROUNDS = 5;
+/**
+ * Bursts before the measured rounds, not kept. twelve is a long-running daemon and its steady state is
+ * what counts; V8 kept recompiling its hot path through the first three or four bursts (seen with
+ * `--log-code`: optimized code for the line splitter, the log bus and the tail still being made during
+ * the third burst), and its CPU per burst fell from 380-440 ms to 190-210 ms over them.
+ */
+const WARM_UP_ROUNDS = 3;
 
 /**
  * The writer: warms up, says so (ready-MODE-ROUND), waits for its trigger file (go-MODE-ROUND), writes,
@@ -157,7 +164,7 @@ async function runThrough(platform: BenchPlatform, dir: string, mode: string, ro
 
 export const logsPart: Part = {
   name: 'logs',
-  description: `${BURST.toLocaleString('en')} 90-byte lines as fast as a child writes them (best of ${ROUNDS} interleaved rounds), then ${STEADY_RATE.toLocaleString('en')} lines/s for ${STEADY_SECONDS} s`,
+  description: `${BURST.toLocaleString('en')} 90-byte lines as fast as a child writes them (best of ${ROUNDS} interleaved rounds after ${WARM_UP_ROUNDS} warm-up bursts), then ${STEADY_RATE.toLocaleString('en')} lines/s for ${STEADY_SECONDS} s`,
   async run({ record }) {
     const dir = tempDir('logs-app');
     writeFileSync(join(dir, 'writer.js'), writerSource(dir));
@@ -169,36 +176,39 @@ export const logsPart: Part = {
     await platform.ok('ps:scale', 'burst=1', 'steady=1', '-a', APP);
     await until('the writers to be up', async () => (await platform.processes(APP)).filter((p) => p.state === 'up').length === 2, 30_000, 100);
 
-    let bare: { rate: number; writeMs: number } | undefined;
-    let floorMs = Infinity;
-    let best: { rate: number; writeMs: number } | undefined;
+    // Each side keeps its best of each measure (the fastest rate and, on its own, the shortest writer time).
+    const best = { wcRate: 0, wcWriteMs: Infinity, floorMs: Infinity, rate: 0, writeMs: Infinity };
     let complete = true;
-    // Round 0 warms both up (twelve's first burst runs before its hot path is compiled) and is not kept.
-    for (let round = 0; round <= ROUNDS; round++) {
+    let round = 0;
+    for (; round < WARM_UP_ROUNDS; round++) {
       const wc = await pipedToWc(dir, round);
-      const floor = await readByBareNode(dir, round);
       if (round > 0) await platform.ok('ps:restart', 'burst', '-a', APP); // a fresh writer, as wc's and the node parent's
       const burst = await runThrough(platform, dir, 'burst', round, BURST, BURST * round, 120_000);
-      if (round === 0) {
-        console.log(`  warm-up: wc -l ${Math.round(wc.rate)} lines/s, twelve ${Math.round(BURST / ((burst.doneAt - burst.times.start) / 1000))} lines/s`);
-        continue;
-      }
+      console.log(`  warm-up ${round + 1}: wc -l ${Math.round(wc.rate)} lines/s, twelve ${Math.round(BURST / ((burst.doneAt - burst.times.start) / 1000))} lines/s (twelve's CPU ${burst.twelveCpuMs} ms)`);
+    }
+    for (; round < WARM_UP_ROUNDS + ROUNDS; round++) {
+      const wc = await pipedToWc(dir, round);
+      const floor = await readByBareNode(dir, round);
+      await platform.ok('ps:restart', 'burst', '-a', APP);
+      const burst = await runThrough(platform, dir, 'burst', round, BURST, BURST * round, 120_000);
       const rate = BURST / ((burst.doneAt - burst.times.start) / 1000);
       const writeMs = burst.times.end - burst.times.start;
       complete &&= burst.delivered === BURST && burst.stored === BURST;
-      floorMs = Math.min(floorMs, floor.writeMs);
-      console.log(`  round ${round}: wc -l ${Math.round(wc.rate)} lines/s (writer ${wc.writeMs} ms); bare node parent (writer ${floor.writeMs} ms); twelve ${Math.round(rate)} lines/s (writer ${writeMs} ms, twelve's CPU ${burst.twelveCpuMs} ms, ${burst.twelveFaults} page faults), delivered ${burst.delivered}, stored ${burst.stored}`);
-      if (!bare || wc.rate > bare.rate) bare = wc;
-      if (!best || rate > best.rate) best = { rate, writeMs };
+      console.log(`  round ${round - WARM_UP_ROUNDS + 1}: wc -l ${Math.round(wc.rate)} lines/s (writer ${wc.writeMs} ms); bare node parent (writer ${floor.writeMs} ms); twelve ${Math.round(rate)} lines/s (writer ${writeMs} ms, twelve's CPU ${burst.twelveCpuMs} ms, ${burst.twelveFaults} page faults), delivered ${burst.delivered}, stored ${burst.stored}`);
+      best.wcRate = Math.max(best.wcRate, wc.rate);
+      best.wcWriteMs = Math.min(best.wcWriteMs, wc.writeMs);
+      best.floorMs = Math.min(best.floorMs, floor.writeMs);
+      best.rate = Math.max(best.rate, rate);
+      best.writeMs = Math.min(best.writeMs, writeMs);
     }
-    const ratio = best!.rate / bare!.rate;
+    const ratio = best.rate / best.wcRate;
     const rate: Measurement = {
-      part: 'logs', metric: 'lines/s stored and delivered to a live tail', unit: 'lines/s', twelve: best!.rate,
-      baseline: { name: 'piped to wc -l', value: bare!.rate }, ratio, goal: '>= 0.8x', met: ratio >= 0.8 && complete,
+      part: 'logs', metric: 'lines/s stored and delivered to a live tail', unit: 'lines/s', twelve: best.rate,
+      baseline: { name: 'piped to wc -l', value: best.wcRate }, ratio, goal: '>= 0.8x', met: ratio >= 0.8 && complete,
     };
     record(rate);
-    record(againstBaseline('logs', 'the writing app\'s own time', 'ms', best!.writeMs, { name: 'piped to wc -l', value: bare!.writeMs }, 1.2));
-    record(againstBaseline('logs', 'the writing app\'s own time, read as twelve reads but doing nothing', 'ms', floorMs, { name: 'piped to wc -l', value: bare!.writeMs }, null));
+    record(againstBaseline('logs', 'the writing app\'s own time', 'ms', best.writeMs, { name: 'piped to wc -l', value: best.wcWriteMs }, 1.2));
+    record(againstBaseline('logs', 'the writing app\'s own time, read as twelve reads but doing nothing', 'ms', best.floorMs, { name: 'piped to wc -l', value: best.wcWriteMs }, null));
 
     const steady = await runThrough(platform, dir, 'steady', 0, STEADY_RATE * STEADY_SECONDS, 0, 60_000);
     const lost = STEADY_RATE * STEADY_SECONDS - Math.min(steady.delivered, steady.stored);

@@ -5,6 +5,7 @@
  */
 import type { Socket } from 'node:net';
 import { type RouterErrorCode, ROUTER_ERRORS } from './error-pages.js';
+import { readClientSocket } from './client-socket.js';
 import { Exchange } from './exchange.js';
 import { clientAddress, requestIdFrom } from './forward-headers.js';
 import { hasBareCrOrLf, headEnd } from './http-syntax.js';
@@ -28,11 +29,11 @@ export class ClientConnection {
   private scanned = 0;
   private readonly readPaused = { byBackend: false, byPending: false };
 
-  constructor(readonly context: ProxyContext, readonly socket: Socket, private readonly onClose: (connection: ClientConnection) => void) {
-    this.client = clientAddress(socket.remoteAddress);
-    this.routerPort = socket.localPort ?? 0;
-    socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => {
+  readonly socket: Socket;
+
+  /** `accepted` comes paused from the server (see client-socket.ts). */
+  constructor(readonly context: ProxyContext, accepted: Socket, private readonly onClose: (connection: ClientConnection) => void) {
+    const socket = readClientSocket(accepted, (chunk) => {
       try {
         this.onData(chunk);
       } catch (error) {
@@ -41,6 +42,10 @@ export class ClientConnection {
         this.destroy();
       }
     });
+    this.socket = socket;
+    this.client = clientAddress(socket.remoteAddress);
+    this.routerPort = socket.localPort ?? 0;
+    socket.setNoDelay(true);
     socket.on('drain', () => this.exchange?.onClientDrain() ?? this.tunnel?.onClientDrain());
     socket.on('end', () => this.onEnd());
     socket.on('error', () => {});

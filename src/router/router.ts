@@ -52,8 +52,9 @@ export class Router {
       table: deps.table, logs: deps.logs, requestLog: new RequestLogBatcher(deps.logs), logger: deps.logger, pool: this.pool, limits,
       isClosing: () => this.closing !== undefined,
     };
-    // allowHalfOpen: a client may send its requests and FIN, and still read the answers.
-    this.server = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.onConnection(socket));
+    // allowHalfOpen: a client may send its requests and FIN, and still read the answers. pauseOnConnect:
+    // a connection is read through a socket of its own (client-socket.ts), from its first byte.
+    this.server = net.createServer({ allowHalfOpen: true, noDelay: true, pauseOnConnect: true }, (socket) => this.onConnection(socket));
     this.server.on('error', (error) => deps.logger.error({ err: error }, 'router: server error'));
     // One timer checks every connection's deadline instead of a timer per request: timers cost more than the check.
     const shortest = Math.min(limits.requestTimeoutMs, limits.headersTimeoutMs, limits.idleTimeoutMs, limits.activityTimeoutMs);

@@ -87,7 +87,13 @@ export class SocketOutput implements ProcessOutput {
         reader.once('connect', resolve);
         reader.once('error', reject);
       });
+      // Nothing is read before read() says where it goes: the child may write before its spawn is reported.
+      reader.pause();
       const childEnd = await accepted;
+      // The child's end goes to the spawn helper over IPC. Sent with a link to the server that accepted
+      // it, Node would track it there for cluster's sake, with listeners that are never removed (one set
+      // per process started); that server is closed below anyway.
+      (childEnd as unknown as { server: net.Server | null }).server = null;
       output = new SocketOutput(reader, childEnd);
       return output;
     } finally {
@@ -112,6 +118,7 @@ export class SocketOutput implements ProcessOutput {
     this.onChunk = onChunk;
     this.onEnd = onEnd;
     if (this.ended) onEnd();
+    else this.reader.resume();
   }
 
   destroy(): void {

@@ -2,11 +2,11 @@
  * One run of a supervised process, from spawn to its end: reads its output line by line, and ends only
  * when the leader has exited, its output is drained and nothing else of its process group is left.
  */
-import type { ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LineSplitter, type OnBlock } from './line-splitter.js';
 import type { ProcessOutput } from './process-output.js';
+import type { ChildLike } from './spawner.js';
 import { groupIsRunning, signalGroup } from './proc-stat.js';
 import type { UpCheck } from './up-check.js';
 
@@ -49,7 +49,7 @@ export class ProcessRun {
   private childClosed = false;
 
   /** `outputs` are the child's stdout and stderr, read until every holder of them has closed them. */
-  constructor(child: ChildProcess, private readonly hooks: ProcessRunHooks, private readonly outputs: readonly ProcessOutput[]) {
+  constructor(child: ChildLike, private readonly hooks: ProcessRunHooks, private readonly outputs: readonly ProcessOutput[]) {
     this.pid = child.pid ?? null;
     this.alive = this.pid !== null;
     this.openOutputs = outputs.length;

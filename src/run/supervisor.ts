@@ -4,7 +4,6 @@
  * Events: 'up' and 'down' (SupervisedProcess), on which the router adds and removes backends, and
  * 'crashed' for every exit nobody asked for (the crash-loop watch counts them).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type pino from 'pino';
@@ -22,6 +21,7 @@ import { CRASH_COUNTER_RESET_MS, restartDelayMs } from './restart-delay.js';
 import { ProcessLog } from './process-log.js';
 import { openSocketOutputs, type SocketOutput } from './process-output.js';
 import { ProcessRun, exitStatus } from './process-run.js';
+import { spawnHelper, type ChildLike, type SpawnHelper } from './spawner.js';
 import { watchPort, watchSettle } from './up-check.js';
 import { UpWaiters } from './up-waiters.js';
 import type { Entry, Mutable } from './supervisor-entry.js';
@@ -37,6 +37,8 @@ export interface SupervisorDeps {
   settleMs?: number;
   /** A web that accepts no connection this long after launch is killed and restarted, like Heroku's R10 (default 60 s). */
   bootTimeoutMs?: number;
+  /** Spawns the processes (default: this twelve's spawn helper, see spawn-helper.ts). */
+  spawner?: SpawnHelper;
 }
 
 export type { SupervisedProcess };
@@ -45,6 +47,7 @@ export class Supervisor extends EventEmitter {
   private readonly entries = new Map<string, Entry>();
   private readonly settleMs: number;
   private readonly bootTimeoutMs: number;
+  private readonly spawner: SpawnHelper;
   /** Set by stopAll: twelve is shutting down and starts nothing new. */
   private closed = false;
 
@@ -52,6 +55,8 @@ export class Supervisor extends EventEmitter {
     super();
     this.settleMs = deps.settleMs ?? 3000;
     this.bootTimeoutMs = deps.bootTimeoutMs ?? 60_000;
+    this.spawner = deps.spawner ?? spawnHelper;
+    this.spawner.start(); // now, while twelve is small
   }
 
   /** Starts a process at once and keeps it running until `stop`; returns its live view. */
@@ -93,20 +98,21 @@ export class Supervisor extends EventEmitter {
     if (entry.restartTimer) clearTimeout(entry.restartTimer);
     entry.restartTimer = null;
     entry.waiters.settle(stoppedAtBoot(this.facts(entry)));
-    const run = entry.run;
-    if (run) {
-      const wasUp = entry.view.state === 'up';
-      this.setState(entry, 'stopping');
-      if (wasUp) this.emitSafely('down', entry.view);
-      if (run.alive) entry.log.say('Stopping all processes with SIGTERM');
-      run.terminate(this.deps.stopTimeoutMs, () => {
-        entry.log.say(`Error R12 (Exit timeout) -> At least one process failed to exit within ${seconds(this.deps.stopTimeoutMs)} of SIGTERM`);
-        entry.log.say('Stopping remaining processes with SIGKILL');
-      });
-    } else if (!entry.allocating) {
-      this.finish(entry);
-    }
+    if (entry.run) this.terminate(entry, entry.run);
+    else if (!entry.allocating) this.finish(entry);
     return entry.stopping;
+  }
+
+  /** SIGTERM to a stopping process's group, SIGKILL after stopTimeoutMs. */
+  private terminate(entry: Entry, run: ProcessRun): void {
+    const wasUp = entry.view.state === 'up';
+    this.setState(entry, 'stopping');
+    if (wasUp) this.emitSafely('down', entry.view);
+    if (run.alive) entry.log.say('Stopping all processes with SIGTERM');
+    run.terminate(this.deps.stopTimeoutMs, () => {
+      entry.log.say(`Error R12 (Exit timeout) -> At least one process failed to exit within ${seconds(this.deps.stopTimeoutMs)} of SIGTERM`);
+      entry.log.say('Stopping remaining processes with SIGKILL');
+    });
   }
 
   /** The processes not stopped yet, optionally of one app. */
@@ -126,18 +132,35 @@ export class Supervisor extends EventEmitter {
     const { view } = entry;
     if (view.state !== 'starting') this.setState(entry, 'starting');
     entry.allocating = true;
-    this.prepare(entry).then((outputs) => {
-      entry.allocating = false;
-      if (entry.stopping) {
-        for (const output of outputs) output.destroy();
-        this.finish(entry);
-      } else this.spawnRun(entry, outputs);
-    }, (error: unknown) => {
+    this.prepare(entry).then((outputs) => this.spawnRun(entry, outputs), (error: unknown) => {
       entry.allocating = false;
       this.cannotStart(entry, errorText(error));
       if (entry.stopping) this.finish(entry);
       else this.crashed(entry);
     });
+  }
+
+  private async spawnRun(entry: Entry, outputs: [SocketOutput, SocketOutput]): Promise<void> {
+    if (entry.stopping) {
+      entry.allocating = false;
+      for (const output of outputs) output.destroy();
+      this.finish(entry);
+      return;
+    }
+    let child: ChildLike;
+    try {
+      child = await this.launch(entry, outputs);
+    } catch (error) {
+      entry.allocating = false;
+      for (const output of outputs) output.destroy();
+      this.cannotStart(entry, errorText(error));
+      if (entry.stopping) this.finish(entry);
+      else this.crashed(entry);
+      return;
+    }
+    entry.allocating = false;
+    const run = this.watchRun(entry, child, outputs);
+    if (entry.stopping) this.terminate(entry, run); // stop() came while it was being spawned
   }
 
   /** The web's PORT (once), and the sockets the process's output is read from (each run anew). */
@@ -147,25 +170,23 @@ export class Supervisor extends EventEmitter {
     return openSocketOutputs();
   }
 
-  private spawnRun(entry: Entry, outputs: [SocketOutput, SocketOutput]): void {
+  /** Spawns the process (in its own session and process group, through the spawn helper). */
+  private async launch(entry: Entry, outputs: [SocketOutput, SocketOutput]): Promise<ChildLike> {
     const { view } = entry;
     const { spec } = view;
     entry.startError = null;
     entry.unhealthy = null;
     entry.log.say(`Starting process with command \`${spec.command}\``);
     const { file, args } = processArgv(spec);
-    let child: ChildProcess;
-    try {
-      // detached: its own session and process group, so one signal reaches everything it started.
-      child = spawn(file, args, { cwd: spec.cwd, env: spawnEnv(spec, view.port), detached: true, stdio: ['ignore', outputs[0].forChild, outputs[1].forChild] });
-    } catch (error) {
-      for (const output of outputs) output.destroy();
-      this.cannotStart(entry, errorText(error));
-      this.crashed(entry);
-      return;
-    }
+    const child = await this.spawner.spawn({ file, args, cwd: spec.cwd, env: spawnEnv(spec, view.port), stdout: outputs[0].forChild, stderr: outputs[1].forChild });
     // The child has its own copies of the writing ends: twelve's must close, or the reads never end.
     for (const output of outputs) output.spawned();
+    return child;
+  }
+
+  private watchRun(entry: Entry, child: ChildLike, outputs: [SocketOutput, SocketOutput]): ProcessRun {
+    const { view } = entry;
+    const { spec } = view;
     const run = new ProcessRun(child, {
       onBlock: (bytes, count) => entry.log.block(bytes, count),
       onSpawnError: (error) => this.cannotStart(entry, `${errorText(error)} (cwd ${spec.cwd})`),
@@ -194,6 +215,7 @@ export class Supervisor extends EventEmitter {
         },
       })
       : watchSettle({ settleMs: this.settleMs, stillStarting, onUp: () => this.markUp(entry) });
+    return run;
   }
 
   /** Written before anything relies on the process, so a twelve killed now can still find it at its next start. */

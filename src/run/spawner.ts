@@ -1,0 +1,150 @@
+/**
+ * Starts supervised processes through the spawn helper (spawn-helper.ts says why), and gives back for each
+ * an object that behaves, as far as ProcessRun needs, like the ChildProcess Node's spawn returns: a pid,
+ * 'error' when it could not be started, then 'exit' (code, signal) and 'close'.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import type { Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { isRunning, readProcStat } from './proc-stat.js';
+import type { HelperReply, HelperRequest } from './spawn-protocol.js';
+
+export interface SpawnRequest {
+  file: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+  /** The child's ends of its output sockets: handed over (and closed here) by the spawn. */
+  stdout: Socket;
+  stderr: Socket;
+}
+
+/** What ProcessRun needs of a child process; Node's ChildProcess is one too. */
+export interface ChildLike {
+  readonly pid?: number | undefined;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  once(event: 'exit', listener: (code: number | null, signal: NodeJS.Signals | null) => void): unknown;
+  once(event: 'close', listener: () => void): unknown;
+}
+
+/** A process the helper started. */
+export class HelperChild extends EventEmitter implements ChildLike {
+  pid: number | undefined;
+
+  /** Ends it as Node's ChildProcess ends: 'exit', then 'close' (its outputs are read elsewhere). */
+  exited(code: number | null, signal: NodeJS.Signals | null): void {
+    this.emit('exit', code, signal);
+    this.emit('close', code, signal);
+  }
+}
+
+const HELPER = fileURLToPath(new URL('./spawn-helper.js', import.meta.url));
+/** How often the pids of a helper that died are checked, since their exits can no longer be told. */
+const ORPHAN_POLL_MS = 100;
+
+export class SpawnHelper {
+  private helper: ChildProcess | null = null;
+  private nextId = 1;
+  private readonly starting = new Map<number, (reply: HelperReply) => void>();
+  private readonly running = new Map<number, HelperChild>();
+
+  /** The helper's pid while it runs (for tests and diagnostics). */
+  get pid(): number | undefined {
+    return this.helper?.pid;
+  }
+
+  /** Forks the helper now, while twelve's heap is small (the one fork twelve pays for itself). */
+  start(): void {
+    if (this.helper) return;
+    // No flags of twelve's (a profiler, say) and none of its environment: the helper only spawns.
+    const helper = fork(HELPER, [], { execArgv: [], env: {}, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'json' });
+    helper.on('message', (reply: HelperReply) => this.onReply(reply));
+    helper.on('error', () => {}); // a failed send; 'exit' follows
+    helper.once('exit', () => this.onHelperExit(helper));
+    this.helper = helper;
+    this.updateRef();
+  }
+
+  /** Spawns through the helper; never rejects: a process that cannot start emits 'error', as with spawn. */
+  spawn(request: SpawnRequest): Promise<HelperChild> {
+    this.start();
+    const helper = this.helper!;
+    const id = this.nextId++;
+    const child = new HelperChild();
+    return new Promise((resolve) => {
+      this.starting.set(id, (reply) => {
+        if (reply.type === 'spawned') {
+          child.pid = reply.pid;
+          this.running.set(id, child);
+        } else if (reply.type === 'error') {
+          // As Node's spawn does: 'error' with no pid, then 'close', after the caller has listened.
+          setImmediate(() => {
+            child.emit('error', Object.assign(new Error(reply.error.message), { code: reply.error.code }));
+            child.emit('close', null, null);
+          });
+        }
+        this.updateRef();
+        resolve(child);
+      });
+      this.updateRef();
+      // The sockets are closed here once sent (the helper and then the child hold them).
+      this.send(helper, { type: 'output', id, fd: 1 }, request.stdout);
+      this.send(helper, { type: 'output', id, fd: 2 }, request.stderr);
+      this.send(helper, { type: 'spawn', id, file: request.file, args: request.args, cwd: request.cwd, env: request.env });
+    });
+  }
+
+  private send(helper: ChildProcess, message: HelperRequest, handle?: Socket): void {
+    if (!helper.connected) return; // it is exiting: onHelperExit answers for it
+    helper.send(message, handle, {}, () => {});
+  }
+
+  private onReply(reply: HelperReply): void {
+    if (reply.type === 'exit') {
+      const child = this.running.get(reply.id);
+      this.running.delete(reply.id);
+      this.updateRef();
+      child?.exited(reply.code, reply.signal);
+      return;
+    }
+    const answer = this.starting.get(reply.id);
+    this.starting.delete(reply.id);
+    answer?.(reply);
+  }
+
+  /** The helper died (killed by hand, say): what it was starting failed; what it started is watched by pid. */
+  private onHelperExit(helper: ChildProcess): void {
+    if (this.helper === helper) this.helper = null;
+    for (const [id, answer] of this.starting) answer({ type: 'error', id, error: { message: 'the spawn helper exited', code: 'ESRCH' } });
+    this.starting.clear();
+    const orphans = [...this.running.values()];
+    this.running.clear();
+    if (orphans.length === 0) return;
+    const poll = setInterval(() => {
+      for (const child of orphans.splice(0)) {
+        // Its exit status went with the helper: it ends unknown (status 1).
+        if (child.pid === undefined || !isRunning(readProcStat(child.pid))) child.exited(null, null);
+        else orphans.push(child);
+      }
+      if (orphans.length === 0) clearInterval(poll);
+    }, ORPHAN_POLL_MS);
+  }
+
+  /** The helper keeps twelve's event loop alive only while it starts or runs something, as a child would. */
+  private updateRef(): void {
+    const helper = this.helper;
+    if (!helper) return;
+    const busy = this.starting.size + this.running.size > 0;
+    if (busy) {
+      helper.ref();
+      helper.channel?.ref();
+    } else {
+      helper.unref();
+      helper.channel?.unref();
+    }
+  }
+}
+
+/** The helper of this twelve process. */
+export const spawnHelper = new SpawnHelper();

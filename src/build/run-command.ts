@@ -1,6 +1,8 @@
 /** Runs one build command, streaming its output line by line; a non-zero exit fails the build. */
 import { spawn } from 'node:child_process';
 import { TwelveError } from '../errors.js';
+import { openSocketOutputs } from '../run/process-output.js';
+import { spawnHelper } from '../run/spawner.js';
 import { indent, lineSplitter, type OutputFn } from './output.js';
 
 export interface CommandOptions {
@@ -39,8 +41,12 @@ export async function stopRunningBuilds(graceMs = 5000): Promise<void> {
 /** Runs the command with stdout and stderr both sent, indented, through onOutput as they are written. */
 export async function runCommand(options: CommandOptions): Promise<void> {
   const { step, command, args, cwd, env, onOutput } = options;
-  // Its own process group: npm and pip start children of their own, and a stop must reach them all.
-  const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  // Spawned by the spawn helper (src/run/spawn-helper.ts: a fork of twelve itself would make twelve
+  // re-fault its memory), in its own process group: npm and pip start children of their own, and a stop
+  // must reach them all. Its output comes through socket pairs, as a supervised process's does.
+  const outputs = await openSocketOutputs();
+  const child = await spawnHelper.spawn({ file: command, args, cwd, env: definedEnv(env), stdout: outputs[0].forChild, stderr: outputs[1].forChild });
+  for (const output of outputs) output.spawned();
   const pid = child.pid;
   if (pid !== undefined) running.add(pid);
   const timeout = setTimeout(() => {
@@ -48,29 +54,40 @@ export async function runCommand(options: CommandOptions): Promise<void> {
     if (pid !== undefined) killGroup(pid, 'SIGKILL');
   }, BUILD_STEP_TIMEOUT_MS);
   timeout.unref();
-  // One splitter per pipe, so a line half-written on stdout is not spliced with one from stderr.
+  // One splitter per stream, so a line half-written on stdout is not spliced with one from stderr.
   // Blank lines are dropped: tools use them as spacing, and the topics already separate the steps.
   const show = (line: string): void => {
     if (line.trim() !== '') onOutput(indent(line));
   };
-  const stdout = lineSplitter(show);
-  const stderr = lineSplitter(show);
-  child.stdout.on('data', (chunk: Buffer) => stdout.write(chunk));
-  child.stderr.on('data', (chunk: Buffer) => stderr.write(chunk));
+  // The splitters decode each chunk at once: the chunk is only valid during the call (process-output.ts).
+  const read = outputs.map((output) => new Promise<void>((resolve) => {
+    const lines = lineSplitter(show);
+    output.read((chunk) => lines.write(chunk), () => {
+      lines.end();
+      resolve();
+    });
+  }));
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (exitCode, exitSignal) => resolve([exitCode, exitSignal]));
+    child.on('error', reject);
+    child.once('exit', (exitCode, exitSignal) => resolve([exitCode, exitSignal]));
   }).catch((error: NodeJS.ErrnoException) => {
     throw new TwelveError('BUILD_FAILED', `\`${step}\` could not start: ${error.message}`, { step, exitCode: null });
-  }).finally(() => {
+  }).finally(async () => {
+    // As 'close' did with pipes: the output is read to its end (every holder of it has closed it).
+    await Promise.all(read);
     clearTimeout(timeout);
     if (pid !== undefined) running.delete(pid);
   });
-  stdout.end();
-  stderr.end();
   if (code === 0) return;
   const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
   throw new TwelveError('BUILD_FAILED', `\`${step}\` ${how}`, { step, exitCode: code, ...(signal ? { signal } : {}) });
+}
+
+/** The environment without unset variables, as the spawn helper passes it on. */
+function definedEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const defined: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) if (value !== undefined) defined[key] = value;
+  return defined;
 }
 
 /** Runs a command for its standard output (a version, a JSON list); rejects with its stderr on failure. */

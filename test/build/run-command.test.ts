@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { lineSplitter } from '../../src/build/output.js';
 import { runCommand } from '../../src/build/run-command.js';
 import { TwelveError } from '../../src/errors.js';
+import { spawnHelper } from '../../src/run/spawner.js';
 
 describe('lineSplitter', () => {
   it('joins lines split across chunks, multi-byte characters included', () => {
@@ -46,6 +47,13 @@ describe('runCommand', () => {
   it('names the signal that killed the command', async () => {
     await assert.rejects(run('kill -TERM $$', []), (error: unknown) =>
       error instanceof TwelveError && error.message === '`the step` was killed by SIGTERM');
+  });
+
+  it('is spawned by the spawn helper, not by twelve (a fork of twelve would make it re-fault its memory)', async () => {
+    const lines: string[] = [];
+    await run('echo "parent $PPID"', lines);
+    assert.ok(spawnHelper.pid !== undefined);
+    assert.deepEqual(lines, [`       parent ${spawnHelper.pid}`]);
   });
 
   it('fails BUILD_FAILED when the command cannot start', async () => {

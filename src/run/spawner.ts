@@ -80,7 +80,8 @@ export class SpawnHelper {
         } else if (reply.type === 'error') {
           // As Node's spawn does: 'error' with no pid, then 'close', after the caller has listened.
           setImmediate(() => {
-            child.emit('error', Object.assign(new Error(reply.error.message), { code: reply.error.code }));
+            // An 'error' nobody listens for would throw and take twelve down; every caller listens.
+            if (child.listenerCount('error') > 0) child.emit('error', Object.assign(new Error(reply.error.message), { code: reply.error.code }));
             child.emit('close', null, null);
           });
         }

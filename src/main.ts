@@ -52,6 +52,10 @@ export async function startPlatform(env: Record<string, string | undefined> = pr
 }
 
 export async function main(): Promise<void> {
+  // The terminal or the pipe twelve writes to may go away (a closed SSH session, a dead `| tee`): a write
+  // then fails with EPIPE, and an unhandled failure would end twelve before it stops the apps. What
+  // cannot be written is dropped (pino's own stream does the same with its lines).
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
   let running: RunningPlatform;
   try {
     running = await startPlatform();

@@ -71,3 +71,14 @@ test('SIGTERM stops every app process and twelve exits 0', async () => {
   for (const proc of procs) assert.equal(isAlive(proc.pid), false, `${proc.name} still runs`);
   await platform.start();
 });
+
+test('SIGTERM stops every app process even when nobody reads twelve\'s output any more (a closed terminal)', async () => {
+  const procs = await platform.json<Proc[]>('ps', '-a', 'web');
+  assert.ok(procs.length > 0);
+  // As when the terminal or the pipe twelve logs to goes away: its next write fails with EPIPE.
+  platform.process!.stdout!.destroy();
+  platform.process!.stderr!.destroy();
+  assert.equal(await platform.stop(), 0);
+  for (const proc of procs) assert.equal(isAlive(proc.pid), false, `${proc.name} still runs`);
+  await platform.start();
+});

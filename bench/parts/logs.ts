@@ -3,7 +3,8 @@
  * twelve must store them and deliver them to a live tail at >= 0.8 of that rate, slowing the writer by
  * at most 1.2x. The two are measured in interleaved rounds and each keeps its best (the machine is
  * shared; noise only ever makes a round slower). Then 100,000 lines/s for 10 s: every line stored and
- * delivered (the counts are printed).
+ * delivered (the counts are printed). And, for context (no goal), the same for an app that makes one write
+ * per line, as console.log and pino do.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -22,6 +23,9 @@ const APP = 'logbench';
 const BURST = 1_000_000;
 const STEADY_RATE = 100_000;
 const STEADY_SECONDS = 10;
+/** Lines of the writer that makes one write per line, as console.log and pino do (report only). */
+const PER_LINE = 200_000;
+const PER_LINE_ROUNDS = 3;
 const ROUNDS = 5;
 /**
  * Bursts before the measured rounds, not kept. twelve is a long-running daemon and its steady state is
@@ -50,6 +54,8 @@ function chunk(from, count) { let s = ''; for (let i = from; i < from + count; i
 function write(buf) { let at = 0; while (at < buf.length) { try { at += fs.writeSync(1, buf, at); } catch (e) { if (e.code !== 'EAGAIN') throw e; } } }
 function run() {
   const start = Date.now();
+  // Modes ending in -lines write one line per write, as console.log and pino do.
+  if (mode.endsWith('lines')) { for (let i = 0; i < lines; i++) write(Buffer.from(line(i))); finish(start); return; }
   if (!rate) { for (let i = 0; i < lines; i += 700) write(chunk(i, Math.min(700, lines - i))); finish(start); return; }
   let sent = 0; const per = rate / 100;
   const tick = () => {
@@ -88,17 +94,17 @@ async function trigger(dir: string, mode: string, round: number): Promise<void> 
 }
 
 /** The bare limit: the writer piped to `wc -l`. */
-async function pipedToWc(dir: string, round: number): Promise<{ rate: number; writeMs: number }> {
-  const child = spawn('sh', ['-c', `node writer.js bare ${BURST} 0 ${round} | wc -l`], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] });
+async function pipedToWc(dir: string, round: number, mode = 'bare', lines = BURST): Promise<{ rate: number; writeMs: number }> {
+  const child = spawn('sh', ['-c', `node writer.js ${mode} ${lines} 0 ${round} | wc -l`], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] });
   if (child.pid) trackPid(child.pid);
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); });
-  await trigger(dir, 'bare', round);
+  await trigger(dir, mode, round);
   await new Promise((resolve) => child.on('close', resolve));
   const done = Date.now();
-  if (Number(out.trim()) !== BURST) throw new Error(`wc -l counted ${out.trim()} lines, not ${BURST}`);
-  const times = readTimes(dir, 'bare', round)!;
-  return { rate: BURST / ((done - times.start) / 1000), writeMs: times.end - times.start };
+  if (Number(out.trim()) !== lines) throw new Error(`wc -l counted ${out.trim()} lines, not ${lines}`);
+  const times = readTimes(dir, mode, round)!;
+  return { rate: lines / ((done - times.start) / 1000), writeMs: times.end - times.start };
 }
 
 /**
@@ -164,17 +170,17 @@ async function runThrough(platform: BenchPlatform, dir: string, mode: string, ro
 
 export const logsPart: Part = {
   name: 'logs',
-  description: `${BURST.toLocaleString('en')} 90-byte lines as fast as a child writes them (best of ${ROUNDS} interleaved rounds after ${WARM_UP_ROUNDS} warm-up bursts), then ${STEADY_RATE.toLocaleString('en')} lines/s for ${STEADY_SECONDS} s`,
+  description: `${BURST.toLocaleString('en')} 90-byte lines as fast as a child writes them (best of ${ROUNDS} interleaved rounds after ${WARM_UP_ROUNDS} warm-up bursts), then ${PER_LINE.toLocaleString('en')} lines written one per write, then ${STEADY_RATE.toLocaleString('en')} lines/s for ${STEADY_SECONDS} s`,
   async run({ record }) {
     const dir = tempDir('logs-app');
     writeFileSync(join(dir, 'writer.js'), writerSource(dir));
-    writeFileSync(join(dir, 'Procfile'), `burst: node writer.js burst ${BURST}\nsteady: node writer.js steady ${STEADY_RATE * STEADY_SECONDS} ${STEADY_RATE}\n`);
+    writeFileSync(join(dir, 'Procfile'), `burst: node writer.js burst ${BURST}\nsteady: node writer.js steady ${STEADY_RATE * STEADY_SECONDS} ${STEADY_RATE}\nlines: node writer.js lines ${PER_LINE}\n`);
     const platform = await BenchPlatform.launch();
     await platform.ok('apps:create', APP);
     await platform.ok('logs:retention', '--size', '2GB', '-a', APP); // keep every line of the run
     await platform.ok('deploy', dir, '-a', APP);
-    await platform.ok('ps:scale', 'burst=1', 'steady=1', '-a', APP);
-    await until('the writers to be up', async () => (await platform.processes(APP)).filter((p) => p.state === 'up').length === 2, 30_000, 100);
+    await platform.ok('ps:scale', 'burst=1', 'steady=1', 'lines=1', '-a', APP);
+    await until('the writers to be up', async () => (await platform.processes(APP)).filter((p) => p.state === 'up').length === 3, 30_000, 100);
 
     // Each side keeps its best of each measure (the fastest rate and, on its own, the shortest writer time).
     const best = { wcRate: 0, wcWriteMs: Infinity, floorMs: Infinity, rate: 0, writeMs: Infinity };
@@ -209,6 +215,18 @@ export const logsPart: Part = {
     record(rate);
     record(againstBaseline('logs', 'the writing app\'s own time', 'ms', best.writeMs, { name: 'piped to wc -l', value: best.wcWriteMs }, 1.2));
     record(againstBaseline('logs', 'the writing app\'s own time, read as twelve reads but doing nothing', 'ms', best.floorMs, { name: 'piped to wc -l', value: best.wcWriteMs }, null));
+
+    // For context, not a goal of the issue: an app that logs a line per write, as most do.
+    const perLine = { wcMs: Infinity, twelveMs: Infinity };
+    for (let round = 0; round < PER_LINE_ROUNDS; round++) {
+      const wc = await pipedToWc(dir, round, 'bare-lines', PER_LINE);
+      if (round > 0) await platform.ok('ps:restart', 'lines', '-a', APP);
+      const through = await runThrough(platform, dir, 'lines', round, PER_LINE, PER_LINE * round, 60_000);
+      console.log(`  one write per line, round ${round + 1}: writer ${wc.writeMs} ms piped to wc -l, ${through.times.end - through.times.start} ms under twelve (twelve's CPU ${through.twelveCpuMs} ms), delivered ${through.delivered}, stored ${through.stored}`);
+      perLine.wcMs = Math.min(perLine.wcMs, wc.writeMs);
+      perLine.twelveMs = Math.min(perLine.twelveMs, through.times.end - through.times.start);
+    }
+    record(againstBaseline('logs', `the writing app's own time, ${PER_LINE.toLocaleString('en')} lines one write each (as console.log)`, 'ms', perLine.twelveMs, { name: 'piped to wc -l', value: perLine.wcMs }, null));
 
     const steady = await runThrough(platform, dir, 'steady', 0, STEADY_RATE * STEADY_SECONDS, 0, 60_000);
     const lost = STEADY_RATE * STEADY_SECONDS - Math.min(steady.delivered, steady.stored);

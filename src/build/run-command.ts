@@ -45,8 +45,7 @@ export async function runCommand(options: CommandOptions): Promise<void> {
   // re-fault its memory), in its own process group: npm and pip start children of their own, and a stop
   // must reach them all. Its output comes through socket pairs, as a supervised process's does.
   const outputs = await openSocketOutputs();
-  const child = await spawnHelper.spawn({ file: command, args, cwd, env: definedEnv(env), stdout: outputs[0].forChild, stderr: outputs[1].forChild });
-  for (const output of outputs) output.spawned();
+  const child = await spawnHelper.spawn({ file: command, args, cwd, env, outputs });
   const pid = child.pid;
   if (pid !== undefined) running.add(pid);
   const timeout = setTimeout(() => {
@@ -81,13 +80,6 @@ export async function runCommand(options: CommandOptions): Promise<void> {
   if (code === 0) return;
   const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
   throw new TwelveError('BUILD_FAILED', `\`${step}\` ${how}`, { step, exitCode: code, ...(signal ? { signal } : {}) });
-}
-
-/** The environment without unset variables, as the spawn helper passes it on. */
-function definedEnv(env: NodeJS.ProcessEnv): Record<string, string> {
-  const defined: Record<string, string> = {};
-  for (const [key, value] of Object.entries(env)) if (value !== undefined) defined[key] = value;
-  return defined;
 }
 
 /** Runs a command for its standard output (a version, a JSON list); rejects with its stderr on failure. */

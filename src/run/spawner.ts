@@ -8,16 +8,17 @@ import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { isRunning, readProcStat } from './proc-stat.js';
+import type { SocketOutput } from './process-output.js';
 import type { HelperReply, HelperRequest } from './spawn-protocol.js';
 
 export interface SpawnRequest {
   file: string;
   args: string[];
   cwd: string;
-  env: Record<string, string>;
-  /** The child's ends of its output sockets: handed over (and closed here) by the spawn. */
-  stdout: Socket;
-  stderr: Socket;
+  /** Unset variables are dropped on the way (the request travels as JSON). */
+  env: NodeJS.ProcessEnv;
+  /** The child's stdout and stderr: their child ends are handed over and closed here. */
+  outputs: readonly [SocketOutput, SocketOutput];
 }
 
 /** What ProcessRun needs of a child process; Node's ChildProcess is one too. */
@@ -85,14 +86,18 @@ export class SpawnHelper {
             child.emit('close', null, null);
           });
         }
+        // The child has its own copies of the writing ends: twelve's must close, or the reads never end.
+        for (const output of request.outputs) output.spawned();
         this.updateRef();
         resolve(child);
       });
       this.updateRef();
-      // The sockets are closed here once sent (the helper and then the child hold them).
-      this.send(helper, { type: 'output', id, fd: 1 }, request.stdout);
-      this.send(helper, { type: 'output', id, fd: 2 }, request.stderr);
-      this.send(helper, { type: 'spawn', id, file: request.file, args: request.args, cwd: request.cwd, env: request.env });
+      // Node closes each socket here once it is sent; a second handle waits for the first one's
+      // acknowledgement, so twelve's own copies are closed only once the helper has answered.
+      const [stdout, stderr] = request.outputs;
+      this.send(helper, { type: 'output', id, fd: 1 }, stdout.forChild);
+      this.send(helper, { type: 'output', id, fd: 2 }, stderr.forChild);
+      this.send(helper, { type: 'spawn', id, file: request.file, args: request.args, cwd: request.cwd, env: request.env as Record<string, string> });
     });
   }
 

@@ -132,12 +132,15 @@ export class Supervisor extends EventEmitter {
     const { view } = entry;
     if (view.state !== 'starting') this.setState(entry, 'starting');
     entry.allocating = true;
-    this.prepare(entry).then((outputs) => this.spawnRun(entry, outputs), (error: unknown) => {
-      entry.allocating = false;
-      this.cannotStart(entry, errorText(error));
-      if (entry.stopping) this.finish(entry);
-      else this.crashed(entry);
-    });
+    this.prepare(entry).then((outputs) => this.spawnRun(entry, outputs), (error: unknown) => this.startFailed(entry, error));
+  }
+
+  /** No process could be started this time: a crash, retried with backoff (unless it is being stopped). */
+  private startFailed(entry: Entry, error: unknown): void {
+    entry.allocating = false;
+    this.cannotStart(entry, errorText(error));
+    if (entry.stopping) this.finish(entry);
+    else this.crashed(entry);
   }
 
   private async spawnRun(entry: Entry, outputs: [SocketOutput, SocketOutput]): Promise<void> {
@@ -151,11 +154,8 @@ export class Supervisor extends EventEmitter {
     try {
       child = await this.launch(entry, outputs);
     } catch (error) {
-      entry.allocating = false;
       for (const output of outputs) output.destroy();
-      this.cannotStart(entry, errorText(error));
-      if (entry.stopping) this.finish(entry);
-      else this.crashed(entry);
+      this.startFailed(entry, error);
       return;
     }
     entry.allocating = false;
@@ -178,10 +178,7 @@ export class Supervisor extends EventEmitter {
     entry.unhealthy = null;
     entry.log.say(`Starting process with command \`${spec.command}\``);
     const { file, args } = processArgv(spec);
-    const child = await this.spawner.spawn({ file, args, cwd: spec.cwd, env: spawnEnv(spec, view.port), stdout: outputs[0].forChild, stderr: outputs[1].forChild });
-    // The child has its own copies of the writing ends: twelve's must close, or the reads never end.
-    for (const output of outputs) output.spawned();
-    return child;
+    return this.spawner.spawn({ file, args, cwd: spec.cwd, env: spawnEnv(spec, view.port), outputs });
   }
 
   private watchRun(entry: Entry, child: ChildLike, outputs: [SocketOutput, SocketOutput]): ProcessRun {

@@ -10,10 +10,9 @@ const env = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
 
 /** Spawns `script` under sh through `helper`; resolves with the child and its stdout as it comes. */
 async function start(helper: SpawnHelper, script: string): Promise<{ child: HelperChild; out: () => string }> {
-  const [stdout, stderr] = await openSocketOutputs();
-  const child = await helper.spawn({ file: '/bin/sh', args: ['-c', script], cwd: '/', env, stdout: stdout.forChild, stderr: stderr.forChild });
-  stdout.spawned();
-  stderr.spawned();
+  const outputs = await openSocketOutputs();
+  const [stdout, stderr] = outputs;
+  const child = await helper.spawn({ file: '/bin/sh', args: ['-c', script], cwd: '/', env, outputs });
   let text = '';
   stdout.read((bytes) => { text += bytes.toString(); }, () => {});
   stderr.read(() => {}, () => {});
@@ -60,10 +59,9 @@ describe('SpawnHelper', () => {
   });
 
   it('reports a process that cannot be started as spawn does: error without a pid, then close', async () => {
-    const [stdout, stderr] = await openSocketOutputs();
-    const child = await helper.spawn({ file: '/no/such/program', args: [], cwd: '/', env, stdout: stdout.forChild, stderr: stderr.forChild });
-    stdout.destroy();
-    stderr.destroy();
+    const outputs = await openSocketOutputs();
+    const child = await helper.spawn({ file: '/no/such/program', args: [], cwd: '/', env, outputs });
+    for (const output of outputs) output.destroy();
     const events: string[] = [];
     let code: string | undefined;
     child.on('error', (error: NodeJS.ErrnoException) => { events.push('error'); code = error.code; });

@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { request } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SERVE_NODE_FLAGS } from './serve-node-flags.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cli = join(root, 'bin', 'twelve.js');
@@ -42,7 +43,7 @@ function twelve(...args: string[]): number {
 
 async function runDemo(): Promise<void> {
   console.log(`Starting twelve (data dir ${env.TWELVE_DATA_DIR})`);
-  const server = spawn(process.execPath, [cli, 'serve'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const server = spawn(process.execPath, [...SERVE_NODE_FLAGS, cli, 'serve'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
   let exited = false;
   server.on('exit', (code) => {
     exited = true;

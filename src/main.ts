@@ -9,6 +9,7 @@ import { isTwelveError } from './errors.js';
 import { closePlatform, openPlatform, restorePlatform } from './platform.js';
 import { Router } from './router/router.js';
 import { readSettings } from './settings.js';
+import { missingServeNodeFlags } from './serve-node-flags.js';
 
 export interface RunningPlatform {
   apiPort: number;
@@ -34,6 +35,10 @@ export async function startPlatform(env: Record<string, string | undefined> = pr
   const routerPort = await router.listen(settings.routerPort, settings.bind);
   platform.settings.routerPort = routerPort;
   log.info({ api: `http://${settings.bind}:${apiPort}`, router: `http://${settings.bind}:${routerPort}`, dataDir: settings.dataDir }, 'twelve is serving');
+  const missing = missingServeNodeFlags();
+  if (missing.length > 0) {
+    log.warn({ missing }, `node was started without ${missing.join(' ')}: twelve works, but spends more CPU on bursts of logs and requests; run the twelve command, or give node the flags (docs/configuration.md)`);
+  }
 
   let stopping: Promise<void> | undefined;
   return {

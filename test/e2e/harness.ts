@@ -5,6 +5,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SERVE_NODE_FLAGS } from '../../src/serve-node-flags.js';
 
 export const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..');
 export const CLI = join(ROOT, 'bin', 'twelve.js');
@@ -60,7 +61,7 @@ export class TestPlatform {
     this.output = '';
     // SERVE_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the platform under a test or benchmark.
     const nodeArgs = (process.env.SERVE_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    const child = spawn(process.execPath, [...nodeArgs, CLI, 'serve'], {
+    const child = spawn(process.execPath, [...SERVE_NODE_FLAGS, ...nodeArgs, CLI, 'serve'], {
       env: { ...this.env, TWELVE_API_PORT: String(this.apiPort), TWELVE_ROUTER_PORT: String(this.routerPort) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,4 +1,3 @@
-#!/usr/bin/env -S node --no-memory-reducer
-// The `twelve` command: the compiled CLI lives in dist/ (`npm run build`). The flag is for `twelve serve`
-// (src/serve-node-flags.ts says why); it costs the other commands nothing.
+#!/usr/bin/env node
+// The `twelve` command: the compiled CLI lives in dist/ (`npm run build`).
 import('../dist/src/cli/main.js');

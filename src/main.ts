@@ -9,7 +9,6 @@ import { isTwelveError } from './errors.js';
 import { closePlatform, openPlatform, restorePlatform } from './platform.js';
 import { Router } from './router/router.js';
 import { readSettings } from './settings.js';
-import { missingServeNodeFlags } from './serve-node-flags.js';
 
 export interface RunningPlatform {
   apiPort: number;
@@ -35,10 +34,6 @@ export async function startPlatform(env: Record<string, string | undefined> = pr
   const routerPort = await router.listen(settings.routerPort, settings.bind);
   platform.settings.routerPort = routerPort;
   log.info({ api: `http://${settings.bind}:${apiPort}`, router: `http://${settings.bind}:${routerPort}`, dataDir: settings.dataDir }, 'twelve is serving');
-  const missing = missingServeNodeFlags();
-  if (missing.length > 0) {
-    log.warn({ missing }, `node was started without ${missing.join(' ')}: twelve works, but spends more CPU on bursts of logs and requests; run the twelve command, or give node the flags (docs/configuration.md)`);
-  }
 
   let stopping: Promise<void> | undefined;
   return {
@@ -70,13 +65,20 @@ export async function main(): Promise<void> {
     process.stderr.write(`twelve could not start: ${message}${hint}\n`);
     process.exit(1);
   }
-  const shutdown = (signal: string) => {
-    process.stderr.write(`received ${signal}\n`);
+  const shutdown = (why: string) => {
+    process.stderr.write(`${why}\n`);
     running.stop().then(() => process.exit(0), (error: unknown) => {
       process.stderr.write(`error while stopping: ${String(error)}\n`);
       process.exit(1);
     });
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  // `on`, not `once`: a stop signal may come twice (a Ctrl-C reaches twelve and the `twelve serve` that
+  // relaunched it, which passes it on), and a second one must not kill twelve before its apps are stopped.
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => shutdown(`received ${signal}`));
+  // Relaunched by a `twelve serve` (cli/serve-relaunch.ts): when that one is gone, so is whoever
+  // supervises twelve, and the channel between them closes.
+  if (process.channel) {
+    process.channel.unref();
+    process.once('disconnect', () => shutdown('the twelve serve that started this one exited'));
+  }
 }

@@ -1,60 +1,86 @@
-/** `twelve serve` gets its V8 flags from the `twelve` command's #! line, and says so when started without them. */
+/**
+ * `twelve serve` runs in a node given the serve flags (src/serve-node-flags.ts): started without them, it
+ * relaunches itself in a child node that has them, and the two stop together however they are stopped.
+ */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { SERVE_NODE_FLAGS } from '../../src/serve-node-flags.js';
-import { CLI, waitFor } from './harness.js';
+import { CLI, isAlive, waitFor } from './harness.js';
 
 const dataDirs: string[] = [];
 after(() => {
   for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
 });
 
-interface Served { lines: Array<{ level: number; msg: string; missing?: string[] }> }
+interface Started { child: ChildProcess; exited: Promise<{ code: number | null; signal: string | null }>; servingPid: number; output: () => string }
 
-/** Starts `twelve serve` with `command`, waits until it serves, stops it with SIGTERM and returns its log. */
-async function serveOnce(command: string, args: string[]): Promise<Served> {
+/** Starts `twelve serve` with node given `nodeArgs`, in a process group of its own, and waits until it serves. */
+async function startServe(nodeArgs: string[]): Promise<Started> {
   const dataDir = mkdtempSync(join(tmpdir(), 'twelve-flags-'));
   dataDirs.push(dataDir);
-  const child = spawn(command, args, {
+  const child = spawn(process.execPath, [...nodeArgs, CLI, 'serve'], {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, TWELVE_DATA_DIR: dataDir, TWELVE_API_PORT: '0', TWELVE_ROUTER_PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true, // a group of its own, as a terminal's foreground job: the test can Ctrl-C it
   });
   let output = '';
-  child.stdout.on('data', (chunk: Buffer) => { output += chunk; });
-  child.stderr.on('data', (chunk: Buffer) => { output += chunk; });
+  child.stdout!.on('data', (chunk: Buffer) => { output += chunk; });
+  child.stderr!.on('data', (chunk: Buffer) => { output += chunk; });
   // 'close': the process has exited and all it wrote has been read.
-  const closed = new Promise<number | null>((resolve) => child.once('close', resolve));
-  try {
-    await waitFor('twelve serve to report it is serving', () => {
-      if (child.exitCode !== null) throw new Error(`twelve serve exited with ${child.exitCode}:\n${output}`);
-      return output.includes('"twelve is serving"');
-    });
-    assert.deepEqual(readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0').filter((arg) => arg.startsWith('--')),
-      command === CLI ? [...SERVE_NODE_FLAGS] : [], 'the flags node runs with');
-  } finally {
-    child.kill('SIGTERM');
-  }
-  assert.equal(await closed, 0, output);
-  return { lines: output.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Served['lines'][number]) };
+  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => {
+    child.once('close', (code, signal) => resolve({ code, signal }));
+  });
+  const serving = await waitFor('twelve serve to report it is serving', () => {
+    if (child.exitCode !== null) throw new Error(`twelve serve exited with ${child.exitCode}:\n${output}`);
+    const line = output.split('\n').find((l) => l.includes('"twelve is serving"'));
+    return line ? (JSON.parse(line) as { pid: number }) : undefined;
+  });
+  return { child, exited, servingPid: serving.pid, output: () => output };
 }
 
-const warnings = (served: Served) => served.lines.filter((line) => line.msg.includes('was started without'));
+function nodeFlagsOf(pid: number): string[] {
+  return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((arg) => arg.startsWith('--'));
+}
 
-test('the twelve command starts node with the serve flags, and twelve serve does not warn', async () => {
-  const firstLine = readFileSync(CLI, 'utf8').split('\n')[0];
-  assert.equal(firstLine, `#!/usr/bin/env -S node ${SERVE_NODE_FLAGS.join(' ')}`);
-  const served = await serveOnce(CLI, ['serve']);
-  assert.deepEqual(warnings(served), []);
+function parentOf(pid: number): number {
+  // /proc/PID/stat: "pid (comm) state ppid ...", and comm may hold spaces: read after its closing paren.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+}
+
+test('node started with the serve flags: twelve serves in that very process', async () => {
+  const started = await startServe([...SERVE_NODE_FLAGS]);
+  assert.equal(started.servingPid, started.child.pid);
+  started.child.kill('SIGTERM');
+  assert.deepEqual(await started.exited, { code: 0, signal: null }, started.output());
 });
 
-test('node started without the flags: twelve serve still serves, and its log names what is missing', async () => {
-  const served = await serveOnce(process.execPath, [CLI, 'serve']);
-  const [warning, ...more] = warnings(served);
-  assert.equal(more.length, 0);
-  assert.deepEqual(warning?.missing, [...SERVE_NODE_FLAGS]);
-  assert.match(warning.msg, /docs\/configuration\.md/);
+test('node started without them: twelve serves in a child node that has them, and SIGTERM to the parent stops both', async () => {
+  const started = await startServe([]);
+  assert.notEqual(started.servingPid, started.child.pid);
+  assert.equal(parentOf(started.servingPid), started.child.pid);
+  assert.deepEqual(nodeFlagsOf(started.servingPid), [...SERVE_NODE_FLAGS]);
+  started.child.kill('SIGTERM');
+  assert.deepEqual(await started.exited, { code: 0, signal: null }, started.output());
+  assert.equal(isAlive(started.servingPid), false);
+  assert.match(started.output(), /received SIGTERM/);
+});
+
+test('a Ctrl-C reaches both processes: twelve stops gracefully once, and both exit 0', async () => {
+  const started = await startServe([]);
+  process.kill(-started.child.pid!, 'SIGINT'); // the whole process group, as a terminal does
+  assert.deepEqual(await started.exited, { code: 0, signal: null }, started.output());
+  assert.equal(isAlive(started.servingPid), false);
+  assert.match(started.output(), /"stopped"/);
+});
+
+test('the parent killed with SIGKILL: the relaunched twelve notices and stops by itself', async () => {
+  const started = await startServe([]);
+  started.child.kill('SIGKILL');
+  assert.deepEqual(await started.exited, { code: null, signal: 'SIGKILL' });
+  await waitFor('the relaunched twelve to stop', () => !isAlive(started.servingPid));
 });

@@ -1,0 +1,32 @@
+/**
+ * `twelve serve` started by a node without the serve flags (src/serve-node-flags.ts) runs the platform in
+ * a child node that has them: they can only be given on node's command line, and giving them to every
+ * CLI command would cost each one about 30 ms of CPU (a young generation fixed at 16 MB means a start-up
+ * that touches fresh pages instead of reusing a few). The parent only waits: it passes on the signals
+ * that stop twelve and exits as the child did. The child stops by itself if the parent goes away without
+ * a word (kill -9), through the IPC channel between them (see main.ts).
+ */
+import { spawn } from 'node:child_process';
+import { SERVE_NODE_FLAGS } from '../serve-node-flags.js';
+
+/** Signals that stop `twelve serve` gracefully: passed on, never acted on here. */
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
+
+export function relaunchWithServeFlags(): Promise<never> {
+  const [, script, ...args] = process.argv;
+  const child = spawn(process.execPath, [...SERVE_NODE_FLAGS, ...process.execArgv, script!, ...args], {
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+  });
+  // A Ctrl-C reaches both processes (one process group); twelve takes a repeated stop signal in its stride.
+  const forward = (signal: NodeJS.Signals) => child.kill(signal);
+  for (const signal of STOP_SIGNALS) process.on(signal, forward);
+  return new Promise<never>((_resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      for (const stop of STOP_SIGNALS) process.off(stop, forward);
+      // Ended by a signal: end the same way, so whoever started twelve sees what happened.
+      if (signal) process.kill(process.pid, signal);
+      else process.exit(code ?? 1);
+    });
+  });
+}

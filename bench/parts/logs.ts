@@ -52,7 +52,12 @@ if (process.argv[5] === undefined) while (fs.existsSync(file('result'))) round +
 const line = (i) => (String(i).padStart(9, '0') + ' ' + 'x'.repeat(79) + '\\n');
 function chunk(from, count) { let s = ''; for (let i = from; i < from + count; i++) s += line(i); return Buffer.from(s); }
 function write(buf) { let at = 0; while (at < buf.length) { try { at += fs.writeSync(1, buf, at); } catch (e) { if (e.code !== 'EAGAIN') throw e; } } }
+// The writer's main thread's time on a CPU and waiting for one, in ns (/proc/self/schedstat): the rest of
+// its wall time it was blocked, i.e. its output was full.
+const sched = () => fs.readFileSync('/proc/self/schedstat', 'utf8').split(' ').slice(0, 2).map(Number);
+let sched0 = [0, 0];
 function run() {
+  sched0 = sched();
   const start = Date.now();
   // Modes ending in -lines write one line per write, as console.log and pino do.
   if (mode.endsWith('lines')) { for (let i = 0; i < lines; i++) write(Buffer.from(line(i))); finish(start); return; }
@@ -66,7 +71,9 @@ function run() {
   tick();
 }
 function finish(start) {
-  fs.writeFileSync(file('result'), JSON.stringify({ start, end: Date.now() }));
+  const end = Date.now();
+  const [onCpu, queued] = sched().map((ns, i) => Math.round((ns - sched0[i]) / 1e6));
+  fs.writeFileSync(file('result'), JSON.stringify({ start, end, onCpu, queued }));
   if (process.env.DYNO) setInterval(() => {}, 60_000); // under twelve, stay up until restarted
 }
 function wait() { if (fs.existsSync(file('go'))) run(); else setTimeout(wait, 10); }
@@ -80,7 +87,14 @@ wait();
 `;
 }
 
-interface WriterTimes { start: number; end: number }
+/** When the writer started and ended (epoch ms), and how many ms of that it ran and waited for a CPU. */
+interface WriterTimes { start: number; end: number; onCpu: number; queued: number }
+
+/** `476 ms (250 running, 120 waiting for a CPU, 106 blocked)`: blocked is time its output was full. */
+function writerTime(times: WriterTimes): string {
+  const wall = times.end - times.start;
+  return `${wall} ms (${times.onCpu} running, ${times.queued} waiting for a CPU, ${Math.max(0, wall - times.onCpu - times.queued)} blocked)`;
+}
 
 function readTimes(dir: string, mode: string, round: number): WriterTimes | undefined {
   const file = join(dir, `result-${mode}-${round}`);
@@ -94,7 +108,7 @@ async function trigger(dir: string, mode: string, round: number): Promise<void> 
 }
 
 /** The bare limit: the writer piped to `wc -l`. */
-async function pipedToWc(dir: string, round: number, mode = 'bare', lines = BURST): Promise<{ rate: number; writeMs: number }> {
+async function pipedToWc(dir: string, round: number, mode = 'bare', lines = BURST): Promise<{ rate: number; writeMs: number; times: WriterTimes }> {
   const child = spawn('sh', ['-c', `node writer.js ${mode} ${lines} 0 ${round} | wc -l`], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] });
   if (child.pid) trackPid(child.pid);
   let out = '';
@@ -104,14 +118,14 @@ async function pipedToWc(dir: string, round: number, mode = 'bare', lines = BURS
   const done = Date.now();
   if (Number(out.trim()) !== lines) throw new Error(`wc -l counted ${out.trim()} lines, not ${lines}`);
   const times = readTimes(dir, mode, round)!;
-  return { rate: lines / ((done - times.start) / 1000), writeMs: times.end - times.start };
+  return { rate: lines / ((done - times.start) / 1000), writeMs: times.end - times.start, times };
 }
 
 /**
  * The floor for twelve's way of reading: the writer read by a node parent that does nothing with the
  * bytes, through the same socket pair and reused buffer twelve reads a process's output with.
  */
-async function readByBareNode(dir: string, round: number): Promise<{ writeMs: number }> {
+async function readByBareNode(dir: string, round: number): Promise<{ writeMs: number; times: WriterTimes }> {
   const output = await SocketOutput.open();
   let bytes = 0;
   const ended = new Promise<void>((resolve) => output.read((chunk) => { bytes += chunk.length; }, resolve));
@@ -122,7 +136,7 @@ async function readByBareNode(dir: string, round: number): Promise<{ writeMs: nu
   await Promise.all([ended, new Promise((resolve) => child.on('exit', resolve))]);
   if (bytes !== BURST * 90) throw new Error(`the node parent read ${bytes} bytes, not ${BURST * 90}`);
   const times = readTimes(dir, 'node', round)!;
-  return { writeMs: times.end - times.start };
+  return { writeMs: times.end - times.start, times };
 }
 
 /** A live tail of the burst or steady writer's lines, as the CLI asks for them (format=frames). */
@@ -200,7 +214,7 @@ export const logsPart: Part = {
       const rate = BURST / ((burst.doneAt - burst.times.start) / 1000);
       const writeMs = burst.times.end - burst.times.start;
       complete &&= burst.delivered === BURST && burst.stored === BURST;
-      console.log(`  round ${round - WARM_UP_ROUNDS + 1}: wc -l ${Math.round(wc.rate)} lines/s (writer ${wc.writeMs} ms); bare node parent (writer ${floor.writeMs} ms); twelve ${Math.round(rate)} lines/s (writer ${writeMs} ms, twelve's CPU ${burst.twelveCpuMs} ms, ${burst.twelveFaults} page faults), delivered ${burst.delivered}, stored ${burst.stored}`);
+      console.log(`  round ${round - WARM_UP_ROUNDS + 1}: wc -l ${Math.round(wc.rate)} lines/s (writer ${writerTime(wc.times)}); bare node parent (writer ${writerTime(floor.times)}); twelve ${Math.round(rate)} lines/s (writer ${writerTime(burst.times)}, twelve's CPU ${burst.twelveCpuMs} ms, ${burst.twelveFaults} page faults), delivered ${burst.delivered}, stored ${burst.stored}`);
       best.wcRate = Math.max(best.wcRate, wc.rate);
       best.wcWriteMs = Math.min(best.wcWriteMs, wc.writeMs);
       best.floorMs = Math.min(best.floorMs, floor.writeMs);

@@ -1,5 +1,4 @@
 /** Runs one build command, streaming its output line by line; a non-zero exit fails the build. */
-import { spawn } from 'node:child_process';
 import { TwelveError } from '../errors.js';
 import { openSocketOutputs } from '../run/process-output.js';
 import { spawnHelper } from '../run/spawner.js';
@@ -82,20 +81,29 @@ export async function runCommand(options: CommandOptions): Promise<void> {
   throw new TwelveError('BUILD_FAILED', `\`${step}\` ${how}`, { step, exitCode: code, ...(signal ? { signal } : {}) });
 }
 
-/** Runs a command for its standard output (a version, a JSON list); rejects with its stderr on failure. */
+/**
+ * Runs a command for its standard output (a version, a JSON list); rejects with its stderr on failure.
+ * Through the spawn helper as well, and for the same reason (runCommand).
+ */
 export async function captureCommand(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
-  const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-  child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+  const outputs = await openSocketOutputs();
+  const child = await spawnHelper.spawn({ file: command, args, cwd: options.cwd ?? process.cwd(), env: options.env ?? process.env, outputs });
+  // Each chunk is copied: it is only valid during the call (process-output.ts).
+  const [out, err] = outputs.map((output) => new Promise<Buffer>((resolve) => {
+    const chunks: Buffer[] = [];
+    output.read((chunk) => chunks.push(Buffer.from(chunk)), () => resolve(Buffer.concat(chunks)));
+  }));
   const code = await new Promise<number | null>((resolve, reject) => {
-    child.once('error', (error) => reject(new TwelveError('BUILD_FAILED', `could not run ${command}: ${error.message}`, { step: command })));
-    child.once('close', resolve);
+    child.on('error', (error) => reject(new TwelveError('BUILD_FAILED', `could not run ${command}: ${error.message}`, { step: command })));
+    child.once('exit', (exitCode) => resolve(exitCode));
+  }).catch((error: unknown) => {
+    for (const output of outputs) output.destroy();
+    throw error;
   });
+  const [stdout, stderr] = await Promise.all([out!, err!]);
   if (code !== 0) {
-    const stderr = Buffer.concat(err).toString().trim().split('\n').slice(-3).join(' ');
-    throw new TwelveError('BUILD_FAILED', `\`${[command, ...args].join(' ')}\` exited with code ${code}${stderr ? `: ${stderr}` : ''}`, { step: command, exitCode: code });
+    const lastLines = stderr.toString().trim().split('\n').slice(-3).join(' ');
+    throw new TwelveError('BUILD_FAILED', `\`${[command, ...args].join(' ')}\` exited with code ${code}${lastLines ? `: ${lastLines}` : ''}`, { step: command, exitCode: code });
   }
-  return Buffer.concat(out).toString();
+  return stdout.toString();
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { tmpdir } from 'node:os';
 import { describe, it } from 'node:test';
 import { lineSplitter } from '../../src/build/output.js';
-import { runCommand } from '../../src/build/run-command.js';
+import { captureCommand, runCommand } from '../../src/build/run-command.js';
 import { TwelveError } from '../../src/errors.js';
 import { spawnHelper } from '../../src/run/spawner.js';
 
@@ -59,6 +59,24 @@ describe('runCommand', () => {
   it('fails BUILD_FAILED when the command cannot start', async () => {
     await assert.rejects(runCommand({ step: 'missing', command: 'no-such-command-twelve', args: [], cwd: tmpdir(), env: process.env, onOutput: () => {} }),
       (error: unknown) => error instanceof TwelveError && error.code === 'BUILD_FAILED' && /could not start/.test(error.message));
+  });
+});
+
+describe('captureCommand', () => {
+  it('returns what the command wrote to stdout, whole, and it too is spawned by the spawn helper', async () => {
+    // More than one read's worth (256 KiB), so the copies of each chunk are what is returned.
+    const out = await captureCommand('sh', ['-c', 'echo "parent $PPID"; head -c 600000 /dev/zero | tr "\\0" x; echo >&2 ignored']);
+    assert.equal(out, `parent ${spawnHelper.pid}\n${'x'.repeat(600_000)}`);
+  });
+
+  it('fails BUILD_FAILED with the exit code and the last lines of stderr', async () => {
+    await assert.rejects(captureCommand('sh', ['-c', 'echo one >&2; echo two >&2; echo three >&2; echo four >&2; exit 3']),
+      (error: unknown) => error instanceof TwelveError && error.code === 'BUILD_FAILED' && /exited with code 3: two three four$/.test(error.message));
+  });
+
+  it('fails BUILD_FAILED when the command cannot start', async () => {
+    await assert.rejects(captureCommand('no-such-command-twelve', []),
+      (error: unknown) => error instanceof TwelveError && error.code === 'BUILD_FAILED' && /could not run no-such-command-twelve/.test(error.message));
   });
 });
 

@@ -56,7 +56,32 @@ export async function main(): Promise<void> {
   // then fails with EPIPE, and an unhandled failure would end twelve before it stops the apps. What
   // cannot be written is dropped (pino's own stream does the same with its lines).
   for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
-  let running: RunningPlatform;
+  // Listened for from the start: a stop asked for while twelve restores its apps is carried out as soon
+  // as they are restored, rather than killing twelve half-way (the next start would have to reap them).
+  let running: RunningPlatform | undefined;
+  let stopAsked = false;
+  const stop = (platform: RunningPlatform) => platform.stop().then(() => process.exit(0), (error: unknown) => {
+    process.stderr.write(`error while stopping: ${String(error)}\n`);
+    process.exit(1);
+  });
+  const shutdown = (why: string) => {
+    // Once: a stop signal may come twice (a Ctrl-C reaches twelve and the `twelve serve` that relaunched
+    // it, which passes it on), and the second one must neither kill twelve nor say it again.
+    if (stopAsked) return;
+    stopAsked = true;
+    process.stderr.write(`${why}\n`);
+    if (running) void stop(running);
+  };
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => shutdown(`received ${signal}`));
+  // Relaunched by a `twelve serve` (cli/serve-relaunch.ts): when that one is gone, so is whoever
+  // supervises twelve, and the channel between them closes.
+  // `send` stays defined after the channel closes, so a parent that went while twelve was loading is seen too.
+  if (process.send) {
+    const parentGone = () => shutdown('the twelve serve that started this one exited');
+    if (!process.connected) parentGone();
+    process.channel?.unref();
+    process.once('disconnect', parentGone);
+  }
   try {
     running = await startPlatform();
   } catch (error) {
@@ -65,20 +90,5 @@ export async function main(): Promise<void> {
     process.stderr.write(`twelve could not start: ${message}${hint}\n`);
     process.exit(1);
   }
-  const shutdown = (why: string) => {
-    process.stderr.write(`${why}\n`);
-    running.stop().then(() => process.exit(0), (error: unknown) => {
-      process.stderr.write(`error while stopping: ${String(error)}\n`);
-      process.exit(1);
-    });
-  };
-  // `on`, not `once`: a stop signal may come twice (a Ctrl-C reaches twelve and the `twelve serve` that
-  // relaunched it, which passes it on), and a second one must not kill twelve before its apps are stopped.
-  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => shutdown(`received ${signal}`));
-  // Relaunched by a `twelve serve` (cli/serve-relaunch.ts): when that one is gone, so is whoever
-  // supervises twelve, and the channel between them closes.
-  if (process.channel) {
-    process.channel.unref();
-    process.once('disconnect', () => shutdown('the twelve serve that started this one exited'));
-  }
+  if (stopAsked) void stop(running);
 }

@@ -1,7 +1,7 @@
 /** Runs one build command, streaming its output line by line; a non-zero exit fails the build. */
 import { TwelveError } from '../errors.js';
-import { openSocketOutputs } from '../run/process-output.js';
-import { spawnHelper } from '../run/spawner.js';
+import { openSocketOutputs, type SocketOutput } from '../run/process-output.js';
+import { type HelperChild, spawnHelper } from '../run/spawner.js';
 import { indent, lineSplitter, type OutputFn } from './output.js';
 
 export interface CommandOptions {
@@ -37,73 +37,105 @@ export async function stopRunningBuilds(graceMs = 5000): Promise<void> {
   for (const pid of pids) if (running.has(pid)) killGroup(pid, 'SIGKILL');
 }
 
-/** Runs the command with stdout and stderr both sent, indented, through onOutput as they are written. */
-export async function runCommand(options: CommandOptions): Promise<void> {
-  const { step, command, args, cwd, env, onOutput } = options;
-  // Spawned by the spawn helper (src/run/spawn-helper.ts: a fork of twelve itself would make twelve
-  // re-fault its memory), in its own process group: npm and pip start children of their own, and a stop
-  // must reach them all. Its output comes through socket pairs, as a supervised process's does.
+/** A build command started through the spawn helper, and tracked until `finished()`. */
+interface Step {
+  child: HelperChild;
+  outputs: readonly [SocketOutput, SocketOutput];
+  /** Ends the tracking: the command has exited and its output is read. */
+  finished(): void;
+  /** Resolves with the exit code and signal; rejects when the command could not start. */
+  exit: Promise<[number | null, NodeJS.Signals | null]>;
+}
+
+/**
+ * Starts a build command. Spawned by the spawn helper (src/run/spawn-helper.ts: a fork of twelve itself
+ * would make twelve re-fault its memory), in its own process group: npm and pip start children of their
+ * own, and a stop must reach them all, so it is tracked for stopRunningBuilds and killed after
+ * BUILD_STEP_TIMEOUT_MS (after `onTimeout`). Its output comes through socket pairs, as a supervised
+ * process's does.
+ */
+async function startStep(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, onTimeout: () => void): Promise<Step> {
   const outputs = await openSocketOutputs();
-  const child = await spawnHelper.spawn({ file: command, args, cwd, env, outputs });
+  const child = await spawnHelper.spawn({ file, args, cwd, env, outputs });
+  const exit = new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
+    child.on('error', reject);
+    child.once('exit', (code, signal) => resolve([code, signal]));
+  });
+  exit.catch(() => {}); // the caller awaits it; handled now so a start failure is not "unhandled" meanwhile
   const pid = child.pid;
   if (pid !== undefined) running.add(pid);
   const timeout = setTimeout(() => {
-    onOutput(indent(`${step} ran for ${BUILD_STEP_TIMEOUT_MS / 60_000} minutes: stopping it`));
+    onTimeout();
     if (pid !== undefined) killGroup(pid, 'SIGKILL');
   }, BUILD_STEP_TIMEOUT_MS);
   timeout.unref();
+  return {
+    child, outputs, exit,
+    finished() {
+      clearTimeout(timeout);
+      if (pid !== undefined) running.delete(pid);
+    },
+  };
+}
+
+/** Runs the command with stdout and stderr both sent, indented, through onOutput as they are written. */
+export async function runCommand(options: CommandOptions): Promise<void> {
+  const { step, command, args, cwd, env, onOutput } = options;
+  const started = await startStep(command, args, cwd, env,
+    () => onOutput(indent(`${step} ran for ${BUILD_STEP_TIMEOUT_MS / 60_000} minutes: stopping it`)));
   // One splitter per stream, so a line half-written on stdout is not spliced with one from stderr.
   // Blank lines are dropped: tools use them as spacing, and the topics already separate the steps.
   const show = (line: string): void => {
     if (line.trim() !== '') onOutput(indent(line));
   };
   // The splitters decode each chunk at once: the chunk is only valid during the call (process-output.ts).
-  const read = outputs.map((output) => new Promise<void>((resolve) => {
+  const read = started.outputs.map((output) => new Promise<void>((resolve) => {
     const lines = lineSplitter(show);
     output.read((chunk) => lines.write(chunk), () => {
       lines.end();
       resolve();
     });
   }));
-  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
-    child.on('error', reject);
-    child.once('exit', (exitCode, exitSignal) => resolve([exitCode, exitSignal]));
-  }).catch((error: NodeJS.ErrnoException) => {
+  const [code, signal] = await started.exit.catch((error: NodeJS.ErrnoException) => {
     throw new TwelveError('BUILD_FAILED', `\`${step}\` could not start: ${error.message}`, { step, exitCode: null });
   }).finally(async () => {
     // As 'close' did with pipes: the output is read to its end (every holder of it has closed it).
     await Promise.all(read);
-    clearTimeout(timeout);
-    if (pid !== undefined) running.delete(pid);
+    started.finished();
   });
   if (code === 0) return;
   const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
   throw new TwelveError('BUILD_FAILED', `\`${step}\` ${how}`, { step, exitCode: code, ...(signal ? { signal } : {}) });
 }
 
-/**
- * Runs a command for its standard output (a version, a JSON list); rejects with its stderr on failure.
- * Through the spawn helper as well, and for the same reason (runCommand).
- */
-export async function captureCommand(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
-  const outputs = await openSocketOutputs();
-  const child = await spawnHelper.spawn({ file: command, args, cwd: options.cwd ?? process.cwd(), env: options.env ?? process.env, outputs });
-  // Each chunk is copied: it is only valid during the call (process-output.ts).
-  const [out, err] = outputs.map((output) => new Promise<Buffer>((resolve) => {
+/** All the bytes of an output, copied as they come (each chunk is only valid during its call). */
+function readWhole(output: SocketOutput): Promise<Buffer> {
+  return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     output.read((chunk) => chunks.push(Buffer.from(chunk)), () => resolve(Buffer.concat(chunks)));
-  }));
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.on('error', (error) => reject(new TwelveError('BUILD_FAILED', `could not run ${command}: ${error.message}`, { step: command })));
-    child.once('exit', (exitCode) => resolve(exitCode));
-  }).catch((error: unknown) => {
-    for (const output of outputs) output.destroy();
-    throw error;
   });
-  const [stdout, stderr] = await Promise.all([out!, err!]);
-  if (code !== 0) {
-    const lastLines = stderr.toString().trim().split('\n').slice(-3).join(' ');
-    throw new TwelveError('BUILD_FAILED', `\`${[command, ...args].join(' ')}\` exited with code ${code}${lastLines ? `: ${lastLines}` : ''}`, { step: command, exitCode: code });
+}
+
+/**
+ * Runs a command for its standard output (a version, a JSON list); rejects with its stderr on failure.
+ * Started, tracked and timed out as any build command (startStep).
+ */
+export async function captureCommand(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
+  const shown = [command, ...args].join(' ');
+  const started = await startStep(command, args, options.cwd ?? process.cwd(), options.env ?? process.env, () => {});
+  const [stdout, stderr] = started.outputs.map(readWhole) as [Promise<Buffer>, Promise<Buffer>];
+  let code: number | null;
+  let signal: NodeJS.Signals | null;
+  try {
+    [code, signal] = await started.exit;
+  } catch (error) {
+    throw new TwelveError('BUILD_FAILED', `could not run ${command}: ${(error as Error).message}`, { step: command });
+  } finally {
+    await Promise.all([stdout, stderr]);
+    started.finished();
   }
-  return stdout.toString();
+  if (code === 0) return (await stdout).toString();
+  const lastLines = (await stderr).toString().trim().split('\n').slice(-3).join(' ');
+  const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+  throw new TwelveError('BUILD_FAILED', `\`${shown}\` ${how}${lastLines ? `: ${lastLines}` : ''}`, { step: command, exitCode: code, ...(signal ? { signal } : {}) });
 }

@@ -7,6 +7,7 @@
  * a word (kill -9), through the IPC channel between them (see main.ts).
  */
 import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
 import { SERVE_NODE_FLAGS } from '../serve-node-flags.js';
 
 /** Signals that stop `twelve serve` gracefully: passed on, never acted on here. */
@@ -14,19 +15,30 @@ const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
 
 export function relaunchWithServeFlags(): Promise<never> {
   const [, script, ...args] = process.argv;
-  const child = spawn(process.execPath, [...SERVE_NODE_FLAGS, ...process.execArgv, script!, ...args], {
+  // Not the inspector's flags: the child would try to listen on the port the parent already holds. To
+  // debug twelve serve, start node with the serve flags and --inspect yourself.
+  const execArgv = process.execArgv.filter((flag) => !flag.startsWith('--inspect'));
+  const child = spawn(process.execPath, [...SERVE_NODE_FLAGS, ...execArgv, script!, ...args], {
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
   });
   // A Ctrl-C reaches both processes (one process group); twelve takes a repeated stop signal in its stride.
   const forward = (signal: NodeJS.Signals) => child.kill(signal);
   for (const signal of STOP_SIGNALS) process.on(signal, forward);
+  const stopForwarding = () => {
+    for (const signal of STOP_SIGNALS) process.off(signal, forward);
+  };
   return new Promise<never>((_resolve, reject) => {
-    child.once('error', reject);
+    child.once('error', (error) => {
+      stopForwarding();
+      reject(error);
+    });
     child.once('exit', (code, signal) => {
-      for (const stop of STOP_SIGNALS) process.off(stop, forward);
-      // Ended by a signal: end the same way, so whoever started twelve sees what happened.
-      if (signal) process.kill(process.pid, signal);
-      else process.exit(code ?? 1);
+      stopForwarding();
+      if (!signal) process.exit(code ?? 1);
+      // Ended by a signal: end the same way, so whoever started twelve sees what happened. Node ignores
+      // or handles a few signals itself (SIGPIPE, SIGUSR1): for those, the shell's code for them.
+      process.exitCode = 128 + (constants.signals[signal] ?? 0);
+      process.kill(process.pid, signal);
     });
   });
 }

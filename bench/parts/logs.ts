@@ -54,8 +54,14 @@ function chunk(from, count) { let s = ''; for (let i = from; i < from + count; i
 function write(buf) { let at = 0; while (at < buf.length) { try { at += fs.writeSync(1, buf, at); } catch (e) { if (e.code !== 'EAGAIN') throw e; } } }
 // The writer's main thread's time on a CPU and waiting for one, in ns (/proc/self/schedstat): the rest of
 // its wall time it was blocked, i.e. its output was full.
-const sched = () => fs.readFileSync('/proc/self/schedstat', 'utf8').split(' ').slice(0, 2).map(Number);
-let sched0 = [0, 0];
+// Also how often it moved between CPUs and was switched out (/proc/self/sched): a move leaves its caches behind.
+const sched = () => {
+  const [run, wait] = fs.readFileSync('/proc/self/schedstat', 'utf8').split(' ').slice(0, 2).map(Number);
+  const field = (text, name) => Number(text.split('\\n').find((l) => l.startsWith(name + ' ')).split(':')[1]);
+  const text = fs.readFileSync('/proc/self/sched', 'utf8');
+  return [run, wait, field(text, 'se.nr_migrations'), field(text, 'nr_voluntary_switches'), field(text, 'nr_involuntary_switches')];
+};
+let sched0 = [0, 0, 0, 0, 0];
 function run() {
   sched0 = sched();
   const start = Date.now();
@@ -72,8 +78,9 @@ function run() {
 }
 function finish(start) {
   const end = Date.now();
-  const [onCpu, queued] = sched().map((ns, i) => Math.round((ns - sched0[i]) / 1e6));
-  fs.writeFileSync(file('result'), JSON.stringify({ start, end, onCpu, queued }));
+  const [run, wait, migrations, blocks, preemptions] = sched().map((n, i) => n - sched0[i]);
+  const [onCpu, queued] = [run, wait].map((ns) => Math.round(ns / 1e6));
+  fs.writeFileSync(file('result'), JSON.stringify({ start, end, onCpu, queued, migrations, blocks, preemptions }));
   if (process.env.DYNO) setInterval(() => {}, 60_000); // under twelve, stay up until restarted
 }
 function wait() { if (fs.existsSync(file('go'))) run(); else setTimeout(wait, 10); }
@@ -88,12 +95,13 @@ wait();
 }
 
 /** When the writer started and ended (epoch ms), and how many ms of that it ran and waited for a CPU. */
-interface WriterTimes { start: number; end: number; onCpu: number; queued: number }
+interface WriterTimes { start: number; end: number; onCpu: number; queued: number; migrations: number; blocks: number; preemptions: number }
 
-/** `476 ms (250 running, 120 waiting for a CPU, 106 blocked)`: blocked is time its output was full. */
+/** `476 ms (250 running, 120 waiting for a CPU, 106 blocked; ...)`: blocked is time its output was full. */
 function writerTime(times: WriterTimes): string {
   const wall = times.end - times.start;
-  return `${wall} ms (${times.onCpu} running, ${times.queued} waiting for a CPU, ${Math.max(0, wall - times.onCpu - times.queued)} blocked)`;
+  return `${wall} ms (${times.onCpu} running, ${times.queued} waiting for a CPU, ${Math.max(0, wall - times.onCpu - times.queued)} blocked; `
+    + `${times.migrations} moves between CPUs, ${times.blocks} blocks, ${times.preemptions} preemptions)`;
 }
 
 function readTimes(dir: string, mode: string, round: number): WriterTimes | undefined {

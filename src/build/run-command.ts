@@ -1,5 +1,4 @@
 /** Runs one build command, streaming its output line by line; a non-zero exit fails the build. */
-import { spawn } from 'node:child_process';
 import { TwelveError } from '../errors.js';
 import { openSocketOutputs, type SocketOutput } from '../run/process-output.js';
 import { type HelperChild, spawnHelper } from '../run/spawner.js';
@@ -109,25 +108,34 @@ export async function runCommand(options: CommandOptions): Promise<void> {
   throw new TwelveError('BUILD_FAILED', `\`${step}\` ${how}`, { step, exitCode: code, ...(signal ? { signal } : {}) });
 }
 
+/** All the bytes of an output, copied as they come (each chunk is only valid during its call). */
+function readWhole(output: SocketOutput): Promise<Buffer> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    output.read((chunk) => chunks.push(Buffer.from(chunk)), () => resolve(Buffer.concat(chunks)));
+  });
+}
+
 /**
  * Runs a command for its standard output (a version, a JSON list); rejects with its stderr on failure.
- * Spawned by twelve itself, not the helper: through the helper, the build tests' two concurrent installs
- * of a runtime stalled in about 1 run in 5 (twelve's event loop found nothing left to wait for while
- * `tar` still ran; cause not found yet, see docs/architecture.md).
+ * Started, tracked and timed out as any build command (startStep).
  */
 export async function captureCommand(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
-  const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-  child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.once('error', (error) => reject(new TwelveError('BUILD_FAILED', `could not run ${command}: ${error.message}`, { step: command })));
-    child.once('close', resolve);
-  });
-  if (code !== 0) {
-    const stderr = Buffer.concat(err).toString().trim().split('\n').slice(-3).join(' ');
-    throw new TwelveError('BUILD_FAILED', `\`${[command, ...args].join(' ')}\` exited with code ${code}${stderr ? `: ${stderr}` : ''}`, { step: command, exitCode: code });
+  const shown = [command, ...args].join(' ');
+  const started = await startStep(command, args, options.cwd ?? process.cwd(), options.env ?? process.env, () => {});
+  const [stdout, stderr] = started.outputs.map(readWhole) as [Promise<Buffer>, Promise<Buffer>];
+  let code: number | null;
+  let signal: NodeJS.Signals | null;
+  try {
+    [code, signal] = await started.exit;
+  } catch (error) {
+    throw new TwelveError('BUILD_FAILED', `could not run ${command}: ${(error as Error).message}`, { step: command });
+  } finally {
+    await Promise.all([stdout, stderr]);
+    started.finished();
   }
-  return Buffer.concat(out).toString();
+  if (code === 0) return (await stdout).toString();
+  const lastLines = (await stderr).toString().trim().split('\n').slice(-3).join(' ');
+  const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+  throw new TwelveError('BUILD_FAILED', `\`${shown}\` ${how}${lastLines ? `: ${lastLines}` : ''}`, { step: command, exitCode: code, ...(signal ? { signal } : {}) });
 }

@@ -32,11 +32,37 @@ export interface ChildLike {
 /** A process the helper started. */
 export class HelperChild extends EventEmitter implements ChildLike {
   pid: number | undefined;
+  private end: [number | null, NodeJS.Signals | null] | null = null;
 
   /** Ends it as Node's ChildProcess ends: 'exit', then 'close' (its outputs are read elsewhere). */
   exited(code: number | null, signal: NodeJS.Signals | null): void {
+    this.end = [code, signal];
     this.emit('exit', code, signal);
     this.emit('close', code, signal);
+  }
+
+  /**
+   * A listener for 'exit' or 'close' added after the end is told of it (on the next tick). Node's own
+   * child can only end after the code that spawned it has listened; this one is awaited, and a busy
+   * twelve reads the helper's 'spawned' and 'exit' replies of a short command at once, before the
+   * caller's await resumes. Such an exit used to be lost, and its caller waited for ever: a build step
+   * that never finished, a process shown as running (test/run/spawner.test.ts).
+   */
+  override on(event: string | symbol, listener: (...args: any[]) => void): this {
+    if (this.toldLate(event, listener)) return this;
+    return super.on(event, listener);
+  }
+
+  override once(event: string | symbol, listener: (...args: any[]) => void): this {
+    if (this.toldLate(event, listener)) return this;
+    return super.once(event, listener);
+  }
+
+  private toldLate(event: string | symbol, listener: (...args: any[]) => void): boolean {
+    const end = this.end;
+    if (!end || (event !== 'exit' && event !== 'close')) return false;
+    process.nextTick(() => listener(...end));
+    return true;
   }
 }
 

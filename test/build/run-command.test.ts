@@ -63,9 +63,10 @@ describe('runCommand', () => {
 });
 
 describe('captureCommand', () => {
-  it('returns what the command wrote to stdout, whole, and not its stderr', async () => {
-    const out = await captureCommand('sh', ['-c', 'echo first; head -c 600000 /dev/zero | tr "\\0" x; echo >&2 ignored']);
-    assert.equal(out, `first\n${'x'.repeat(600_000)}`);
+  it('returns what the command wrote to stdout, whole, and it too is spawned by the spawn helper', async () => {
+    // More than one read's worth (256 KiB), so the copies of each chunk are what is returned.
+    const out = await captureCommand('sh', ['-c', 'echo "parent $PPID"; head -c 600000 /dev/zero | tr "\\0" x; echo >&2 ignored']);
+    assert.equal(out, `parent ${spawnHelper.pid}\n${'x'.repeat(600_000)}`);
   });
 
   it('fails BUILD_FAILED with the exit code and the last lines of stderr', async () => {

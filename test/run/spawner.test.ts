@@ -58,6 +58,24 @@ describe('SpawnHelper', () => {
     assert.deepEqual(await exitOf(second.child), [null, 'SIGTERM']);
   });
 
+  it('tells the exit of a process that ends before its caller has listened (both replies read at once)', async () => {
+    // A busy twelve reads the helper's channel late, and the 'spawned' and 'exit' replies of a short
+    // command then come in one read. Their events must still reach whoever awaited the spawn: here
+    // twenty processes that exit at once, spawned while this thread keeps busy for 20 ms of every 21.
+    const busy = setInterval(() => { const until = Date.now() + 20; while (Date.now() < until); }, 1);
+    try {
+      const started = await Promise.all(Array.from({ length: 20 }, () => start(helper, 'exit 7')));
+      const exits = await Promise.race([
+        Promise.all(started.map(({ child }) => exitOf(child))),
+        new Promise<'lost'>((resolve) => setTimeout(() => resolve('lost'), 10_000).unref()),
+      ]);
+      assert.notEqual(exits, 'lost', 'an exit was never told');
+      assert.deepEqual(exits, Array.from({ length: 20 }, () => [7, null]));
+    } finally {
+      clearInterval(busy);
+    }
+  });
+
   it('reports a process that cannot be started as spawn does: error without a pid, then close', async () => {
     const outputs = await openSocketOutputs();
     const child = await helper.spawn({ file: '/no/such/program', args: [], cwd: '/', env, outputs });

@@ -57,8 +57,10 @@ function write(buf) { let at = 0; while (at < buf.length) { try { at += fs.write
 // Also how often it moved between CPUs and was switched out (/proc/self/sched): a move leaves its caches behind.
 const sched = () => {
   const [run, wait] = fs.readFileSync('/proc/self/schedstat', 'utf8').split(' ').slice(0, 2).map(Number);
-  const field = (text, name) => Number(text.split('\\n').find((l) => l.startsWith(name + ' ')).split(':')[1]);
-  const text = fs.readFileSync('/proc/self/sched', 'utf8');
+  const field = (text, name) => Number(text.split('\\n').find((l) => l.startsWith(name + ' '))?.split(':')[1] ?? NaN);
+  // /proc/self/sched exists only on kernels built with CONFIG_SCHED_DEBUG: without it, the counts are unknown.
+  let text = '';
+  try { text = fs.readFileSync('/proc/self/sched', 'utf8'); } catch {}
   return [run, wait, field(text, 'se.nr_migrations'), field(text, 'nr_voluntary_switches'), field(text, 'nr_involuntary_switches')];
 };
 let sched0 = [0, 0, 0, 0, 0];

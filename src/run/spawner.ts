@@ -29,24 +29,43 @@ export interface ChildLike {
   once(event: 'close', listener: () => void): unknown;
 }
 
+type End = { code: number | null; signal: NodeJS.Signals | null } | { error: Error };
+
 /** A process the helper started. */
 export class HelperChild extends EventEmitter implements ChildLike {
   pid: number | undefined;
-  private end: [number | null, NodeJS.Signals | null] | null = null;
+  private end: End | null = null;
+  /** Whether the end has been emitted: listeners that come after it are told of it themselves. */
+  private told = false;
 
   /** Ends it as Node's ChildProcess ends: 'exit', then 'close' (its outputs are read elsewhere). */
   exited(code: number | null, signal: NodeJS.Signals | null): void {
-    this.end = [code, signal];
+    if (this.end) return;
+    this.end = { code, signal };
+    this.told = true;
     this.emit('exit', code, signal);
     this.emit('close', code, signal);
   }
 
+  /** It could not be started: as Node's spawn does, 'error' (with no pid), then 'close', on the next turn. */
+  failed(error: Error): void {
+    if (this.end) return;
+    this.end = { error };
+    setImmediate(() => {
+      this.told = true;
+      // An 'error' nobody listens for would throw and take twelve down; every caller listens.
+      if (this.listenerCount('error') > 0) this.emit('error', error);
+      this.emit('close', null, null);
+    });
+  }
+
   /**
-   * A listener for 'exit' or 'close' added after the end is told of it (on the next tick). Node's own
-   * child can only end after the code that spawned it has listened; this one is awaited, and a busy
-   * twelve reads the helper's 'spawned' and 'exit' replies of a short command at once, before the
-   * caller's await resumes. Such an exit used to be lost, and its caller waited for ever: a build step
-   * that never finished, a process shown as running (test/run/spawner.test.ts).
+   * A listener for the end ('exit', 'close', or 'error' after a failed start) added once it has been
+   * emitted is told of it on the next tick. Node's own child can only end after the code that spawned it
+   * has listened; this one is awaited, and a busy twelve reads the helper's 'spawned' and 'exit' replies
+   * of a short command at once, before the caller's await resumes. Such an exit used to be lost, and its
+   * caller waited for ever: a build step that never finished, a process shown as running
+   * (test/run/spawner.test.ts). `addListener` and the prepend methods are not used on it.
    */
   override on(event: string | symbol, listener: (...args: any[]) => void): this {
     if (this.toldLate(event, listener)) return this;
@@ -60,8 +79,16 @@ export class HelperChild extends EventEmitter implements ChildLike {
 
   private toldLate(event: string | symbol, listener: (...args: any[]) => void): boolean {
     const end = this.end;
-    if (!end || (event !== 'exit' && event !== 'close')) return false;
-    process.nextTick(() => listener(...end));
+    if (!end || !this.told) return false;
+    if ('error' in end) {
+      if (event === 'error') process.nextTick(() => listener(end.error));
+      else if (event === 'close') process.nextTick(() => listener(null, null));
+      else return false;
+    } else if (event === 'exit' || event === 'close') {
+      process.nextTick(() => listener(end.code, end.signal));
+    } else {
+      return false;
+    }
     return true;
   }
 }
@@ -105,12 +132,7 @@ export class SpawnHelper {
           child.pid = reply.pid;
           this.running.set(id, child);
         } else if (reply.type === 'error') {
-          // As Node's spawn does: 'error' with no pid, then 'close', after the caller has listened.
-          setImmediate(() => {
-            // An 'error' nobody listens for would throw and take twelve down; every caller listens.
-            if (child.listenerCount('error') > 0) child.emit('error', Object.assign(new Error(reply.error.message), { code: reply.error.code }));
-            child.emit('close', null, null);
-          });
+          child.failed(Object.assign(new Error(reply.error.message), { code: reply.error.code }));
         }
         // The child has its own copies of the writing ends: twelve's must close, or the reads never end.
         for (const output of request.outputs) output.spawned();

@@ -90,6 +90,20 @@ describe('SpawnHelper', () => {
     assert.equal(code, 'ENOENT');
   });
 
+  it('tells a failed start, and an exit, to listeners that come after they were emitted', async () => {
+    const outputs = await openSocketOutputs();
+    const failed = await helper.spawn({ file: '/no/such/program', args: [], cwd: '/', env, outputs });
+    failed.on('error', () => {});
+    await new Promise((resolve) => failed.once('close', resolve)); // emitted now
+    const late = await new Promise<[string | undefined, boolean]>((resolve) => {
+      failed.on('error', (error: NodeJS.ErrnoException) => failed.once('close', () => resolve([error.code, true])));
+    });
+    assert.deepEqual(late, ['ENOENT', true]);
+    const { child } = await start(helper, 'exit 5');
+    assert.deepEqual(await exitOf(child), [5, null]); // emitted now
+    assert.deepEqual(await exitOf(child), [5, null]);
+  });
+
   it('still tells the end of its processes when the helper itself is killed, and starts a new helper', async () => {
     const { child } = await start(helper, 'exec sleep 0.5');
     const oldHelper = helper.pid!;

@@ -104,8 +104,11 @@ export async function runCommand(options: CommandOptions): Promise<void> {
     started.finished();
   });
   if (code === 0) return;
-  const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-  throw new TwelveError('BUILD_FAILED', `\`${step}\` ${how}`, { step, exitCode: code, ...(signal ? { signal } : {}) });
+  throw new TwelveError('BUILD_FAILED', `\`${step}\` ${howItEnded(code, signal)}`, { step, exitCode: code, ...(signal ? { signal } : {}) });
+}
+
+function howItEnded(code: number | null, signal: NodeJS.Signals | null): string {
+  return signal ? `was killed by ${signal}` : `exited with code ${code}`;
 }
 
 /** All the bytes of an output, copied as they come (each chunk is only valid during its call). */
@@ -121,7 +124,6 @@ function readWhole(output: SocketOutput): Promise<Buffer> {
  * Started, tracked and timed out as any build command (startStep).
  */
 export async function captureCommand(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
-  const shown = [command, ...args].join(' ');
   const started = await startStep(command, args, options.cwd ?? process.cwd(), options.env ?? process.env, () => {});
   const [stdout, stderr] = started.outputs.map(readWhole) as [Promise<Buffer>, Promise<Buffer>];
   let code: number | null;
@@ -136,6 +138,5 @@ export async function captureCommand(command: string, args: string[], options: {
   }
   if (code === 0) return (await stdout).toString();
   const lastLines = (await stderr).toString().trim().split('\n').slice(-3).join(' ');
-  const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-  throw new TwelveError('BUILD_FAILED', `\`${shown}\` ${how}${lastLines ? `: ${lastLines}` : ''}`, { step: command, exitCode: code, ...(signal ? { signal } : {}) });
+  throw new TwelveError('BUILD_FAILED', `\`${[command, ...args].join(' ')}\` ${howItEnded(code, signal)}${lastLines ? `: ${lastLines}` : ''}`, { step: command, exitCode: code, ...(signal ? { signal } : {}) });
 }

@@ -35,37 +35,34 @@ type End = { code: number | null; signal: NodeJS.Signals | null } | { error: Err
 export class HelperChild extends EventEmitter implements ChildLike {
   pid: number | undefined;
   private end: End | null = null;
-  /** Whether the end has been emitted: listeners that come after it are told of it themselves. */
-  private told = false;
 
   /** Ends it as Node's ChildProcess ends: 'exit', then 'close' (its outputs are read elsewhere). */
   exited(code: number | null, signal: NodeJS.Signals | null): void {
     if (this.end) return;
     this.end = { code, signal };
-    this.told = true;
     this.emit('exit', code, signal);
     this.emit('close', code, signal);
   }
 
-  /** It could not be started: as Node's spawn does, 'error' (with no pid), then 'close', on the next turn. */
+  /**
+   * It could not be started: 'error' (with no pid), then 'close', as Node's spawn does. Called before the
+   * spawn's promise settles, so every listener comes later and is told as below.
+   */
   failed(error: Error): void {
     if (this.end) return;
     this.end = { error };
-    setImmediate(() => {
-      this.told = true;
-      // An 'error' nobody listens for would throw and take twelve down; every caller listens.
-      if (this.listenerCount('error') > 0) this.emit('error', error);
-      this.emit('close', null, null);
-    });
+    // An 'error' nobody listens for would throw and take twelve down.
+    if (this.listenerCount('error') > 0) this.emit('error', error);
+    this.emit('close', null, null);
   }
 
   /**
-   * A listener for the end ('exit', 'close', or 'error' after a failed start) added once it has been
-   * emitted is told of it on the next tick. Node's own child can only end after the code that spawned it
-   * has listened; this one is awaited, and a busy twelve reads the helper's 'spawned' and 'exit' replies
-   * of a short command at once, before the caller's await resumes. Such an exit used to be lost, and its
-   * caller waited for ever: a build step that never finished, a process shown as running
-   * (test/run/spawner.test.ts). `addListener` and the prepend methods are not used on it.
+   * A listener for the end ('exit', 'close', or 'error' after a failed start) added after it is told of
+   * it on the next tick. Node's own child can only end after the code that spawned it has listened; this
+   * one is awaited, and a busy twelve reads the helper's 'spawned' and 'exit' replies of a short command
+   * at once, before the caller's await resumes. Such an exit used to be lost, and its caller waited for
+   * ever: a build step that never finished, a process shown as running (test/run/spawner.test.ts).
+   * `addListener` and the prepend methods are not used on it.
    */
   override on(event: string | symbol, listener: (...args: any[]) => void): this {
     if (this.toldLate(event, listener)) return this;
@@ -79,7 +76,7 @@ export class HelperChild extends EventEmitter implements ChildLike {
 
   private toldLate(event: string | symbol, listener: (...args: any[]) => void): boolean {
     const end = this.end;
-    if (!end || !this.told) return false;
+    if (!end) return false;
     if ('error' in end) {
       if (event === 'error') process.nextTick(() => listener(end.error));
       else if (event === 'close') process.nextTick(() => listener(null, null));

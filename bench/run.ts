@@ -7,6 +7,7 @@ import { cleanupAll } from './cleanup.js';
 import type { Part } from './part.js';
 import { cliPart } from './parts/cli.js';
 import { deployPart } from './parts/deploy.js';
+import { lineCountPart } from './parts/line-count.js';
 import { logsPart } from './parts/logs.js';
 import { memoryPart } from './parts/memory.js';
 import { restartPart } from './parts/restart.js';
@@ -16,7 +17,7 @@ import { ROOT } from './platform.js';
 import { type Measurement, printPart, printSummary, type Skipped, writeResults } from './report.js';
 import { DEBIAN_PACKAGES } from './tools.js';
 
-const PARTS: Part[] = [deployPart, scalePart, restartPart, cliPart, memoryPart, routerPart, logsPart];
+const PARTS: Part[] = [deployPart, scalePart, restartPart, cliPart, memoryPart, routerPart, logsPart, lineCountPart];
 const RESULTS_FILE = join(ROOT, 'dist', 'bench', 'results.json');
 
 function choose(args: string[]): Part[] {

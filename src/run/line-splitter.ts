@@ -6,6 +6,8 @@
  * pipe read, not a few per line.
  */
 
+import { countNewlines } from './count-newlines.js';
+
 /** A line longer than this (in bytes, 64 KiB) is cut into pieces so one print cannot eat memory. */
 export const MAX_LINE_BYTES = 64 * 1024;
 
@@ -62,18 +64,10 @@ export class LineSplitter {
     this.partial = Buffer.from(partial);
   }
 
-  /** Complete lines, each ending with a newline: the fast path only counts them, with native searches. */
+  /** Complete lines, each ending with a newline: the fast path only counts them (count-newlines.ts). */
   private emit(lines: Buffer): void {
-    let count = 0;
-    let longest = 0;
-    let start = 0;
-    for (let at = lines.indexOf(NEWLINE); at !== -1; at = lines.indexOf(NEWLINE, start)) {
-      if (at - start > longest) longest = at - start;
-      count += 1;
-      start = at + 1;
-    }
-    if (longest <= this.maxLineBytes && lines.indexOf(CARRIAGE_RETURN) === -1) {
-      this.onBlock(lines, count);
+    if (linesFitCap(lines, this.maxLineBytes) && lines.indexOf(CARRIAGE_RETURN) === -1) {
+      this.onBlock(lines, countNewlines(lines));
       return;
     }
     this.emitSlowly(lines.subarray(0, lines.length - 1));
@@ -101,6 +95,21 @@ export class LineSplitter {
     }
     this.onBlock(Buffer.concat(pieces), count);
   }
+}
+
+/**
+ * Whether no line of a block (lines each ending with `\n`) is longer than `max` bytes. One backward
+ * search per `max` bytes, not one per line: each line must end within `max` bytes of its start.
+ */
+export function linesFitCap(lines: Buffer, max: number): boolean {
+  let start = 0;
+  // The block's own last byte is a newline: a line starting within `max` bytes of it fits.
+  while (lines.length - 1 - start > max) {
+    const end = lines.lastIndexOf(NEWLINE, start + max);
+    if (end < start) return false;
+    start = end + 1;
+  }
+  return true;
 }
 
 /** The largest cut at or before `at` that does not fall inside a UTF-8 character. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { lastLinesOf, LineSplitter } from '../../src/run/line-splitter.js';
+import { lastLinesOf, LineSplitter, linesFitCap } from '../../src/run/line-splitter.js';
 
 function split(chunks: Array<string | Buffer>, max?: number): string[] {
   const lines: string[] = [];
@@ -87,5 +87,23 @@ describe('LineSplitter', () => {
     assert.deepEqual(lastLinesOf(block('\na\n'), 5), ['', 'a']);
     assert.deepEqual(lastLinesOf(block('\na\n'), 1), ['a']);
     assert.deepEqual(lastLinesOf(block('\n'), 3), ['']);
+  });
+
+  it('tells whether every line of a block fits the cap, whichever line is the long one', () => {
+    const block = (text: string) => Buffer.from(text);
+    assert.equal(linesFitCap(block('abc\n'), 3), true);
+    assert.equal(linesFitCap(block('abcd\n'), 3), false);
+    assert.equal(linesFitCap(block('a\nbc\nabc\n\nab\n'), 3), true);
+    assert.equal(linesFitCap(block('a\nbc\nabcd\nab\n'), 3), false);
+    assert.equal(linesFitCap(block('abcd\na\nb\nc\nd\n'), 3), false);
+    assert.equal(linesFitCap(block('a\nb\nc\nd\nabcd\n'), 3), false);
+    assert.equal(linesFitCap(block('\n\n\n'), 0), true);
+    // 700 lines of 90 bytes, as a busy writer's read, and the same with one line over the cap.
+    const lines = Array.from({ length: 700 }, (_, i) => `${String(i).padStart(9, '0')} ${'x'.repeat(79)}\n`);
+    assert.equal(linesFitCap(block(lines.join('')), 89), true);
+    assert.equal(linesFitCap(block(lines.join('')), 88), false);
+    lines[350] = `${'y'.repeat(200)}\n`;
+    assert.equal(linesFitCap(block(lines.join('')), 199), false);
+    assert.equal(linesFitCap(block(lines.join('')), 200), true);
   });
 });

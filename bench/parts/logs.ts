@@ -26,7 +26,13 @@ const STEADY_SECONDS = 10;
 /** Lines of the writer that makes one write per line, as console.log and pino do (report only). */
 const PER_LINE = 200_000;
 const PER_LINE_ROUNDS = 3;
-const ROUNDS = 5;
+/**
+ * Measured rounds. This VM's speed changes over seconds: the same writer piped to `wc -l` ran 240-270 ms
+ * in its fast rounds and 400-800 ms in slow ones, and about half the rounds are slow, for every writer.
+ * A best of 5 was left to chance: in runs of 8 rounds on 2026-11-27, the writer under twelve had 0-2
+ * rounds within 1.2x of wc's best, while wc had 2-4 (docs/logs.md). Each side gets the same number.
+ */
+const ROUNDS = 10;
 /**
  * Bursts before the measured rounds, not kept. twelve is a long-running daemon and its steady state is
  * what counts; V8 kept recompiling its hot path through the first three or four bursts (seen with
@@ -34,6 +40,15 @@ const ROUNDS = 5;
  * the third burst), and its CPU per burst fell from 380-440 ms to 190-210 ms over them.
  */
 const WARM_UP_ROUNDS = 3;
+/**
+ * The writer's environment, the same under twelve (config:set) as piped to `wc -l`: glibc's malloc keeps
+ * the memory it has. Without it, how long the same writer took depended mostly on whether malloc had
+ * handed its heap back to the system after V8 freed a burst's buffers, and the writer faulted it in again:
+ * 200-1,100 page faults and 215-306 ms of running in some runs, 4,700-19,000 faults and 350-710 ms in
+ * others, whoever read its output (`node writer.js` piped to `wc -l`, 10 runs). With it, 220-410 faults
+ * and 231-385 ms in every run, so a round measures the reader, not the writer's malloc.
+ */
+const WRITER_ENV = { MALLOC_TRIM_THRESHOLD_: '2000000000' };
 
 /**
  * The writer: warms up, says so (ready-MODE-ROUND), waits for its trigger file (go-MODE-ROUND), writes,
@@ -64,8 +79,14 @@ const sched = () => {
   return [run, wait, field(text, 'se.nr_migrations'), field(text, 'nr_voluntary_switches'), field(text, 'nr_involuntary_switches')];
 };
 let sched0 = [0, 0, 0, 0, 0];
+// Its running time split into user and system (page faults are system time), and its page faults.
+let cpu0 = process.cpuUsage();
+const minorFaults = () => Number(fs.readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ')[7]);
+let faults0 = 0;
 function run() {
   sched0 = sched();
+  cpu0 = process.cpuUsage();
+  faults0 = minorFaults();
   const start = Date.now();
   // Modes ending in -lines write one line per write, as console.log and pino do.
   if (mode.endsWith('lines')) { for (let i = 0; i < lines; i++) write(Buffer.from(line(i))); finish(start); return; }
@@ -82,7 +103,9 @@ function finish(start) {
   const end = Date.now();
   const [run, wait, migrations, blocks, preemptions] = sched().map((n, i) => n - sched0[i]);
   const [onCpu, queued] = [run, wait].map((ns) => Math.round(ns / 1e6));
-  fs.writeFileSync(file('result'), JSON.stringify({ start, end, onCpu, queued, migrations, blocks, preemptions }));
+  const cpu = process.cpuUsage(cpu0);
+  const [userMs, systemMs] = [cpu.user, cpu.system].map((us) => Math.round(us / 1000));
+  fs.writeFileSync(file('result'), JSON.stringify({ start, end, onCpu, queued, migrations, blocks, preemptions, userMs, systemMs, faults: minorFaults() - faults0 }));
   if (process.env.DYNO) setInterval(() => {}, 60_000); // under twelve, stay up until restarted
 }
 function wait() { if (fs.existsSync(file('go'))) run(); else setTimeout(wait, 10); }
@@ -97,12 +120,16 @@ wait();
 }
 
 /** When the writer started and ended (epoch ms), and how many ms of that it ran and waited for a CPU. */
-interface WriterTimes { start: number; end: number; onCpu: number; queued: number; migrations: number; blocks: number; preemptions: number }
+interface WriterTimes {
+  start: number; end: number; onCpu: number; queued: number; migrations: number; blocks: number; preemptions: number;
+  userMs: number; systemMs: number; faults: number;
+}
 
 /** `476 ms (250 running, 120 waiting for a CPU, 106 blocked; ...)`: blocked is time its output was full. */
 function writerTime(times: WriterTimes): string {
   const wall = times.end - times.start;
-  return `${wall} ms (${times.onCpu} running, ${times.queued} waiting for a CPU, ${Math.max(0, wall - times.onCpu - times.queued)} blocked; `
+  return `${wall} ms (${times.onCpu} running: ${times.userMs} user, ${times.systemMs} system, ${times.faults} page faults; `
+    + `${times.queued} waiting for a CPU, ${Math.max(0, wall - times.onCpu - times.queued)} blocked; `
     + `${times.migrations} moves between CPUs, ${times.blocks} blocks, ${times.preemptions} preemptions)`;
 }
 
@@ -119,7 +146,7 @@ async function trigger(dir: string, mode: string, round: number): Promise<void> 
 
 /** The bare limit: the writer piped to `wc -l`. */
 async function pipedToWc(dir: string, round: number, mode = 'bare', lines = BURST): Promise<{ rate: number; writeMs: number; times: WriterTimes }> {
-  const child = spawn('sh', ['-c', `node writer.js ${mode} ${lines} 0 ${round} | wc -l`], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn('sh', ['-c', `node writer.js ${mode} ${lines} 0 ${round} | wc -l`], { cwd: dir, env: { ...process.env, ...WRITER_ENV }, stdio: ['ignore', 'pipe', 'inherit'] });
   if (child.pid) trackPid(child.pid);
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); });
@@ -139,7 +166,7 @@ async function readByBareNode(dir: string, round: number): Promise<{ writeMs: nu
   const output = await SocketOutput.open();
   let bytes = 0;
   const ended = new Promise<void>((resolve) => output.read((chunk) => { bytes += chunk.length; }, resolve));
-  const child = spawn(process.execPath, ['writer.js', 'node', String(BURST), '0', String(round)], { cwd: dir, stdio: ['ignore', output.forChild, 'inherit'] });
+  const child = spawn(process.execPath, ['writer.js', 'node', String(BURST), '0', String(round)], { cwd: dir, env: { ...process.env, ...WRITER_ENV }, stdio: ['ignore', output.forChild, 'inherit'] });
   output.spawned();
   if (child.pid) trackPid(child.pid);
   await trigger(dir, 'node', round);
@@ -202,6 +229,7 @@ export const logsPart: Part = {
     const platform = await BenchPlatform.launch();
     await platform.ok('apps:create', APP);
     await platform.ok('logs:retention', '--size', '2GB', '-a', APP); // keep every line of the run
+    await platform.ok('config:set', ...Object.entries(WRITER_ENV).map(([name, value]) => `${name}=${value}`), '-a', APP);
     await platform.ok('deploy', dir, '-a', APP);
     await platform.ok('ps:scale', 'burst=1', 'steady=1', 'lines=1', '-a', APP);
     await until('the writers to be up', async () => (await platform.processes(APP)).filter((p) => p.state === 'up').length === 3, 30_000, 100);

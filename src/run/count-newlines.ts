@@ -2,7 +2,7 @@
  * Counting the lines of a block of process output, 64 bytes per step. Every line gets an id, so twelve
  * must know how many lines each read holds; one `indexOf` per line cost 14-22 ms of CPU per million
  * 90-byte lines (a tenth of everything twelve does with them), and a WebAssembly loop that compares 16
- * bytes at once (SIMD) costs 2-3 ms, the copy into its memory included (`npm run bench -- line-count`).
+ * bytes at once (SIMD) costs 2-6 ms, the copy into its memory included (`npm run bench -- line-count`).
  * The module is built from count-newlines.wat beside this file; a test checks that the bytes below are
  * that source compiled. Where WebAssembly SIMD is missing, the count falls back to `indexOf`.
  */

@@ -7,15 +7,15 @@
  * per line, as console.log and pino do.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir, trackPid } from '../cleanup.js';
 import { openFrameTail, type FrameTail } from '../frame-tail.js';
 import type { Measurement, Part } from '../part.js';
-import { scanRecords } from '../../src/logs/segment-records.js';
 import { SocketOutput } from '../../src/run/process-output.js';
 import { readProcUsage } from '../../src/run/proc-stat.js';
 import { BenchPlatform } from '../platform.js';
+import { StoredLines } from '../stored-lines.js';
 import { until } from '../probe.js';
 import { againstBaseline, againstLimit } from '../report.js';
 
@@ -27,10 +27,10 @@ const STEADY_SECONDS = 10;
 const PER_LINE = 200_000;
 const PER_LINE_ROUNDS = 3;
 /**
- * Measured rounds. This VM's speed changes over seconds: the same writer piped to `wc -l` ran 240-270 ms
- * in its fast rounds and 400-800 ms in slow ones, and about half the rounds are slow, for every writer.
- * A best of 5 was left to chance: in runs of 8 rounds on 2026-11-27, the writer under twelve had 0-2
- * rounds within 1.2x of wc's best, while wc had 2-4 (docs/logs.md). Each side gets the same number.
+ * Measured rounds. Even with the writer's malloc kept (WRITER_ENV), this VM has slow phases that last
+ * seconds: in one run the writer piped to `wc -l` ran 390-430 ms in six of its ten rounds, against
+ * 230-260 in the others, with as few page faults. Each side keeps its best, and gets the same number of
+ * rounds; with five, one slow phase could cover all of one side's rounds (docs/logs.md).
  */
 const ROUNDS = 10;
 /**
@@ -41,14 +41,19 @@ const ROUNDS = 10;
  */
 const WARM_UP_ROUNDS = 3;
 /**
- * The writer's environment, the same under twelve (config:set) as piped to `wc -l`: glibc's malloc keeps
- * the memory it has. Without it, how long the same writer took depended mostly on whether malloc had
- * handed its heap back to the system after V8 freed a burst's buffers, and the writer faulted it in again:
- * 200-1,100 page faults and 215-306 ms of running in some runs, 4,700-19,000 faults and 350-710 ms in
- * others, whoever read its output (`node writer.js` piped to `wc -l`, 10 runs). With it, 220-410 faults
- * and 231-385 ms in every run, so a round measures the reader, not the writer's malloc.
+ * What the writer's environment adds in every mode (config:set under twelve): glibc's malloc keeps the
+ * memory it has. Without it, the time of the same writer depended mostly on whether malloc had handed
+ * its heap back to the system after V8 freed a burst's buffers, so that the writer faulted it in again:
+ * ten runs of the writer piped to `wc -l` took 300-19,000 page faults and 215-716 ms of running; with it,
+ * 220-410 faults and 231-385 ms. A round then measures the reader, not the writer's malloc.
  */
 const WRITER_ENV = { MALLOC_TRIM_THRESHOLD_: '2000000000' };
+/**
+ * The rest of the writer's environment outside twelve: clean, as twelve gives its processes (no
+ * NODE_OPTIONS or npm variables of the bench's own), and the same node binary in every mode.
+ */
+const CLEAN_ENV = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/', LANG: process.env.LANG ?? 'C.UTF-8' };
+const NODE = process.execPath;
 
 /**
  * The writer: warms up, says so (ready-MODE-ROUND), waits for its trigger file (go-MODE-ROUND), writes,
@@ -148,7 +153,8 @@ async function trigger(dir: string, mode: string, round: number): Promise<void> 
 
 /** The bare limit: the writer piped to `wc -l`. */
 async function pipedToWc(dir: string, round: number, mode = 'bare', lines = BURST): Promise<{ rate: number; writeMs: number; times: WriterTimes }> {
-  const child = spawn('sh', ['-c', `node writer.js ${mode} ${lines} 0 ${round} | wc -l`], { cwd: dir, env: { ...process.env, ...WRITER_ENV }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const malloc = Object.entries(WRITER_ENV).map(([name, value]) => `${name}=${value}`).join(' ');
+  const child = spawn('sh', ['-c', `${malloc} ${NODE} writer.js ${mode} ${lines} 0 ${round} | wc -l`], { cwd: dir, env: CLEAN_ENV, stdio: ['ignore', 'pipe', 'inherit'] });
   if (child.pid) trackPid(child.pid);
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); });
@@ -168,7 +174,7 @@ async function readByBareNode(dir: string, round: number): Promise<{ writeMs: nu
   const output = await SocketOutput.open();
   let bytes = 0;
   const ended = new Promise<void>((resolve) => output.read((chunk) => { bytes += chunk.length; }, resolve));
-  const child = spawn(process.execPath, ['writer.js', 'node', String(BURST), '0', String(round)], { cwd: dir, env: { ...process.env, ...WRITER_ENV }, stdio: ['ignore', output.forChild, 'inherit'] });
+  const child = spawn(NODE, ['writer.js', 'node', String(BURST), '0', String(round)], { cwd: dir, env: { ...CLEAN_ENV, ...WRITER_ENV }, stdio: ['ignore', output.forChild, 'inherit'] });
   output.spawned();
   if (child.pid) trackPid(child.pid);
   await trigger(dir, 'node', round);
@@ -182,45 +188,6 @@ async function readByBareNode(dir: string, round: number): Promise<{ writeMs: nu
 function openTail(platform: BenchPlatform, ps: string): FrameTail {
   const token = readFileSync(join(platform.dataDir, 'api-token'), 'utf8').trim();
   return openFrameTail(platform.apiPort, `/v1/apps/${APP}/logs?tail=true&lines=0&source=app&ps=${ps}&format=frames`, token);
-}
-
-/**
- * Lines of each process in the app's segment files on disk, read as twelve reads them. Only what was
- * appended since the last look is read: reading every segment again after each round read up to 1.2 GB
- * a round by the end, a second of the bench's CPU and a gigabyte of memory churned between rounds.
- */
-class StoredLines {
-  private readonly files = new Map<string, { scanned: number; lines: Map<string, number> }>();
-
-  constructor(private readonly dir: string) {}
-
-  of(process: string): number {
-    let count = 0;
-    for (const name of readdirSync(this.dir)) {
-      const path = join(this.dir, name);
-      let file = this.files.get(path);
-      if (!file) this.files.set(path, (file = { scanned: 0, lines: new Map() }));
-      const size = statSync(path).size;
-      if (size > file.scanned) {
-        const fd = openSync(path, 'r');
-        const fresh = Buffer.allocUnsafe(size - file.scanned);
-        try {
-          readSync(fd, fresh, 0, fresh.length, file.scanned);
-        } finally {
-          closeSync(fd);
-        }
-        // Records are appended whole; a torn last one is read again next time, from its start.
-        let end = 0;
-        for (const record of scanRecords(fresh)) {
-          if (record.source === 'app') file.lines.set(record.process, (file.lines.get(record.process) ?? 0) + record.count);
-          end = record.end;
-        }
-        file.scanned += end;
-      }
-      count += file.lines.get(process) ?? 0;
-    }
-    return count;
-  }
 }
 
 interface ThroughTwelve { delivered: number; stored: number; doneAt: number; times: WriterTimes; twelveCpuMs: number; twelveFaults: number }
@@ -243,7 +210,7 @@ async function runThrough(platform: BenchPlatform, stored: StoredLines, dir: str
     const after = usage(platform.pid);
     // Small batches reach the disk within the store's flush interval (200 ms): wait for them, a while.
     let onDisk = 0;
-    await until(`${lines} ${mode} lines on disk`, () => (onDisk = stored.of(`${mode}.1`) - storedBefore) >= lines, 3000, 250).catch(() => {});
+    await until(`${lines} ${mode} lines on disk`, () => (onDisk = stored.linesOf(`${mode}.1`) - storedBefore) >= lines, 3000, 250).catch(() => {});
     return { delivered: tail.count(), doneAt: tail.at(), stored: onDisk, times: times()!, twelveCpuMs: after.cpuMs - before.cpuMs, twelveFaults: after.faults - before.faults };
   } finally {
     tail.close();
@@ -256,7 +223,7 @@ export const logsPart: Part = {
   async run({ record }) {
     const dir = tempDir('logs-app');
     writeFileSync(join(dir, 'writer.js'), writerSource(dir));
-    writeFileSync(join(dir, 'Procfile'), `burst: node writer.js burst ${BURST}\nsteady: node writer.js steady ${STEADY_RATE * STEADY_SECONDS} ${STEADY_RATE}\nlines: node writer.js lines ${PER_LINE}\n`);
+    writeFileSync(join(dir, 'Procfile'), `burst: ${NODE} writer.js burst ${BURST}\nsteady: ${NODE} writer.js steady ${STEADY_RATE * STEADY_SECONDS} ${STEADY_RATE}\nlines: ${NODE} writer.js lines ${PER_LINE}\n`);
     const platform = await BenchPlatform.launch();
     await platform.ok('apps:create', APP);
     await platform.ok('logs:retention', '--size', '2GB', '-a', APP); // keep every line of the run

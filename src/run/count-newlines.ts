@@ -1,8 +1,8 @@
 /**
  * Counting the lines of a block of process output, 64 bytes per step. Every line gets an id, so twelve
- * must know how many lines each read holds; one `indexOf` per line cost 14-22 ms of CPU per million
- * 90-byte lines (a tenth of everything twelve does with them), and a WebAssembly loop that compares 16
- * bytes at once (SIMD) costs 2-6 ms, the copy into its memory included (`npm run bench -- line-count`).
+ * must know how many lines each read holds; one `indexOf` per line was about a tenth of twelve's CPU for
+ * a busy writer's output. A WebAssembly loop that compares 16 bytes at once (SIMD) does it in less than
+ * half the time, the copy into its memory included (`npm run bench -- line-count`; docs/logs.md).
  * The module is built from count-newlines.wat beside this file; a test checks that the bytes below are
  * that source compiled. Where WebAssembly SIMD is missing, the count falls back to `indexOf`.
  */
@@ -13,10 +13,8 @@ const MODULE_BASE64 = 'AGFzbQEAAAABBwFgAn9/AX8DAgEABQMBAAYHEgIGbWVtb3J5AgAFY291b
 export const COUNT_NEWLINES_MODULE = Buffer.from(MODULE_BASE64, 'base64');
 
 const NEWLINE = 10;
-/** Below this, copying into the module's memory costs more than a few `indexOf` calls. */
+/** A block of a few lines is counted by indexOf as quickly, without the copy. */
 const SMALL = 256;
-/** The part of the module's memory (6 pages of 64 KiB) that blocks are copied into. */
-const SCRATCH_BYTES = 6 * 64 * 1024;
 
 /** The part of the WebAssembly API used here (TypeScript declares it only in its DOM library). */
 declare const WebAssembly: {
@@ -33,9 +31,10 @@ function loadCounter(): Counter | null {
   try {
     const instance = new WebAssembly.Instance(new WebAssembly.Module(COUNT_NEWLINES_MODULE));
     const exports = instance.exports as { memory: { buffer: ArrayBuffer }; count: (from: number, to: number) => number };
-    return { scratch: Buffer.from(exports.memory.buffer, 0, SCRATCH_BYTES), count: exports.count };
+    // The whole memory (its size is the .wat's) is where blocks are copied to be counted.
+    return { scratch: Buffer.from(exports.memory.buffer), count: exports.count };
   } catch {
-    return null; // no WebAssembly SIMD here: indexOf does it
+    return null; // this Node.js cannot run the module (no WebAssembly, or no SIMD): indexOf does it
   }
 }
 
@@ -45,8 +44,9 @@ const counter = loadCounter();
 export function countNewlines(bytes: Buffer): number {
   if (counter === null || bytes.length < SMALL) return countByIndexOf(bytes);
   let total = 0;
-  for (let at = 0; at < bytes.length; at += SCRATCH_BYTES) {
-    const piece = bytes.subarray(at, Math.min(bytes.length, at + SCRATCH_BYTES));
+  const room = counter.scratch.length;
+  for (let at = 0; at < bytes.length; at += room) {
+    const piece = bytes.subarray(at, Math.min(bytes.length, at + room));
     counter.scratch.set(piece, 0);
     total += counter.count(0, piece.length);
   }

@@ -24,16 +24,18 @@ async function canBind(port: number): Promise<boolean> {
 }
 
 /**
- * The first of five ports that were all free a moment ago. Below the kernel's ephemeral range (32768 up
- * on Linux): a port from listen(0) is in that range, where the outgoing connections of tests running
- * beside this one take their local ports, and one of them took a port of the five now and then.
+ * The first of five ports that were all free a moment ago, in 10000-19999: below the kernel's ephemeral
+ * range (32768 up on Linux), where a port from listen(0) would be and where the outgoing connections of
+ * tests running beside this one take their local ports (one of them took a port of the five now and
+ * then), and below twelve's own range for web processes (20000-29999), which the tests' platforms use.
  */
 async function freeBase(): Promise<number> {
-  for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * 10_000);
+  for (let tries = 0; tries < 100; tries++) {
+    const base = 10_000 + Math.floor(Math.random() * 9_995);
     const free = await Promise.all([0, 1, 2, 3, 4].map((i) => canBind(base + i)));
     if (free.every(Boolean)) return base;
   }
+  throw new Error('found no five free ports in a row in 10000-19999');
 }
 
 describe('PortAllocator', () => {

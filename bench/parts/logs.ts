@@ -190,13 +190,13 @@ function openTail(platform: BenchPlatform, ps: string): FrameTail {
   return openFrameTail(platform.apiPort, `/v1/apps/${APP}/logs?tail=true&lines=0&source=app&ps=${ps}&format=frames`, token);
 }
 
-interface ThroughTwelve { delivered: number; stored: number; doneAt: number; times: WriterTimes; twelveCpuMs: number; twelveFaults: number }
+interface ThroughTwelve { delivered: number; stored: number; doneAt: number; times: WriterTimes; twelveCpuMs: number; twelveSystemMs: number; twelveFaults: number }
 
 /** CPU time (user + system, ms, from 10 ms clock ticks) and minor page faults of twelve so far. */
-function usage(pid: number): { cpuMs: number; faults: number } {
+function usage(pid: number): { cpuMs: number; systemMs: number; faults: number } {
   const used = readProcUsage(pid);
   if (!used) throw new Error(`twelve serve (pid ${pid}) is gone`);
-  return { cpuMs: used.cpuTicks * 10, faults: used.minorFaults };
+  return { cpuMs: used.cpuTicks * 10, systemMs: used.systemTicks * 10, faults: used.minorFaults };
 }
 
 async function runThrough(platform: BenchPlatform, stored: StoredLines, dir: string, mode: string, round: number, lines: number, storedBefore: number, timeoutMs: number): Promise<ThroughTwelve> {
@@ -211,7 +211,7 @@ async function runThrough(platform: BenchPlatform, stored: StoredLines, dir: str
     // Small batches reach the disk within the store's flush interval (200 ms): wait for them, a while.
     let onDisk = 0;
     await until(`${lines} ${mode} lines on disk`, () => (onDisk = stored.linesOf(`${mode}.1`) - storedBefore) >= lines, 3000, 250).catch(() => {});
-    return { delivered: tail.count(), doneAt: tail.at(), stored: onDisk, times: times()!, twelveCpuMs: after.cpuMs - before.cpuMs, twelveFaults: after.faults - before.faults };
+    return { delivered: tail.count(), doneAt: tail.at(), stored: onDisk, times: times()!, twelveCpuMs: after.cpuMs - before.cpuMs, twelveSystemMs: after.systemMs - before.systemMs, twelveFaults: after.faults - before.faults };
   } finally {
     tail.close();
   }
@@ -251,7 +251,7 @@ export const logsPart: Part = {
       const rate = BURST / ((burst.doneAt - burst.times.start) / 1000);
       const writeMs = burst.times.end - burst.times.start;
       complete &&= burst.delivered === BURST && burst.stored === BURST;
-      console.log(`  round ${round - WARM_UP_ROUNDS + 1}: wc -l ${Math.round(wc.rate)} lines/s (writer ${writerTime(wc.times)}); bare node parent (writer ${writerTime(floor.times)}); twelve ${Math.round(rate)} lines/s (writer ${writerTime(burst.times)}, twelve's CPU ${burst.twelveCpuMs} ms, ${burst.twelveFaults} page faults), delivered ${burst.delivered}, stored ${burst.stored}`);
+      console.log(`  round ${round - WARM_UP_ROUNDS + 1}: wc -l ${Math.round(wc.rate)} lines/s (writer ${writerTime(wc.times)}); bare node parent (writer ${writerTime(floor.times)}); twelve ${Math.round(rate)} lines/s (writer ${writerTime(burst.times)}, twelve's CPU ${burst.twelveCpuMs} ms of which ${burst.twelveSystemMs} system, ${burst.twelveFaults} page faults), delivered ${burst.delivered}, stored ${burst.stored}`);
       best.wcRate = Math.max(best.wcRate, wc.rate);
       best.wcWriteMs = Math.min(best.wcWriteMs, wc.writeMs);
       best.floorMs = Math.min(best.floorMs, floor.writeMs);

@@ -43,12 +43,14 @@ export function readProcStat(pid: number): ProcStat | null {
   }
 }
 
-/** What a process has cost so far: CPU (user + system, in clock ticks) and minor page faults. */
-export function readProcUsage(pid: number): { cpuTicks: number; minorFaults: number } | null {
+/** What a process has cost so far: CPU (user + system, and each, in clock ticks) and minor page faults. */
+export function readProcUsage(pid: number): { cpuTicks: number; userTicks: number; systemTicks: number; minorFaults: number } | null {
   try {
     const parsed = statFields(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    if (!parsed) return null;
     // Fields 10 (minflt), 14 (utime) and 15 (stime).
-    return parsed && { cpuTicks: Number(parsed.fields[11]) + Number(parsed.fields[12]), minorFaults: Number(parsed.fields[7]) };
+    const [userTicks, systemTicks] = [Number(parsed.fields[11]), Number(parsed.fields[12])];
+    return { cpuTicks: userTicks + systemTicks, userTicks, systemTicks, minorFaults: Number(parsed.fields[7]) };
   } catch {
     return null;
   }

@@ -26,9 +26,12 @@ describe('/proc/PID/stat', () => {
     const before = readProcUsage(process.pid)!;
     const end = Date.now() + 100;
     let spin = 0;
-    while (Date.now() < end) spin += 1; // 100 ms of CPU: ten clock ticks
+    // 100 ms of CPU (ten clock ticks), nearly all of it user time: the clock is read every 100,000 turns.
+    while (spin % 100_000 !== 0 || Date.now() < end) spin += 1;
     const after = readProcUsage(process.pid)!;
     assert.ok(spin > 0 && after.cpuTicks > before.cpuTicks, `${before.cpuTicks} -> ${after.cpuTicks} ticks`);
+    assert.ok(after.userTicks > before.userTicks, `user ${before.userTicks} -> ${after.userTicks} ticks`);
+    assert.equal(after.cpuTicks, after.userTicks + after.systemTicks);
     assert.ok(after.minorFaults >= before.minorFaults && before.minorFaults > 0);
     assert.equal(readProcUsage(999_999_999), null);
   });

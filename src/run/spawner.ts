@@ -62,16 +62,31 @@ export class HelperChild extends EventEmitter implements ChildLike {
    * one is awaited, and a busy twelve reads the helper's 'spawned' and 'exit' replies of a short command
    * at once, before the caller's await resumes. Such an exit used to be lost, and its caller waited for
    * ever: a build step that never finished, a process shown as running (test/run/spawner.test.ts).
-   * `addListener` and the prepend methods are not used on it.
+   * Every way of adding a listener does this (Node's `on` and `addListener` are one function, but an
+   * override of `on` leaves `addListener` as it was).
    */
   override on(event: string | symbol, listener: (...args: any[]) => void): this {
     if (this.toldLate(event, listener)) return this;
     return super.on(event, listener);
   }
 
+  override addListener(event: string | symbol, listener: (...args: any[]) => void): this {
+    return this.on(event, listener);
+  }
+
   override once(event: string | symbol, listener: (...args: any[]) => void): this {
     if (this.toldLate(event, listener)) return this;
     return super.once(event, listener);
+  }
+
+  override prependListener(event: string | symbol, listener: (...args: any[]) => void): this {
+    if (this.toldLate(event, listener)) return this;
+    return super.prependListener(event, listener);
+  }
+
+  override prependOnceListener(event: string | symbol, listener: (...args: any[]) => void): this {
+    if (this.toldLate(event, listener)) return this;
+    return super.prependOnceListener(event, listener);
   }
 
   private toldLate(event: string | symbol, listener: (...args: any[]) => void): boolean {

@@ -102,6 +102,16 @@ describe('SpawnHelper', () => {
     const { child } = await start(helper, 'exit 5');
     assert.deepEqual(await exitOf(child), [5, null]); // emitted now
     assert.deepEqual(await exitOf(child), [5, null]);
+    // However the listener is added.
+    const told = await Promise.all(['addListener', 'prependListener', 'prependOnceListener'].map((method) =>
+      new Promise<number | null | 'lost'>((resolve) => {
+        const timer = setTimeout(() => resolve('lost'), 5_000);
+        (child[method as 'addListener'] as (event: string, listener: (code: number | null) => void) => unknown).call(child, 'exit', (code: number | null) => {
+          clearTimeout(timer);
+          resolve(code);
+        });
+      })));
+    assert.deepEqual(told, [5, 5, 5]);
   });
 
   it('still tells the end of its processes when the helper itself is killed, and starts a new helper', async () => {

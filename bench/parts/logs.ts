@@ -48,6 +48,8 @@ const WARM_UP_ROUNDS = 3;
  * 220-410 faults and 231-385 ms. A round then measures the reader, not the writer's malloc.
  */
 const WRITER_ENV = { MALLOC_TRIM_THRESHOLD_: '2000000000' };
+/** WRITER_ENV as NAME=VALUE words, for a shell command and for config:set. */
+const WRITER_ASSIGNMENTS = Object.entries(WRITER_ENV).map(([name, value]) => `${name}=${value}`);
 /**
  * The rest of the writer's environment outside twelve: clean, as twelve gives its processes (no
  * NODE_OPTIONS or npm variables of the bench's own), and the same node binary in every mode.
@@ -153,8 +155,7 @@ async function trigger(dir: string, mode: string, round: number): Promise<void> 
 
 /** The bare limit: the writer piped to `wc -l`. */
 async function pipedToWc(dir: string, round: number, mode = 'bare', lines = BURST): Promise<{ rate: number; writeMs: number; times: WriterTimes }> {
-  const malloc = Object.entries(WRITER_ENV).map(([name, value]) => `${name}=${value}`).join(' ');
-  const child = spawn('sh', ['-c', `${malloc} ${NODE} writer.js ${mode} ${lines} 0 ${round} | wc -l`], { cwd: dir, env: CLEAN_ENV, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn('sh', ['-c', `${WRITER_ASSIGNMENTS.join(' ')} ${NODE} writer.js ${mode} ${lines} 0 ${round} | wc -l`], { cwd: dir, env: CLEAN_ENV, stdio: ['ignore', 'pipe', 'inherit'] });
   if (child.pid) trackPid(child.pid);
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); });
@@ -192,7 +193,7 @@ function openTail(platform: BenchPlatform, ps: string): FrameTail {
 
 interface ThroughTwelve { delivered: number; stored: number; doneAt: number; times: WriterTimes; twelveCpuMs: number; twelveSystemMs: number; twelveFaults: number }
 
-/** CPU time (user + system, ms, from 10 ms clock ticks) and minor page faults of twelve so far. */
+/** CPU time (user + system, and system alone; ms, from 10 ms clock ticks) and minor page faults of twelve so far. */
 function usage(pid: number): { cpuMs: number; systemMs: number; faults: number } {
   const used = readProcUsage(pid);
   if (!used) throw new Error(`twelve serve (pid ${pid}) is gone`);
@@ -227,7 +228,7 @@ export const logsPart: Part = {
     const platform = await BenchPlatform.launch();
     await platform.ok('apps:create', APP);
     await platform.ok('logs:retention', '--size', '2GB', '-a', APP); // keep every line of the run
-    await platform.ok('config:set', ...Object.entries(WRITER_ENV).map(([name, value]) => `${name}=${value}`), '-a', APP);
+    await platform.ok('config:set', ...WRITER_ASSIGNMENTS, '-a', APP);
     await platform.ok('deploy', dir, '-a', APP);
     const stored = new StoredLines(join(platform.dataDir, 'apps', APP, 'logs'));
     await platform.ok('ps:scale', 'burst=1', 'steady=1', 'lines=1', '-a', APP);

@@ -9,6 +9,7 @@ import type { LogEvent, LogQuery } from './log-event.js';
 import { lastIdIn, readBatchesAfter, readEvents, type BatchPage, type ReadCursor } from './log-reader.js';
 import { DEFAULT_RETENTION, type Retention } from './retention.js';
 import { listSegments, modifiedMs, segmentName, type Segment } from './segment-files.js';
+import { WrittenPages } from './page-cache.js';
 import { encodeHeader } from './segment-records.js';
 
 export interface LogStoreOptions {
@@ -27,6 +28,8 @@ interface AppLog {
   dir: string;
   /** The segment being written this run; null until the first batch (each run starts a new one). */
   fd: number | null;
+  /** Its pages, dropped from the page cache a few megabytes behind the writes (page-cache.ts). */
+  pages: WrittenPages | null;
   segments: Segment[];
   /** Headers and line bytes waiting for the next write, in order. */
   pending: Buffer[];
@@ -139,10 +142,7 @@ export class LogStore {
       const active = log.segments.length === 1 && log.fd !== null;
       const tooBig = total > maxBytes && !active;
       if (!tooBig && !(modifiedMs(first.path) < oldest)) break;
-      if (active) {
-        closeSync(log.fd!);
-        log.fd = null;
-      }
+      if (active) closeSegment(log);
       try { unlinkSync(first.path); } catch { /* already gone */ }
       total -= first.bytes;
       log.segments.shift();
@@ -152,7 +152,7 @@ export class LogStore {
   /** Removes the app's log for good (the app is destroyed). */
   remove(app: string): void {
     const log = this.apps.get(app);
-    if (log?.fd != null) closeSync(log.fd);
+    if (log) closeSegment(log);
     this.apps.delete(app);
     rmSync(this.options.dirFor(app), { recursive: true, force: true });
   }
@@ -161,7 +161,7 @@ export class LogStore {
     this.flush();
     if (this.timer) clearTimeout(this.timer);
     clearInterval(this.retentionTimer);
-    for (const log of this.apps.values()) if (log.fd !== null) closeSync(log.fd);
+    for (const log of this.apps.values()) closeSegment(log);
     this.apps.clear();
   }
 
@@ -174,7 +174,7 @@ export class LogStore {
 
   private open(app: string): AppLog {
     const dir = this.options.dirFor(app);
-    const log: AppLog = { dir, fd: null, segments: listSegments(dir), pending: [], pendingBytes: 0, pendingLines: 0, pendingFirstId: 0, retention: null };
+    const log: AppLog = { dir, fd: null, pages: null, segments: listSegments(dir), pending: [], pendingBytes: 0, pendingLines: 0, pendingFirstId: 0, retention: null };
     this.apps.set(app, log);
     return log;
   }
@@ -201,29 +201,35 @@ export class LogStore {
     try {
       let current = log.segments.at(-1);
       if (log.fd === null || !current || current.bytes >= this.segmentLimit(app, log)) {
-        if (log.fd !== null) {
-          // Forgotten at once: if opening the next segment fails, a later write must not close this number again.
-          const fd = log.fd;
-          log.fd = null;
-          closeSync(fd);
-        }
+        closeSegment(log);
         mkdirSync(log.dir, { recursive: true });
         current = { path: join(log.dir, segmentName(log.pendingFirstId)), firstId: log.pendingFirstId, bytes: 0 };
         log.fd = openSync(current.path, 'a');
+        log.pages = new WrittenPages(log.fd, 0);
         log.segments.push(current);
         this.enforceRetention(app);
       }
       const written = writevSync(log.fd!, data);
       current.bytes += written;
+      log.pages?.wrote(written);
       if (written < bytes) {
         // A short write (a full disk) leaves a torn record: the next write starts a new segment, so
         // no record ever follows a torn one.
-        closeSync(log.fd!);
-        log.fd = null;
+        closeSegment(log);
         throw new Error(`only ${written} of ${bytes} bytes could be written`);
       }
     } catch (error) {
       this.options.onDropped?.(app, lines, error as Error);
     }
   }
+}
+
+/** Closes the segment being written, if any; its number is forgotten first, so a failure cannot close it twice. */
+function closeSegment(log: AppLog): void {
+  if (log.fd === null) return;
+  const fd = log.fd;
+  log.fd = null;
+  log.pages?.closing();
+  log.pages = null;
+  closeSync(fd);
 }

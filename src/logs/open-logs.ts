@@ -6,6 +6,7 @@ import type { Db } from '../store/database.js';
 import { DrainManager, type DrainManagerOptions } from './drains/drain-manager.js';
 import { LogBus } from './log-bus.js';
 import { LogStore } from './log-store.js';
+import { pageCacheControl } from './page-cache.js';
 import { getRetention } from './retention.js';
 
 export interface Logs {
@@ -14,6 +15,9 @@ export interface Logs {
 }
 
 export function openLogs(paths: Paths, db: Db, logger: pino.Logger, drainOptions: DrainManagerOptions = {}): Logs {
+  if (!pageCacheControl.available) {
+    logger.warn({ err: pageCacheControl.error }, 'the page-cache addon (native/) is not built: logs stay in the page cache as they are written; `npm run install` builds it (with python3, make and a C compiler) (docs/logs.md)');
+  }
   const store = new LogStore({
     dirFor: (app) => paths.logs(app),
     retention: (app) => getRetention(db, app),

@@ -12,6 +12,11 @@
 import net from 'node:net';
 
 export interface FrameTail {
+  /**
+   * Resolves once the response head has come: twelve subscribes the tail before it sends the head
+   * (src/api/log-stream.ts), so no line written after this is missed.
+   */
+  ready: Promise<void>;
   /** Lines received so far (from the frame headers). */
   count(): number;
   /** When the last bytes arrived (epoch ms). */
@@ -28,6 +33,10 @@ export function openFrameTail(port: number, path: string, token: string): FrameT
   // HTTP: the response head, then chunks (a hex size line, the data, CRLF).
   let head = '';
   let inHead = true;
+  let headCame: () => void = () => {};
+  let failed: (error: Error) => void = () => {};
+  const ready = new Promise<void>((resolve, reject) => { headCame = resolve; failed = reject; });
+  ready.catch(() => {}); // a failure before anyone waits must not end the bench as "unhandled"
   let sizeLine = '';
   let chunkLeft = -1; // -1: reading a size line; then bytes of the chunk still to come
   let crlfLeft = 0;
@@ -62,8 +71,13 @@ export function openFrameTail(port: number, path: string, token: string): FrameT
       head += chunk.toString('latin1');
       const end = head.indexOf('\r\n\r\n');
       if (end === -1) return;
-      if (!head.startsWith('HTTP/1.1 200')) throw new Error(`the log API answered: ${head.slice(0, head.indexOf('\r\n'))}`);
+      if (!head.startsWith('HTTP/1.1 200')) {
+        failed(new Error(`the log API answered: ${head.slice(0, head.indexOf('\r\n'))}`));
+        socket.destroy();
+        return;
+      }
       inHead = false;
+      headCame();
       at = end + 4 - before;
     }
     while (at < chunk.length) {
@@ -94,7 +108,8 @@ export function openFrameTail(port: number, path: string, token: string): FrameT
   };
 
   const socket = net.connect({ host: '127.0.0.1', port, onread: { buffer, callback: (nread) => { onRead(buffer.subarray(0, nread)); return true; } } });
-  socket.on('error', () => {});
+  socket.on('error', (error) => failed(error));
+  socket.on('close', () => failed(new Error('the log API closed the tail before its response head')));
   socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${token}\r\n\r\n`);
-  return { count: () => count, at: () => lastAt, close: () => socket.destroy() };
+  return { ready, count: () => count, at: () => lastAt, close: () => socket.destroy() };
 }

@@ -203,7 +203,7 @@ function usage(pid: number): { cpuMs: number; systemMs: number; faults: number }
 async function runThrough(platform: BenchPlatform, stored: StoredLines, dir: string, mode: string, round: number, lines: number, storedBefore: number, timeoutMs: number): Promise<ThroughTwelve> {
   const tail = openTail(platform, `${mode}.1`);
   try {
-    await new Promise((resolve) => setTimeout(resolve, 300)); // the tail's request is in before the first line
+    await tail.ready; // subscribed before the first line
     const before = usage(platform.pid);
     await trigger(dir, mode, round);
     const times = () => readTimes(dir, mode, round);

@@ -9,7 +9,7 @@
  * when little is allocated) and grows it again under load, and every page so handed back is faulted in
  * again by the next burst of work, at 10-18 µs a fault on this kind of machine. twelve is a daemon whose
  * work comes in bursts (a chatty process, a spike of requests). Either flag alone did not stop the
- * faults; both did (the measurements are in docs/logs.md). 16 MB is the largest semi-space V8 gives
+ * faults; both did (the measurements are in docs/logs-performance.md). 16 MB is the largest semi-space V8 gives
  * itself by default on a 64-bit machine with a heap limit of 2 GB or more, so under load the young
  * generation is the size it would grow to anyway; the old generation is collected as usual.
  */

@@ -30,7 +30,7 @@ const PER_LINE_ROUNDS = 3;
  * Measured rounds. Even with the writer's malloc kept (WRITER_ENV), this VM has slow phases that last
  * seconds: in one run the writer piped to `wc -l` ran 390-430 ms in six of its ten rounds, against
  * 230-260 in the others, with as few page faults. Each side keeps its best, and gets the same number of
- * rounds; with five, one slow phase could cover all of one side's rounds (docs/logs.md).
+ * rounds; with five, one slow phase could cover all of one side's rounds (docs/logs-performance.md).
  */
 const ROUNDS = 10;
 /**

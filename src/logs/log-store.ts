@@ -7,9 +7,9 @@ import { closeSync, mkdirSync, openSync, rmSync, unlinkSync, writevSync } from '
 import { join } from 'node:path';
 import type { LogEvent, LogQuery } from './log-event.js';
 import { lastIdIn, readBatchesAfter, readEvents, type BatchPage, type ReadCursor } from './log-reader.js';
+import { WrittenPages } from './page-cache.js';
 import { DEFAULT_RETENTION, type Retention } from './retention.js';
 import { listSegments, modifiedMs, segmentName, type Segment } from './segment-files.js';
-import { WrittenPages } from './page-cache.js';
 import { encodeHeader } from './segment-records.js';
 
 export interface LogStoreOptions {

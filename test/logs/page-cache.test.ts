@@ -12,7 +12,11 @@ after(() => { for (const dir of dirs) rmSync(dir, { recursive: true, force: true
 
 /** Bytes of the file in the page cache, by util-linux's fincore (mincore(2) on a mapping of it). */
 function cachedBytes(path: string): number {
-  return Number(execFileSync('fincore', ['--bytes', '--noheadings', '--output', 'RES', path], { encoding: 'utf8' }).trim());
+  try {
+    return Number(execFileSync('fincore', ['--bytes', '--noheadings', '--output', 'RES', path], { encoding: 'utf8' }).trim());
+  } catch (error) {
+    throw new Error(`fincore could not tell what is cached (Debian's util-linux-extra has it; .ci/run installs it): ${(error as Error).message}`);
+  }
 }
 
 /** Appends `bytes` of 100-byte lines to the app's log, 64 KiB a batch, as a busy process's reads come. */

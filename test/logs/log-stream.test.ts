@@ -97,6 +97,24 @@ describe('streamLog', () => {
     seen.forEach(([, text], i) => { if (text !== big(i, 1).toString().slice(0, -1)) assert.fail(`line ${i} arrived as ${text.slice(0, 12)}...`); });
   });
 
+  for (const format of ['frames', 'event'] as const) {
+    it(`keeps the order of small batches (sent at the turn's end) and big ones (sent at once) in one turn (${format})`, { timeout: 10_000 }, async () => {
+      const bus = busOnDisk();
+      const server = await serve(bus, {}, format);
+      const response = await open(server);
+      const reading = collect(response, 2 + 100 + 3 + 100);
+      // In one turn: a small batch waits for the turn's end, a big one (50 KB) takes it along at once.
+      bus.publishBlock('shop', 'app', 'web.1', block(0, 2), 2);
+      bus.publishBlock('shop', 'app', 'worker.1', big(2, 100), 100);
+      bus.publishBlock('shop', 'app', 'web.1', block(102, 3), 3);
+      bus.publishBlock('shop', 'app', 'worker.1', big(105, 100), 100);
+      const seen = await reading;
+      const texts = seen.map(([, text]) => text.split(' ')[0] === 'line' ? Number(text.split(' ')[1]) : Number(text.slice(0, 8)));
+      assert.deepEqual(texts, Array.from({ length: 205 }, (_, i) => i));
+      assert.ok(seen.every(([id], i) => i === 0 || id === seen[i - 1]![0] + 1), 'ids in order, none skipped');
+    });
+  }
+
   it('lets a reader fall far behind and catches it up from disk, every line once and in order', { timeout: 20_000 }, async () => {
     const bus = busOnDisk();
     let pagesFromDisk = 0;

@@ -235,9 +235,9 @@ export const logsPart: Part = {
     await until('the writers to be up', async () => (await platform.processes(APP)).filter((p) => p.state === 'up').length === 3, 30_000, 100);
 
     // Each side keeps its best of each measure (the fastest rate and, on its own, the shortest writer time).
-    const best = { wcRate: 0, wcWriteMs: Infinity, floorMs: Infinity, rate: 0, writeMs: Infinity };
-    // And every round's writer time, for the medians: the best rounds are the goal's measure, the
-    // medians what a typical round cost (docs/logs-performance.md).
+    const best = { wcRate: 0, floorMs: Infinity, rate: 0 };
+    // Every round's writer time: the best rounds are the goal's measure, the medians what a typical
+    // round cost (docs/logs-performance.md).
     const writeMsOf = { wc: [] as number[], twelve: [] as number[] };
     let complete = true;
     let round = 0;
@@ -257,10 +257,8 @@ export const logsPart: Part = {
       complete &&= burst.delivered === BURST && burst.stored === BURST;
       console.log(`  round ${round - WARM_UP_ROUNDS + 1}: wc -l ${Math.round(wc.rate)} lines/s (writer ${writerTime(wc.times)}); bare node parent (writer ${writerTime(floor.times)}); twelve ${Math.round(rate)} lines/s (writer ${writerTime(burst.times)}, twelve's CPU ${burst.twelveCpuMs} ms of which ${burst.twelveSystemMs} system, ${burst.twelveFaults} page faults), delivered ${burst.delivered}, stored ${burst.stored}`);
       best.wcRate = Math.max(best.wcRate, wc.rate);
-      best.wcWriteMs = Math.min(best.wcWriteMs, wc.writeMs);
       best.floorMs = Math.min(best.floorMs, floor.writeMs);
       best.rate = Math.max(best.rate, rate);
-      best.writeMs = Math.min(best.writeMs, writeMs);
       writeMsOf.wc.push(wc.writeMs);
       writeMsOf.twelve.push(writeMs);
     }
@@ -270,9 +268,10 @@ export const logsPart: Part = {
       baseline: { name: 'piped to wc -l', value: best.wcRate }, ratio, goal: '>= 0.8x', met: ratio >= 0.8 && complete,
     };
     record(rate);
-    record(againstBaseline('logs', 'the writing app\'s own time', 'ms', best.writeMs, { name: 'piped to wc -l', value: best.wcWriteMs }, 1.2));
+    const bestWcWriteMs = Math.min(...writeMsOf.wc);
+    record(againstBaseline('logs', 'the writing app\'s own time', 'ms', Math.min(...writeMsOf.twelve), { name: 'piped to wc -l', value: bestWcWriteMs }, 1.2));
     record(againstBaseline('logs', 'the writing app\'s own time, median rounds', 'ms', median(writeMsOf.twelve), { name: 'piped to wc -l', value: median(writeMsOf.wc) }, null));
-    record(againstBaseline('logs', 'the writing app\'s own time, read as twelve reads but doing nothing', 'ms', best.floorMs, { name: 'piped to wc -l', value: best.wcWriteMs }, null));
+    record(againstBaseline('logs', 'the writing app\'s own time, read as twelve reads but doing nothing', 'ms', best.floorMs, { name: 'piped to wc -l', value: bestWcWriteMs }, null));
 
     // For context, not a goal of the issue: an app that logs a line per write, as most do.
     const perLine = { wcMs: Infinity, twelveMs: Infinity };

@@ -1,8 +1,8 @@
 /**
  * One reader of an app's log over HTTP, as NDJSON: the stored lines it asked for, then (with tail) the
- * live ones. Small writes are batched per turn of the event loop, big ones go at once. A reader slower than the app is never sent
- * more than a few MiB ahead: it falls back to reading the store from its last id once the socket
- * drains, so a slow tail neither grows twelve's memory nor loses a line.
+ * live ones. Small writes are batched per turn of the event loop, big ones go at once. A reader slower
+ * than the app is never sent more than a few MiB ahead: it falls back to reading the store from its
+ * last id once the socket drains, so a slow tail neither grows twelve's memory nor loses a line.
  */
 import type { ServerResponse } from 'node:http';
 import { batchEvents, type LogBatch, type LogBus } from '../logs/log-bus.js';
@@ -36,6 +36,11 @@ const CONTENT_TYPES: Record<LogFormat, string> = { event: 'application/x-ndjson'
 
 /** What is written to a reader: strings (JSON) and line bytes (frames), in order. */
 type Piece = string | Buffer;
+
+/** A piece of its own, not a pooled copy to give back once written. */
+function isPiece(piece: Piece | PooledCopy): piece is Piece {
+  return typeof piece === 'string' || Buffer.isBuffer(piece);
+}
 
 /** An event as one NDJSON line; only the free text goes through JSON.stringify. */
 export function eventJson(event: LogEvent): string {
@@ -106,15 +111,14 @@ export function streamLog(raw: ServerResponse, bus: LogBus, app: string, query: 
   const writePending = () => {
     raw.cork();
     for (const piece of pending) {
-      if (typeof piece === 'string' || Buffer.isBuffer(piece)) raw.write(piece);
+      if (isPiece(piece)) raw.write(piece);
       else raw.write(piece.bytes, piece.release);
     }
     raw.uncork();
     pending = [];
     pendingBytes = 0;
   };
-  const flush = () => {
-    flushing = false;
+  const send = () => {
     if (closed || pending.length === 0) return;
     writePending();
     if (raw.writableLength > HIGH_WATER && !lagging) {
@@ -122,11 +126,15 @@ export function streamLog(raw: ServerResponse, bus: LogBus, app: string, query: 
       raw.once('drain', catchUp);
     }
   };
+  const flush = () => {
+    flushing = false;
+    send();
+  };
   const queue = (pieces: Array<Piece | PooledCopy>) => {
     pending.push(...pieces);
-    for (const piece of pieces) pendingBytes += typeof piece === 'string' || Buffer.isBuffer(piece) ? piece.length : piece.bytes.length;
+    for (const piece of pieces) pendingBytes += isPiece(piece) ? piece.length : piece.bytes.length;
     if (pendingBytes >= SEND_AT_ONCE_BYTES) {
-      flush(); // an immediate already scheduled finds nothing left to write
+      send(); // a flush already scheduled writes what comes after, if anything
       return;
     }
     if (!flushing) {

@@ -1,6 +1,6 @@
 /** `logs [-n N] [--tail] [--ps TYPE] [--source S] [--since 10m] [--grep TEXT]` and `logs:retention`. */
 import { type Command, InvalidArgumentError } from 'commander';
-import { parseDuration, parseSince } from '../../logs/durations.js';
+import { formatSize, parseDuration, parseSince } from '../../logs/durations.js';
 import { appPath, type CommonOptions, createClient, print, printJson, requireApp, warn, withAppOptions } from '../context.js';
 import { formatLogEvent } from '../log-lines.js';
 import { streamLogs } from '../log-tail.js';
@@ -68,6 +68,6 @@ export function registerLogsCommand(program: Command): void {
         ? await client.request<RetentionView>('GET', path)
         : await client.request<RetentionView>('PUT', path, { size: options.size, age: options.age });
       if (options.json) return printJson(view);
-      print(`${app} keeps its log up to ${view.size} or ${view.age}, whichever comes first (${(view.usedBytes / 1024 / 1024).toFixed(1)}MB used)`);
+      print(`${app} keeps its log up to ${view.size} or ${view.age}, whichever comes first (${formatSize(view.usedBytes)} used)`);
     });
 }

@@ -6,6 +6,7 @@ import type { Db } from '../store/database.js';
 import { DrainManager, type DrainManagerOptions } from './drains/drain-manager.js';
 import { LogBus } from './log-bus.js';
 import { LogStore } from './log-store.js';
+import { LostLinesReporter } from './lost-lines.js';
 import { pageCacheControl } from './page-cache.js';
 import { getRetention } from './retention.js';
 
@@ -18,12 +19,19 @@ export function openLogs(paths: Paths, db: Db, logger: pino.Logger, drainOptions
   if (!pageCacheControl.available) {
     logger.warn({ err: pageCacheControl.error }, 'the page-cache addon (native/) is not built: logs stay in the page cache as they are written; `npm run install` builds it (with python3, make and a C compiler) (docs/logs.md)');
   }
+  // Lines the store cannot write are reported into the app's stream, through the bus, which is made on
+  // top of the store (below).
+  let bus: LogBus | null = null;
+  const lostLines = new LostLinesReporter((app, text) => bus?.publish(app, 'twelve', 'logs', text));
   const store = new LogStore({
     dirFor: (app) => paths.logs(app),
     retention: (app) => getRetention(db, app),
-    onDropped: (app, count, error) => logger.error({ app, count, err: error }, 'could not write log lines to disk; they are lost'),
+    onDropped: (app, count, error) => {
+      logger.error({ app, count, err: error }, 'could not write log lines to disk; they are lost');
+      lostLines.lost(app, count, error);
+    },
   });
-  const bus = new LogBus(store, undefined, store.lastId(listApps(db).map((app) => app.name)));
+  bus = new LogBus(store, undefined, store.lastId(listApps(db).map((app) => app.name)));
   const drains = new DrainManager(db, bus, drainOptions);
   drains.restore();
   return { bus, drains };

@@ -93,11 +93,24 @@ function sameRun(previous: LogEvent, next: LogEvent): boolean {
   return next.id === previous.id + 1 && next.process === previous.process && next.source === previous.source && next.time === previous.time;
 }
 
+/**
+ * The header that says after which id a reader that got none of this answer's events resumes (`after=`),
+ * to get the same events and then the newer ones: a tail that drops before its first line would
+ * otherwise ask for the recent lines again and miss what came in meanwhile.
+ */
+export const RESUME_AFTER_HEADER = 'x-twelve-log-after';
+
 export function streamLog(raw: ServerResponse, bus: LogBus, app: string, query: LogQuery, tail: boolean, format: LogFormat = 'event'): void {
-  raw.writeHead(200, { 'content-type': CONTENT_TYPES[format], 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
-  raw.flushHeaders();
   let closed = false;
   let lastId = query.afterId ?? 0;
+  // A fresh read starts with the last `count` lines; a resumed one (after an id) with all it missed.
+  const recent = lastId > 0 ? [] : bus.history(app, query);
+  const resumeAfter = lastId > 0 ? lastId : recent.length > 0 ? recent[0]!.id - 1 : bus.lastId();
+  raw.writeHead(200, {
+    'content-type': CONTENT_TYPES[format], 'cache-control': 'no-store', 'x-content-type-options': 'nosniff',
+    [RESUME_AFTER_HEADER]: String(resumeAfter),
+  });
+  raw.flushHeaders();
   // Pieces waiting for the next write, written under one cork (one writev), never joined. Live line
   // bytes are pooled copies (the batch's own bytes are a read buffer that is reused at once), given
   // back once written.
@@ -187,12 +200,10 @@ export function streamLog(raw: ServerResponse, bus: LogBus, app: string, query: 
   }
   raw.on('close', () => { closed = true; });
 
-  // A resumed tail (after an id) wants everything it missed; a fresh read the last `count` lines.
   if (lastId > 0) {
     lagging = true;
     catchUp();
   } else {
-    const recent = bus.history(app, query);
     if (recent.length > 0) {
       queue(eventPieces(recent, format));
       lastId = recent.at(-1)!.id;

@@ -3,7 +3,7 @@
  * (not fetch) because `twelve ps` must start about as fast as node itself.
  */
 import { readFileSync } from 'node:fs';
-import { request as httpRequest, type ClientRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
+import { request as httpRequest, type ClientRequest, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import { pathsFor } from '../paths.js';
 import { defaultDataDir } from '../settings.js';
@@ -22,6 +22,8 @@ export interface StreamOptions {
   /** A request body sent as it is produced (the deploy's source archive). */
   body?: Readable;
   headers?: OutgoingHttpHeaders;
+  /** Called with the answer's headers once it starts (before its first event). */
+  onHeaders?: (headers: IncomingHttpHeaders) => void;
 }
 
 type Env = Record<string, string | undefined>;
@@ -111,6 +113,7 @@ export class ApiClient {
       const text = await readText(response).catch(() => '');
       throw errorFromAnswer(response.statusCode!, text);
     }
+    options.onHeaders?.(response.headers);
     return this.events(response, uploadError);
   }
 

@@ -2,6 +2,7 @@
  * Reads an app's log stream; with `tail`, follows it and, when the connection drops, reconnects after the
  * last event seen, so a restart of twelve or a flaky link neither loses nor repeats a line.
  */
+import type { IncomingHttpHeaders } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ApiClient } from './api-client.js';
 import type { LogEvent } from './api-types.js';
@@ -25,6 +26,9 @@ export interface LogStreamOptions {
   /** Called each time the stream is lost and reconnecting starts. */
   onReconnecting?: () => void;
 }
+
+/** The answer's header that says after which id to resume when none of its events came (src/api/log-stream.ts). */
+const RESUME_AFTER_HEADER = 'x-twelve-log-after';
 
 /** The events of a record: a frame holds one per line; a single event (from an older twelve) is itself. */
 function frameEvents(record: LogFrame | LogEvent): LogEvent[] {
@@ -64,12 +68,19 @@ export async function streamLogs(client: ApiClient, app: string, options: LogStr
   onEvent: (event: LogEvent) => void): Promise<void> {
   const giveUpMs = options.giveUpMs ?? 30_000;
   let lastId: number | undefined;
+  // Where to resume when no event has come yet: the answer says (RESUME_AFTER_HEADER). Without it, a tail
+  // that dropped before its first line would ask for the recent lines again and miss what came meanwhile.
+  let resumeAfter: number | undefined;
+  const onHeaders = (headers: IncomingHttpHeaders) => {
+    const after = Number(headers[RESUME_AFTER_HEADER]);
+    if (lastId === undefined && Number.isSafeInteger(after) && after >= 0) resumeAfter = after;
+  };
   let lostAt: number | undefined;
   let delay = FIRST_DELAY_MS;
   for (;;) {
     let events: AsyncGenerator<unknown>;
     try {
-      events = await client.stream('GET', logsPath(app, options, lastId));
+      events = await client.stream('GET', logsPath(app, options, lastId ?? resumeAfter), { onHeaders });
     } catch (error) {
       // The first connection fails at once, like every other command; only a lost tail is retried.
       if (lostAt === undefined || !isTransient(error) || Date.now() - lostAt >= giveUpMs) throw error;

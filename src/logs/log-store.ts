@@ -130,10 +130,13 @@ export class LogStore {
     if (log) log.retention = null;
   }
 
-  /** Deletes segments beyond the app's size or older than its age. */
+  /**
+   * Deletes segments beyond the app's size or older than its age. An app not written since twelve
+   * started is looked at too, and from then on by the regular check: an idle app's old log must go as
+   * well, and a smaller size set for it applies at once.
+   */
   enforceRetention(app: string): void {
-    const log = this.apps.get(app);
-    if (!log) return;
+    const log = this.apps.get(app) ?? this.open(app);
     const { maxBytes, maxAgeMs } = this.retentionOf(app, log);
     let total = log.segments.reduce((sum, s) => sum + s.bytes, 0);
     const oldest = Date.now() - maxAgeMs;

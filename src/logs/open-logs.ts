@@ -31,7 +31,10 @@ export function openLogs(paths: Paths, db: Db, logger: pino.Logger, drainOptions
       lostLines.lost(app, count, error);
     },
   });
-  bus = new LogBus(store, undefined, store.lastId(listApps(db).map((app) => app.name)));
+  const apps = listApps(db).map((app) => app.name);
+  bus = new LogBus(store, undefined, store.lastId(apps));
+  // Every app's retention from the start, idle ones too (the store checks those it knows every minute).
+  for (const app of apps) store.enforceRetention(app);
   const drains = new DrainManager(db, bus, drainOptions);
   drains.restore();
   return { bus, drains };

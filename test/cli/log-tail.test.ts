@@ -55,6 +55,29 @@ describe('streamLogs', () => {
     assert.ok(Date.now() - started >= 400, 'kept trying for the give-up time');
   });
 
+  it('resumes after the id the answer named when the tail dropped before its first line, missing nothing', async () => {
+    api = await startFakeApi((request, response) => {
+      const attempt = api!.requests.length;
+      if (attempt === 1) {
+        response.writeHead(200, { 'x-twelve-log-after': '41' });
+        response.flushHeaders();
+        setImmediate(() => response.destroy());
+      } else if (attempt === 2) {
+        response.writeHead(200);
+        response.end(lines(42, 43)); // what came in while the tail was away
+      } else {
+        request.socket.destroy();
+      }
+    });
+    const seen: number[] = [];
+    await assert.rejects(
+      streamLogs(new ApiClient({ baseUrl: api.url, token: 't' }), 'hello', { lines: 0, tail: true, giveUpMs: 200 }, (e) => seen.push(e.id)),
+      (error: CliError) => error.code === 'API_UNREACHABLE');
+    assert.equal(api.requests[0]!.url, '/v1/apps/hello/logs?lines=0&tail=true&format=frames');
+    assert.equal(api.requests[1]!.url, '/v1/apps/hello/logs?after=41&tail=true&format=frames');
+    assert.deepEqual(seen, [42, 43]);
+  });
+
   it('reads frames (format=frames) cut anywhere by the network into one event per line, with consecutive ids', async () => {
     const frame = (firstId: number, lines: string) => {
       const bytes = Buffer.from(lines);

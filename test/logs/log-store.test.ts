@@ -1,10 +1,17 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { LogBus } from '../../src/logs/log-bus.js';
 import { LogStore } from '../../src/logs/log-store.js';
+import { openLogs } from '../../src/logs/open-logs.js';
+import { setRetention } from '../../src/logs/retention.js';
+import { segmentName } from '../../src/logs/segment-files.js';
+import { pathsFor } from '../../src/paths.js';
+import { insertApp } from '../../src/store/apps.js';
+import { openDatabase } from '../../src/store/database.js';
+import { silent } from '../run/helpers.js';
 
 const dirs: string[] = [];
 after(() => { for (const dir of dirs) rmSync(dir, { recursive: true, force: true }); });
@@ -179,3 +186,44 @@ describe('LogStore and LogBus on disk', () => {
     bus.close();
   });
 });
+
+/** A segment of one event, last written `daysAgo` days ago, in the app's log directory. */
+function oldSegment(logsDir: string, firstId: number, daysAgo: number): string {
+  mkdirSync(logsDir, { recursive: true });
+  const path = join(logsDir, segmentName(firstId));
+  writeFileSync(path, `#${firstId} ${Date.now() - daysAgo * 86_400_000} app web.1 1 4\nold\n`);
+  const then = new Date(Date.now() - daysAgo * 86_400_000);
+  utimesSync(path, then, then);
+  return path;
+}
+
+describe('retention of apps that are not being written', () => {
+  it('deletes an idle app\'s segments older than its age, though nothing was written to it since the store was made', () => {
+    const dir = tempDir();
+    const old = oldSegment(join(dir, 'idle', 'logs'), 100, 30);
+    const recent = oldSegment(join(dir, 'idle', 'logs'), 200, 0);
+    const store = storeIn(dir, { retention: () => ({ maxBytes: 1 << 30, maxAgeMs: 7 * 86_400_000 }) });
+    store.enforceRetention('idle');
+    assert.equal(existsSync(old), false);
+    assert.equal(existsSync(recent), true);
+    assert.deepEqual(store.read('idle').map((event) => event.text), ['old']);
+    store.close();
+  });
+
+  it('is applied to every app when the platform\'s log side opens', () => {
+    const dataDir = tempDir();
+    const paths = pathsFor(dataDir);
+    const db = openDatabase(join(dataDir, 'twelve.db'));
+    try {
+      const app = insertApp(db, 'quiet');
+      setRetention(db, app.id, { maxAgeMs: 86_400_000 });
+      const old = oldSegment(paths.logs('quiet'), 100, 3);
+      const { bus } = openLogs(paths, db, silent);
+      assert.equal(existsSync(old), false);
+      bus.close();
+    } finally {
+      db.close();
+    }
+  });
+});
+

@@ -161,4 +161,22 @@ describe('streamLog', () => {
     const seen = await reading;
     assert.deepEqual(seen.map(([, text]) => text), ['line 0', 'line 1']);
   });
+
+  it('says after which id a reader that got none of its events resumes, to get them and what is newer', async () => {
+    const bus = busOnDisk();
+    for (let i = 0; i < 5; i += 1) bus.publish('shop', 'app', 'web.1', `line ${i}`);
+    const ids = bus.history('shop', { count: 10 }).map((event) => event.id);
+    const resumeAfter = async (query: LogQuery) => {
+      const response = await open(await serve(bus, query, 'frames'));
+      response.destroy();
+      return Number(response.headers['x-twelve-log-after']);
+    };
+    // The last two lines, then live ones: after the line before those two.
+    assert.equal(await resumeAfter({ count: 2 }), ids[2]);
+    // No recent lines (`-n 0`): after the newest line there is.
+    assert.equal(await resumeAfter({ count: 0 }), ids[4]);
+    assert.equal(await resumeAfter({ count: 0 }), bus.lastId());
+    // A resumed read: after the same id again.
+    assert.equal(await resumeAfter({ afterId: ids[1]! }), ids[1]);
+  });
 });

@@ -1,9 +1,11 @@
 /** The log stream end to end: filters over the CLI, a restart of twelve that keeps the lines, and a drain. */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { after, before, test } from 'node:test';
+import { promisify } from 'node:util';
 import type { LogEvent } from '../../src/logs/log-event.js';
 import { HttpReceiver } from '../logs/receivers.js';
-import { copyFixture, TestPlatform, waitFor } from './harness.js';
+import { CLI, copyFixture, TestPlatform, waitFor } from './harness.js';
 
 const platform = new TestPlatform();
 const receiver = new HttpReceiver();
@@ -81,4 +83,25 @@ test('logs:retention shows the defaults and sets size and age per app', async ()
   const set = await platform.json<{ size: string; age: string }>('logs:retention', '--size', '20MB', '--age', '2d', '-a', 'chatty');
   assert.deepEqual([set.size, set.age], ['20MB', '2d']);
   assert.equal((await platform.cli('logs:retention', '--size', '10KB', '-a', 'chatty')).code, 1);
+});
+
+test('the platform tells the app\'s stream what it does: the build, the release, scaling, restarts, process states', async () => {
+  await platform.ok('ps:scale', 'web=2', '-a', 'chatty');
+  await platform.ok('ps:restart', 'web', '-a', 'chatty');
+  const said = await waitFor('the restart in the stream', async () => {
+    const texts = (await events('--source', 'twelve', '-n', '10000')).map((e) => `${e.process}: ${e.text}`);
+    return texts.includes('api: Restarted web processes') ? texts : undefined;
+  });
+  const expected = [/^api: Build \S+ started/, /^api: Build \S+ succeeded$/, /^api: Release v1 created: /, /^api: Release v1 is live$/,
+    /^api: Scaled to .*web@2/, /^web\.2: State changed from starting to up$/];
+  for (const line of expected) assert.ok(said.some((text) => line.test(text)), `${line} in:\n${said.join('\n')}`);
+});
+
+test('logs colours each process on a terminal, and not with NO_COLOR', async () => {
+  // script(1) gives the CLI a pseudo-terminal as its stdout, as an interactive shell would.
+  const onTerminal = async (env: Record<string, string>) => (await promisify(execFile)('script',
+    ['-qec', `'${process.execPath}' '${CLI}' logs -a chatty -n 20`, '/dev/null'], { env: { ...platform.env, ...env } })).stdout;
+  const coloured = await onTerminal({});
+  assert.match(coloured, /\x1b\[\d+(;\d+)*m(app|router|twelve)\[/, coloured);
+  assert.doesNotMatch(await onTerminal({ NO_COLOR: '1' }), /\x1b\[/);
 });

@@ -42,6 +42,22 @@ describe('log pieces', () => {
     assert.equal(buffer.dropped, 3);
   });
 
+  it('a drain buffer also drops the oldest events beyond its bytes, keeping the newest however long', () => {
+    const long = (id: number, length: number) => ({ ...event(id), text: 'x'.repeat(length) });
+    const buffer = new DrainBuffer(1000, 100);
+    for (let id = 1; id <= 4; id += 1) buffer.push(long(id, 30));
+    assert.equal(buffer.length, 3, '120 bytes held 90');
+    buffer.push(long(5, 250));
+    assert.deepEqual(buffer.take(10).map((e) => e.id), [5]);
+    assert.equal(buffer.takeDropped(), 4);
+    buffer.push(long(6, 40));
+    buffer.putBack([long(7, 40), long(8, 40)]);
+    assert.deepEqual(buffer.take(10).map((e) => e.id), [8, 6]);
+    assert.equal(buffer.length, 0);
+    buffer.push(long(9, 100));
+    assert.equal(buffer.length, 1, 'what was taken no longer counts');
+  });
+
   it('reads sizes, durations and since the way users type them', () => {
     assert.equal(parseSize('100MB'), 100 * 1024 * 1024);
     assert.equal(parseSize('1.5gb'), 1.5 * 1024 ** 3);

@@ -238,3 +238,33 @@ describe('HTTPS-style drain to a node:http receiver', () => {
     }
   });
 });
+
+describe('two drains of one app', () => {
+  it('a dead one holds up neither the other nor the stream, and shows its state, what it holds and its lag', async () => {
+    const app = insertApp(db, 'twodrains');
+    const bus = new LogBus();
+    const drains = new DrainManager(db, bus, { firstRetryMs: 50, maxRetryMs: 200 });
+    const receiver = new HttpReceiver();
+    await receiver.start();
+    const deadUrl = `syslog+tcp://127.0.0.1:${await freePort()}`; // nothing listens there
+    const liveUrl = `http://127.0.0.1:${receiver.port}/drain`;
+    try {
+      drains.add(app.id, deadUrl);
+      drains.add(app.id, liveUrl);
+      const said = publishLines(bus, 'twodrains', ['web.1'], 500, 'both');
+      const arrived = () => receiver.messages.map((message) => /both web\.1 \d+/.exec(message)?.[0]).filter((text) => text !== undefined);
+      await waitUntil('the live drain to deliver every line', () => arrived().length >= 500);
+      assert.deepEqual(arrived(), said.get('web.1'));
+      const status = (url: string) => drains.list(app.id).find((drain) => drain.url === url)!;
+      await waitUntil('the dead drain to lag behind', () => status(deadUrl).state === 'retrying' && status(deadUrl).lagMs > 0);
+      assert.ok(status(deadUrl).buffered >= 500, `holds ${status(deadUrl).buffered}`);
+      assert.match(status(deadUrl).lastError ?? '', /ECONNREFUSED/);
+      await waitUntil('the live drain to have nothing waiting', () => status(liveUrl).buffered === 0);
+      assert.deepEqual([status(liveUrl).state, status(liveUrl).lagMs, status(liveUrl).dropped], ['up', 0, 0]);
+      assert.equal(bus.history('twodrains').filter((event) => event.source === 'app').length, 500);
+    } finally {
+      await drains.close(0);
+      await receiver.stop();
+    }
+  });
+});

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DrainManager } from '../../src/logs/drains/drain-manager.js';
 import { LogBus } from '../../src/logs/log-bus.js';
-import { insertApp } from '../../src/store/apps.js';
+import { insertApp, type App } from '../../src/store/apps.js';
 import { openDatabase, type Db } from '../../src/store/database.js';
 import { freePort, HttpReceiver, RSYSLOG_GTLS, RSYSLOGD, Rsyslog, waitUntil } from './receivers.js';
 
@@ -177,14 +177,24 @@ describe('syslog+tls drain to a real rsyslog speaking TLS', { skip: tlsSkip }, (
   });
 });
 
+/** An app's drains (retrying fast) on a fresh bus, and a node:http receiver; both are closed after `run`. */
+async function withHttpReceiver(name: string, run: (setup: { app: App; bus: LogBus; drains: DrainManager; receiver: HttpReceiver }) => Promise<void>): Promise<void> {
+  const app = insertApp(db, name);
+  const bus = new LogBus();
+  const drains = new DrainManager(db, bus, { firstRetryMs: 50, maxRetryMs: 200 });
+  const receiver = new HttpReceiver();
+  await receiver.start();
+  try {
+    await run({ app, bus, drains, receiver });
+  } finally {
+    await drains.close(0);
+    await receiver.stop();
+  }
+}
+
 describe('HTTPS-style drain to a node:http receiver', () => {
   it('posts logplex-1 batches with every line once and in order, retrying while the receiver fails', async () => {
-    const app = insertApp(db, 'posted');
-    const bus = new LogBus();
-    const drains = new DrainManager(db, bus, { firstRetryMs: 50, maxRetryMs: 200 });
-    const receiver = new HttpReceiver();
-    await receiver.start();
-    try {
+    await withHttpReceiver('posted', async ({ app, bus, drains, receiver }) => {
       const drain = drains.add(app.id, `http://user:secret@127.0.0.1:${receiver.port}/logs`);
       const said = publishLines(bus, 'posted', ['web.1', 'web.2'], 1500, 'line');
       const received = () => receiver.messages.map((m) => {
@@ -207,10 +217,7 @@ describe('HTTPS-style drain to a node:http receiver', () => {
       await waitUntil('what waited to arrive', () => received().length >= 3050);
       assert.deepEqual(byProcess(received()).get('web.1'), [...said.get('web.1')!, ...more.get('web.1')!]);
       assert.equal(drains.list(app.id)[0]!.dropped, 0);
-    } finally {
-      await drains.close(0);
-      await receiver.stop();
-    }
+    });
   });
 
   it('drops the oldest lines when its buffer overflows, counts them and says so in the stream (L10)', async () => {
@@ -241,14 +248,9 @@ describe('HTTPS-style drain to a node:http receiver', () => {
 
 describe('two drains of one app', () => {
   it('a dead one holds up neither the other nor the stream, and shows its state, what it holds and its lag', async () => {
-    const app = insertApp(db, 'twodrains');
-    const bus = new LogBus();
-    const drains = new DrainManager(db, bus, { firstRetryMs: 50, maxRetryMs: 200 });
-    const receiver = new HttpReceiver();
-    await receiver.start();
     const deadUrl = `syslog+tcp://127.0.0.1:${await freePort()}`; // nothing listens there
-    const liveUrl = `http://127.0.0.1:${receiver.port}/drain`;
-    try {
+    await withHttpReceiver('twodrains', async ({ app, bus, drains, receiver }) => {
+      const liveUrl = `http://127.0.0.1:${receiver.port}/drain`;
       drains.add(app.id, deadUrl);
       drains.add(app.id, liveUrl);
       const said = publishLines(bus, 'twodrains', ['web.1'], 500, 'both');
@@ -262,9 +264,6 @@ describe('two drains of one app', () => {
       await waitUntil('the live drain to have nothing waiting', () => status(liveUrl).buffered === 0);
       assert.deepEqual([status(liveUrl).state, status(liveUrl).lagMs, status(liveUrl).dropped], ['up', 0, 0]);
       assert.equal(bus.history('twodrains').filter((event) => event.source === 'app').length, 500);
-    } finally {
-      await drains.close(0);
-      await receiver.stop();
-    }
+    });
   });
 });

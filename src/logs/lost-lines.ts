@@ -37,6 +37,13 @@ export class LostLinesReporter {
     return !this.losses.has(app);
   }
 
+  /** The app is destroyed: its losses are not reported (a report would make its log directory again). */
+  forget(app: string): void {
+    const losses = this.losses.get(app);
+    if (losses?.timer) clearTimeout(losses.timer);
+    this.losses.delete(app);
+  }
+
   /** Stops reporting (twelve is stopping). */
   close(): void {
     for (const losses of this.losses.values()) if (losses.timer) clearTimeout(losses.timer);

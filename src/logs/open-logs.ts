@@ -33,6 +33,7 @@ export function openLogs(paths: Paths, db: Db, logger: pino.Logger, drainOptions
   });
   const apps = listApps(db).map((app) => app.name);
   bus = new LogBus(store, undefined, store.lastId(apps));
+  bus.onForget((app) => lostLines.forget(app));
   // Every app's retention from the start, idle ones too (the store checks those it knows every minute).
   for (const app of apps) store.enforceRetention(app);
   const drains = new DrainManager(db, bus, drainOptions);

@@ -71,6 +71,13 @@ describe('lines the log store cannot write', () => {
     reporter.lost('shop', 1, full);
     await waitFor('a report at once after a quiet spell', () => reports.length === before + 1);
     assert.match(reports.at(-1)![1], /: 1 line could not be written/);
+    // A destroyed app's losses are forgotten with it: no report would recreate its log.
+    reporter.lost('gone', 1, full);
+    reporter.forget('gone');
+    assert.equal(reporter.quiet('gone'), true);
+    reporter.lost('other', 1, full); // reported after where gone's report would have been
+    await waitFor('the other app\'s report', () => reports.some(([app]) => app === 'other'));
+    assert.equal(reports.some(([app]) => app === 'gone'), false);
     reporter.close();
   });
 

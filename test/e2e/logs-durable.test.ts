@@ -95,6 +95,9 @@ test('the platform tells the app\'s stream what it does: the build, the release,
   const expected = [/^api: Build \S+ started/, /^api: Build \S+ succeeded$/, /^api: Release v1 created: /, /^api: Release v1 is live$/,
     /^api: Scaled to .*web@2/, /^web\.2: State changed from starting to up$/];
   for (const line of expected) assert.ok(said.some((text) => line.test(text)), `${line} in:\n${said.join('\n')}`);
+  // --ps with a process type takes every process of it, and only those.
+  const web = new Set((await events('--ps', 'web', '-n', '10000')).map((e) => e.process));
+  assert.deepEqual([...web].sort(), ['web.1', 'web.2']);
 });
 
 test('logs colours each process on a terminal, and not with NO_COLOR', async () => {

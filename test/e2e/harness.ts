@@ -126,6 +126,26 @@ export class TestPlatform {
     });
   }
 
+  /**
+   * `twelve logs -a APP --tail -n 0 ...args` running, once a request to `path` has shown in it (until one
+   * shows, the tail may not be subscribed yet, so the request is made again); what it printed so far.
+   */
+  async liveTail(app: string, args: string[], path: string): Promise<{ printed: () => string; stop: () => void }> {
+    const tail = spawn(process.execPath, [CLI, 'logs', '-a', app, '--tail', '-n', '0', ...args], { env: this.env });
+    let printed = '';
+    tail.stdout!.on('data', (chunk: Buffer) => { printed += chunk.toString(); });
+    try {
+      await waitFor('the tail to connect', async () => {
+        await this.get(app, path);
+        return printed.includes(`path="${path}"`);
+      }, 30_000, 200);
+    } catch (error) {
+      tail.kill();
+      throw error;
+    }
+    return { printed: () => printed, stop: () => { tail.kill(); } };
+  }
+
   /** SIGTERM, and wait for the exit. */
   async stop(): Promise<number | null> {
     const child = this.process;

@@ -1,6 +1,6 @@
 /** The log stream end to end: filters over the CLI, a restart of twelve that keeps the lines, and a drain. */
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import type { LogEvent } from '../../src/logs/log-event.js';
@@ -110,22 +110,15 @@ test('logs colours each process on a terminal, and not with NO_COLOR', async () 
 });
 
 test('a live tail goes on across a restart of twelve, printing every line once', async () => {
-  const tail = spawn(process.execPath, [CLI, 'logs', '-a', 'chatty', '--tail', '-n', '0', '--source', 'router'], { env: platform.env });
-  let printed = '';
-  tail.stdout.on('data', (chunk: Buffer) => { printed += chunk.toString(); });
+  const tail = await platform.liveTail('chatty', ['--source', 'router'], '/tail-before');
   try {
-    // Until the tail shows a request, it may not be subscribed yet: ask again.
-    await waitFor('the tail to show a request', async () => {
-      await platform.get('chatty', '/tail-before');
-      return printed.includes('path="/tail-before"');
-    });
     await platform.stop();
     await platform.start();
     await platform.get('chatty', '/tail-after');
-    await waitFor('the tail to show a request after the restart', () => printed.includes('path="/tail-after"'));
-    const ids = [...printed.matchAll(/request_id=(\S+)/g)].map((match) => match[1]);
-    assert.equal(new Set(ids).size, ids.length, `no line twice:\n${printed}`);
+    await waitFor('the tail to show a request after the restart', () => tail.printed().includes('path="/tail-after"'));
+    const ids = [...tail.printed().matchAll(/request_id=(\S+)/g)].map((match) => match[1]);
+    assert.equal(new Set(ids).size, ids.length, `no line twice:\n${tail.printed()}`);
   } finally {
-    tail.kill();
+    tail.stop();
   }
 });

@@ -1,8 +1,7 @@
 /** The user session of the core issue, from apps:create to apps:destroy, through the real CLI. */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { after, before, test } from 'node:test';
-import { copyFixture, CLI, isAlive, TestPlatform, waitFor } from './harness.js';
+import { copyFixture, isAlive, TestPlatform } from './harness.js';
 
 interface Proc { name: string; type: string; state: string; pid: number; port: number | null; release: number }
 interface ReleaseRow { version: number; status: string; current: boolean; description: string }
@@ -59,17 +58,8 @@ test('a whole session: create, deploy, configure, scale, logs, releases, rollbac
     assert.match(logs, /router\[router\]: at=info method=GET/);
     assert.match(logs, /twelve\[/);
 
-    const tail = spawn(process.execPath, [CLI, 'logs', '-a', 'hello', '--tail', '-n', '0', '--ps', 'router'], { env: platform.env });
-    let streamed = '';
-    tail.stdout.on('data', (chunk: Buffer) => { streamed += chunk.toString(); });
-    try {
-      await waitFor('the tail to connect', async () => {
-        await platform.get('hello', '/tail-check');
-        return streamed.includes('path="/tail-check"');
-      }, 30_000, 200);
-    } finally {
-      tail.kill('SIGTERM');
-    }
+    const tail = await platform.liveTail('hello', ['--ps', 'router'], '/tail-check');
+    tail.stop();
   });
 
   await t.test('releases lists every release, newest first, with the current one marked', async () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DrainManager } from '../../src/logs/drains/drain-manager.js';
@@ -265,5 +266,41 @@ describe('two drains of one app', () => {
       assert.deepEqual([status(liveUrl).state, status(liveUrl).lagMs, status(liveUrl).dropped], ['up', 0, 0]);
       assert.equal(bus.history('twodrains').filter((event) => event.source === 'app').length, 500);
     });
+  });
+});
+
+describe('a syslog receiver that resets the connection', () => {
+  it('is said in the stream with the messages at risk; one that closes in order is not', async () => {
+    // Reads nothing, so what arrives stays unread: closing then resets the connection (RST), as rsyslog
+    // does when it is stopped with lines not yet read.
+    const connections: Socket[] = [];
+    const receiver = createServer({ pauseOnConnect: true }, (socket) => { connections.push(socket); });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const app = insertApp(db, 'resetting');
+    const bus = new LogBus();
+    const drains = new DrainManager(db, bus, { firstRetryMs: 50, maxRetryMs: 200 });
+    try {
+      drains.add(app.id, `syslog+tcp://127.0.0.1:${(receiver.address() as AddressInfo).port}`);
+      publishLines(bus, 'resetting', ['web.1'], 20, 'unread');
+      await waitUntil('the lines to be written', () => drains.list(app.id)[0]!.sent >= 20 && connections.length === 1);
+      connections[0]!.destroy();
+      await waitUntil('the reset in the stream', () => bus.history('resetting').some((e) => e.process === 'logplex' && /reset/.test(e.text)));
+      const said = bus.history('resetting').find((e) => e.process === 'logplex' && /reset/.test(e.text))!.text;
+      // The 20 lines and the drain's own "Drain added" event.
+      assert.match(said, /: connection to 127\.0\.0\.1:\d+ reset \(ECONNRESET\); up to 21 messages sent to it in the second before may be lost$/);
+
+      // The same receiver, reading this time, then closing in order: nothing was lost, nothing is said.
+      publishLines(bus, 'resetting', ['web.1'], 5, 'read');
+      await waitUntil('a new connection', () => connections.length === 2 && drains.list(app.id)[0]!.sent >= 25);
+      connections[1]!.resume();
+      connections[1]!.once('end', () => {});
+      await new Promise<void>((resolve) => connections[1]!.end(resolve));
+      await waitUntil('the drain to see the close', () => drains.list(app.id)[0]!.state !== 'up');
+      assert.equal(bus.history('resetting').filter((e) => e.process === 'logplex' && /may be lost/.test(e.text)).length, 1);
+    } finally {
+      await drains.close(0);
+      for (const socket of connections) socket.destroy();
+      receiver.close();
+    }
   });
 });

@@ -142,7 +142,14 @@ export class DrainManager {
     const target = parseDrainUrl(row.url);
     let drain: Drain | undefined;
     const transport = openTransport(target, {
-      token: row.token, tls: this.options.tls, onDisconnect: (reason) => drain?.disconnected(reason),
+      token: row.token, tls: this.options.tls,
+      onDisconnect: (reason, atRisk) => {
+        drain?.disconnected(reason);
+        if (atRisk > 0) {
+          // A receiver that resets the connection discards what it had not read (syslog-transport.ts).
+          this.bus.publish(row.app, 'twelve', 'logplex', `Drain ${displayUrl(row.url)}: ${reason}; up to ${atRisk} messages sent to it in the second before may be lost`);
+        }
+      },
     });
     let announced = false;
     drain = new Drain(transport, {

@@ -9,8 +9,19 @@ import type { Transport, TransportOptions } from './transport.js';
 /** How long a closing connection may take to say goodbye before it is cut. */
 const CLOSE_GRACE_MS = 2000;
 
+/**
+ * How far back messages count as at risk when a receiver resets the connection. Syslog over TCP has no
+ * acknowledgements: a write succeeds once the bytes are queued here. A receiver that closes having read
+ * everything closes in order (FIN), and nothing was lost (measured with rsyslog, stopped while lines
+ * flowed); one that closes with bytes unread resets it (RST), and those bytes, the last ones written, are
+ * gone. Which of them is not known here: what was written in the last second is the bound reported.
+ */
+const AT_RISK_MS = 1000;
+
 export class SyslogTransport implements Transport {
   private socket: Socket | null = null;
+  /** Writes to the current connection in the last AT_RISK_MS: when, and how many messages. */
+  private recentWrites: Array<{ at: number; count: number }> = [];
 
   constructor(private readonly target: DrainTarget, private readonly options: TransportOptions) {}
 
@@ -19,6 +30,9 @@ export class SyslogTransport implements Transport {
     await new Promise<void>((resolve, reject) => {
       socket.write(frames(events), (error) => (error ? reject(error) : resolve()));
     });
+    const now = Date.now();
+    this.recentWrites.push({ at: now, count: events.length });
+    while (this.recentWrites[0]!.at < now - AT_RISK_MS) this.recentWrites.shift();
   }
 
   close(): void {
@@ -45,15 +59,22 @@ export class SyslogTransport implements Transport {
         socket.setTimeout(0);
         socket.setKeepAlive(true, 30_000);
         this.socket = socket;
+        this.recentWrites = [];
         resolve(socket);
       });
-      socket.on('error', reject);
+      let failure: Error | null = null;
+      socket.on('error', (error) => {
+        failure = error;
+        reject(error);
+      });
       // The receiver went away (or said goodbye): the next batch reconnects.
       socket.on('end', () => socket.destroy());
       socket.on('close', () => {
         if (this.socket === socket) {
           this.socket = null;
-          this.options.onDisconnect?.(`connection to ${host}:${port} closed`);
+          const since = Date.now() - AT_RISK_MS;
+          const atRisk = failure ? this.recentWrites.filter((write) => write.at >= since).reduce((sum, write) => sum + write.count, 0) : 0;
+          this.options.onDisconnect?.(`connection to ${host}:${port} ${failure ? `reset (${(failure as NodeJS.ErrnoException).code ?? failure.message})` : 'closed'}`, atRisk);
         }
         reject(new Error(`connection to ${host}:${port} closed`));
       });

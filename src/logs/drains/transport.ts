@@ -17,8 +17,11 @@ export interface TransportOptions {
   /** Drain token sent in the Logplex-Drain-Token header. */
   token: string;
   timeoutMs?: number;
-  /** A long-lived connection closed between batches. */
-  onDisconnect?(reason: string): void;
+  /**
+   * A long-lived connection closed between batches. `atRisk`: messages written to it in the last second
+   * when the receiver reset it, which it may have discarded unread (0 after an orderly close).
+   */
+  onDisconnect?(reason: string, atRisk: number): void;
 }
 
 export function openTransport(target: DrainTarget, options: TransportOptions): Transport {

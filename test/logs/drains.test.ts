@@ -178,6 +178,14 @@ describe('syslog+tls drain to a real rsyslog speaking TLS', { skip: tlsSkip }, (
   });
 });
 
+/** The app's lines an HTTP receiver got, in arrival order (a logplex-1 message: `<PRI>VERSION TIME HOST SOURCE PROCESS - - TEXT`). */
+function appLinesAt(receiver: HttpReceiver): Array<{ process: string; text: string }> {
+  return receiver.messages.map((m) => {
+    const [, , , source, process, , , ...text] = m.split(' ');
+    return { source, process: process!, text: text.join(' ') };
+  }).filter((m) => m.source === 'app');
+}
+
 /** An app's drains (retrying fast) on a fresh bus, and a node:http receiver; both are closed after `run`. */
 async function withHttpReceiver(name: string, run: (setup: { app: App; bus: LogBus; drains: DrainManager; receiver: HttpReceiver }) => Promise<void>): Promise<void> {
   const app = insertApp(db, name);
@@ -198,10 +206,7 @@ describe('HTTPS-style drain to a node:http receiver', () => {
     await withHttpReceiver('posted', async ({ app, bus, drains, receiver }) => {
       const drain = drains.add(app.id, `http://user:secret@127.0.0.1:${receiver.port}/logs`);
       const said = publishLines(bus, 'posted', ['web.1', 'web.2'], 1500, 'line');
-      const received = () => receiver.messages.map((m) => {
-        const [, , , source, process, , , ...text] = m.split(' ');
-        return { source, process: process!, text: text.join(' ') };
-      }).filter((m) => m.source === 'app');
+      const received = () => appLinesAt(receiver);
       await waitUntil('3000 lines to arrive', () => received().length >= 3000);
       assert.deepEqual(byProcess(received()), said);
       const first = receiver.requests[0]!;
@@ -244,6 +249,28 @@ describe('HTTPS-style drain to a node:http receiver', () => {
       await drains.close(0);
       await receiver.stop();
     }
+  });
+});
+
+describe('an HTTP drain whose receiver stops and comes back', () => {
+  it('holds what comes meanwhile and delivers it, every line once and in order, when the receiver listens again', async () => {
+    await withHttpReceiver('stopping', async ({ app, bus, drains, receiver }) => {
+      drains.add(app.id, `http://127.0.0.1:${receiver.port}/logs`);
+      const before = publishLines(bus, 'stopping', ['web.1', 'web.2'], 100, 'before');
+      const received = () => appLinesAt(receiver);
+      await waitUntil('the first lines', () => received().length >= 200);
+      await receiver.stop(); // nothing listens on its port now: connections are refused
+      const during = publishLines(bus, 'stopping', ['web.1', 'web.2'], 100, 'during');
+      await waitUntil('the drain to retry', () => drains.list(app.id)[0]!.state === 'retrying');
+      // The first failure may be the kept-alive connection cut ("socket hang up"), then refusals.
+      assert.match(drains.list(app.id)[0]!.lastError ?? '', /ECONNREFUSED|socket hang up/);
+      await receiver.start();
+      await waitUntil('what waited to arrive', () => received().length >= 400);
+      const all = byProcess(received());
+      for (const process of ['web.1', 'web.2']) assert.deepEqual(all.get(process), [...before.get(process)!, ...during.get(process)!]);
+      assert.equal(drains.list(app.id)[0]!.dropped, 0);
+      assert.ok(bus.history('stopping').some((e) => e.process === 'logplex' && /reachable again/.test(e.text)));
+    });
   });
 });
 

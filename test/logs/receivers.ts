@@ -167,6 +167,7 @@ export class HttpReceiver {
   private server: Server | null = null;
   port = 0;
 
+  /** Listens on a free port, or again on the one it had (a receiver that was stopped and comes back). */
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
       const chunks: Buffer[] = [];
@@ -182,7 +183,7 @@ export class HttpReceiver {
         res.writeHead(204).end();
       });
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
     this.port = (this.server.address() as { port: number }).port;
   }
 

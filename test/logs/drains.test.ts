@@ -70,6 +70,7 @@ describe('syslog drain to a real rsyslog', { skip: RSYSLOGD ? false : 'rsyslog i
       const all = byProcess(received());
       assert.deepEqual(all.get('web.2'), [...first.get('web.2')!, ...second.get('web.2')!]);
       assert.deepEqual(all.get('web.1'), [...first.get('web.1')!, ...second.get('web.1')!]);
+      assert.deepEqual(all.get('worker.1'), first.get('worker.1'), 'worker.1 said nothing while rsyslog was down');
       const status = drains.list(app.id)[0]!;
       assert.equal(status.dropped, 0);
       assert.equal(status.state, 'up');

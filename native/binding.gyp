@@ -4,6 +4,11 @@
       "target_name": "page_cache",
       "sources": ["page-cache.c"],
       "cflags": ["-O2", "-Wall", "-Wextra"]
+    },
+    {
+      "target_name": "socket_state",
+      "sources": ["socket-state.c"],
+      "cflags": ["-O2", "-Wall", "-Wextra"]
     }
   ]
 }

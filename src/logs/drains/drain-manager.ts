@@ -146,8 +146,8 @@ export class DrainManager {
       onDisconnect: (reason, atRisk) => {
         drain?.disconnected(reason);
         if (atRisk > 0) {
-          // A receiver that resets the connection discards what it had not read (syslog-transport.ts).
-          this.bus.publish(row.app, 'twelve', 'logplex', `Drain ${displayUrl(row.url)}: ${reason}; up to ${atRisk} messages sent to it in the second before may be lost`);
+          // Bytes the receiver never took (syslog-transport.ts): how many messages exactly is not known.
+          this.bus.publish(row.app, 'twelve', 'logplex', `Drain ${displayUrl(row.url)}: ${reason}; up to ${atRisk} of the last messages sent to it may be lost`);
         }
       },
     });

@@ -18,8 +18,8 @@ export interface TransportOptions {
   token: string;
   timeoutMs?: number;
   /**
-   * A long-lived connection closed between batches. `atRisk`: messages written to it in the last second
-   * when the receiver reset it, which it may have discarded unread (0 after an orderly close).
+   * A long-lived connection closed between batches. `atRisk`: how many of the last messages written to
+   * it the receiver may never have taken (0 when it closed having taken everything).
    */
   onDisconnect?(reason: string, atRisk: number): void;
 }

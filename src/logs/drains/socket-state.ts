@@ -1,0 +1,46 @@
+/**
+ * What the kernel knows of a syslog drain's TCP connection when the receiver closes it: how many bytes
+ * written to it were never acknowledged, and whether the receiver reset it. Syslog over TCP has no
+ * acknowledgements of its own; TCP's tell which of the last bytes the receiver's machine took. A receiver
+ * that closed having read everything leaves nothing unacknowledged; bytes that reached it after it closed
+ * are unacknowledged until its reset arrives, and after that the reset is the pending error.
+ *
+ * Node.js has no binding for either (SIOCOUTQ, SO_ERROR), so it is a small addon, native/socket-state.c,
+ * built with the page-cache one. Without it, `read` says nothing (null), and a receiver's orderly close
+ * is taken at its word.
+ */
+import { createRequire } from 'node:module';
+import type { Socket } from 'node:net';
+
+interface SocketStateAddon {
+  unacknowledged(fd: number): number;
+  pendingError(fd: number): number;
+}
+
+function load(): SocketStateAddon | null {
+  try {
+    // From dist/src/logs/drains/ up to native/ at the root.
+    return createRequire(import.meta.url)('../../../../native/build/Release/socket_state.node') as SocketStateAddon;
+  } catch {
+    return null;
+  }
+}
+
+const addon = load();
+
+export interface SocketState {
+  /** Bytes written that the peer has not acknowledged. */
+  unacknowledged: number;
+  /** The pending error (ECONNRESET: the peer reset the connection), 0 if none. */
+  error: number;
+}
+
+/** The state of a plain TCP socket that is still open, or null (no addon, or no descriptor, as over TLS). */
+export function readSocketState(socket: Socket): SocketState | null {
+  const fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd;
+  if (!addon || typeof fd !== 'number' || fd < 0) return null;
+  const unacknowledged = addon.unacknowledged(fd);
+  const error = addon.pendingError(fd);
+  if (unacknowledged < 0 || error < 0) return null;
+  return { unacknowledged, error };
+}

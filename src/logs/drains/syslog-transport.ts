@@ -1,5 +1,6 @@
 /** A syslog drain over TCP or TLS: one long-lived connection, octet-counted RFC 5424 frames. */
 import { connect as connectTcp, isIP, type Socket } from 'node:net';
+import { constants } from 'node:os';
 import { connect as connectTls } from 'node:tls';
 import type { LogEvent } from '../log-event.js';
 import type { DrainTarget } from './drain-url.js';
@@ -20,6 +21,11 @@ const CLOSE_GRACE_MS = 2000;
  * known here).
  */
 const AT_RISK_MS = 1000;
+
+/** `ECONNRESET` for 104, as Node.js names system errors. */
+function errnoName(errno: number): string {
+  return Object.entries(constants.errno).find(([, value]) => value === errno)?.[0] ?? `errno ${errno}`;
+}
 
 export class SyslogTransport implements Transport {
   private socket: Socket | null = null;
@@ -76,7 +82,7 @@ export class SyslogTransport implements Transport {
       // reconnects.
       socket.on('end', () => {
         const state = readSocketState(socket);
-        if (state?.error) failure = 'ECONNRESET';
+        if (state?.error) failure = errnoName(state.error);
         else unacknowledged = state?.unacknowledged ?? 0;
         socket.destroy();
       });

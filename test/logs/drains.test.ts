@@ -1,226 +1,13 @@
+/** HTTPS-style (logplex-1) drains to a node:http receiver, and two drains of one app. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { createServer, type AddressInfo, type Socket } from 'node:net';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { DrainManager } from '../../src/logs/drains/drain-manager.js';
 import { LogBus } from '../../src/logs/log-bus.js';
 import { insertApp, type App } from '../../src/store/apps.js';
-import { openDatabase, type Db } from '../../src/store/database.js';
-import { freePort, HttpReceiver, RSYSLOG_GTLS, RSYSLOGD, Rsyslog, waitUntil } from './receivers.js';
+import { byProcess, publishLines, testDatabase } from './drain-setup.js';
+import { freePort, HttpReceiver, waitUntil } from './receivers.js';
 
-let dir: string;
-let db: Db;
-before(() => {
-  dir = mkdtempSync(join(tmpdir(), 'twelve-drains-'));
-  db = openDatabase(join(dir, 'twelve.db'));
-});
-after(() => {
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-/** Publishes `count` lines for each process, interleaved; returns what each process said, in order. */
-function publishLines(bus: LogBus, app: string, processes: string[], count: number, label: string): Map<string, string[]> {
-  const said = new Map(processes.map((p) => [p, [] as string[]]));
-  for (let i = 0; i < count; i += 1) {
-    for (const process of processes) {
-      const text = `${label} ${process} ${i}`;
-      bus.publish(app, 'app', process, text);
-      said.get(process)!.push(text);
-    }
-  }
-  return said;
-}
-
-/** Each process's lines as received, in arrival order. */
-function byProcess(lines: Array<{ process: string; text: string }>): Map<string, string[]> {
-  const seen = new Map<string, string[]>();
-  for (const { process, text } of lines) seen.set(process, [...(seen.get(process) ?? []), text]);
-  return seen;
-}
-
-/** An app's drain (retrying fast) to a real rsyslog over TCP, on a fresh bus; both are stopped after `run`. */
-async function withRsyslogDrain(name: string, run: (setup: { app: App; bus: LogBus; drains: DrainManager; rsyslog: Rsyslog }) => Promise<void>): Promise<void> {
-  const app = insertApp(db, name);
-  const bus = new LogBus();
-  const drains = new DrainManager(db, bus, { firstRetryMs: 50, maxRetryMs: 200 });
-  const rsyslog = new Rsyslog(await freePort());
-  try {
-    await rsyslog.start();
-    drains.add(app.id, `syslog+tcp://127.0.0.1:${rsyslog.port}`);
-    await run({ app, bus, drains, rsyslog });
-  } finally {
-    await drains.close(0);
-    await rsyslog.dispose();
-  }
-}
-
-describe('syslog drain to a real rsyslog', { skip: RSYSLOGD ? false : 'rsyslog is not installed (apt-get install -y rsyslog)' }, () => {
-  it('delivers every line once, in order per process, and what waited while rsyslog was down', async () => {
-    await withRsyslogDrain('syslogged', async ({ app, bus, drains, rsyslog }) => {
-      const first = publishLines(bus, 'syslogged', ['web.1', 'web.2', 'worker.1'], 300, 'before');
-      const received = () => rsyslog.lines().map((line) => {
-        const [host, source, process, ...text] = line.split(' ');
-        return { host, source, process: process!, text: text.join(' ') };
-      }).filter((line) => line.source === 'app');
-      await waitUntil('rsyslog to write 900 lines', () => received().length >= 900);
-      assert.deepEqual(byProcess(received()), first);
-      assert.ok(received().every((line) => line.host === 'syslogged'));
-
-      await rsyslog.stop();
-      await waitUntil('the drain to notice rsyslog is gone', () => drains.list(app.id)[0]!.state !== 'up');
-      const second = publishLines(bus, 'syslogged', ['web.1', 'web.2'], 200, 'while-down');
-      await waitUntil('the drain to hold the lines', () => drains.list(app.id)[0]!.state === 'retrying');
-      assert.ok(drains.list(app.id)[0]!.buffered >= 400);
-
-      await rsyslog.start();
-      await waitUntil('rsyslog to get what waited', () => received().length >= 1300);
-      const all = byProcess(received());
-      assert.deepEqual(all.get('web.2'), [...first.get('web.2')!, ...second.get('web.2')!]);
-      assert.deepEqual(all.get('web.1'), [...first.get('web.1')!, ...second.get('web.1')!]);
-      assert.deepEqual(all.get('worker.1'), first.get('worker.1'), 'worker.1 said nothing while rsyslog was down');
-      const status = drains.list(app.id)[0]!;
-      assert.equal(status.dropped, 0);
-      assert.equal(status.state, 'up');
-      assert.ok(bus.history('syslogged').some((e) => e.process === 'logplex' && /reachable again/.test(e.text)));
-    });
-  });
-});
-
-describe('syslog drain to rsyslog stopped while lines flow', { skip: RSYSLOGD ? false : 'rsyslog is not installed (apt-get install -y rsyslog)' }, () => {
-  it('loses no line without saying so: none twice, and any missing ones within a reported reset\'s bound', async () => {
-    let published = 0;
-    let timer: NodeJS.Timeout | undefined;
-    await withRsyslogDrain('flowing', async ({ app, bus, drains, rsyslog }) => {
-      try {
-        // 10 lines every 10 ms, as an app that logs steadily, through the stop and the start.
-        const tick = () => {
-          for (let i = 0; i < 10; i += 1) bus.publish('flowing', 'app', 'web.1', `flow ${published++}`);
-          timer = setTimeout(tick, 10);
-        };
-        tick();
-        await waitUntil('lines at rsyslog', () => parsed(rsyslog).length >= 200);
-        await rsyslog.stop();
-        await waitUntil('the drain to hold lines', () => drains.list(app.id)[0]!.state === 'retrying' && drains.list(app.id)[0]!.buffered >= 100);
-        await rsyslog.start();
-        await waitUntil('the drain to be up again', () => drains.list(app.id)[0]!.state === 'up');
-        clearTimeout(timer);
-        await waitUntil('every line handed over', () => drains.list(app.id)[0]!.buffered === 0);
-        const last = `flow ${published - 1}`;
-        await waitUntil('the last line at rsyslog', () => parsed(rsyslog).some((line) => line.text === last));
-        const texts = parsed(rsyslog).filter((line) => line.source === 'app').map((line) => line.text);
-        assert.equal(new Set(texts).size, texts.length, 'no line twice');
-        const missing = Array.from({ length: published }, (_, i) => `flow ${i}`).filter((text) => !texts.includes(text));
-        const reset = bus.history('flowing').find((e) => e.process === 'logplex' && /may be lost/.test(e.text));
-        if (missing.length > 0) {
-          assert.ok(reset, `${missing.length} lines missing (${missing[0]}...) and no reset reported`);
-          assert.ok(Number(/up to (\d+) of the last messages/.exec(reset.text)![1]) >= missing.length, reset.text);
-        }
-      } finally {
-        clearTimeout(timer);
-      }
-    });
-  });
-});
-
-/** rsyslog's output file as `host app-name procid msg` fields, the template Rsyslog writes with. */
-function parsed(rsyslog: Rsyslog): Array<{ host: string; source: string; process: string; text: string }> {
-  return rsyslog.lines().map((line) => {
-    const [host, source, process, ...text] = line.split(' ');
-    return { host: host!, source: source!, process: process!, text: text.join(' ') };
-  });
-}
-
-const tlsSkip = !RSYSLOGD ? 'rsyslog is not installed (apt-get install -y rsyslog)'
-  : !RSYSLOG_GTLS ? "rsyslog's TLS driver lmnsd_gtls.so is not installed (apt-get install -y rsyslog-gnutls)" : false;
-
-describe('syslog+tls drain to a real rsyslog speaking TLS', { skip: tlsSkip }, () => {
-  it('delivers every line once, in order per process, checking the certificate against a private CA', async () => {
-    const app = insertApp(db, 'tlslogged');
-    const bus = new LogBus();
-    const rsyslog = new Rsyslog(await freePort(), { tls: true });
-    const drains = new DrainManager(db, bus, { firstRetryMs: 50, maxRetryMs: 200, tls: { ca: rsyslog.ca } });
-    try {
-      await rsyslog.start();
-      const url = `syslog+tls://127.0.0.1:${rsyslog.port}`;
-      drains.add(app.id, url);
-      const first = publishLines(bus, 'tlslogged', ['web.1', 'web.2', 'worker.1'], 300, 'before');
-      const received = () => parsed(rsyslog).filter((line) => line.source === 'app');
-      await waitUntil('rsyslog to write 900 lines', () => received().length >= 900);
-      assert.deepEqual(byProcess(received()), first);
-      assert.ok(received().every((line) => line.host === 'tlslogged'));
-      // twelve's own events travel the same connection, under twelve/logplex.
-      assert.deepEqual(parsed(rsyslog).find((line) => line.source === 'twelve'),
-        { host: 'tlslogged', source: 'twelve', process: 'logplex', text: `Drain added: ${url}` });
-      const up = drains.list(app.id)[0]!;
-      assert.equal(up.kind, 'syslog+tls');
-      assert.equal(up.state, 'up');
-      assert.equal(up.lastError, null);
-
-      // The TLS connection survives rsyslog going away and coming back, and what waited arrives in order.
-      await rsyslog.stop();
-      await waitUntil('the drain to notice rsyslog is gone', () => drains.list(app.id)[0]!.state !== 'up');
-      const second = publishLines(bus, 'tlslogged', ['web.1', 'web.2'], 200, 'while-down');
-      await waitUntil('the drain to hold the lines', () => drains.list(app.id)[0]!.state === 'retrying');
-      assert.ok(drains.list(app.id)[0]!.buffered >= 400);
-
-      await rsyslog.start();
-      await waitUntil('rsyslog to get what waited', () => received().length >= 1300);
-      const all = byProcess(received());
-      assert.deepEqual(all.get('web.1'), [...first.get('web.1')!, ...second.get('web.1')!]);
-      assert.deepEqual(all.get('web.2'), [...first.get('web.2')!, ...second.get('web.2')!]);
-      assert.deepEqual(all.get('worker.1'), first.get('worker.1'));
-      const status = drains.list(app.id)[0]!;
-      assert.equal(status.dropped, 0);
-      assert.equal(status.state, 'up');
-      assert.ok(bus.history('tlslogged').some((e) => e.process === 'logplex' && /reachable again/.test(e.text)));
-    } finally {
-      await drains.close(0);
-      await rsyslog.dispose();
-    }
-  });
-
-  it('sends nothing to a receiver whose certificate it cannot check, and says why', async () => {
-    const app = insertApp(db, 'untrusted');
-    const bus = new LogBus();
-    const rsyslog = new Rsyslog(await freePort(), { tls: true });
-    // No `tls` option: the certificate is checked against the system's CAs, which do not know this one.
-    const drains = new DrainManager(db, bus, { firstRetryMs: 50, maxRetryMs: 200 });
-    try {
-      await rsyslog.start();
-      const url = `syslog+tls://127.0.0.1:${rsyslog.port}`;
-      drains.add(app.id, url);
-      publishLines(bus, 'untrusted', ['web.1'], 50, 'secret');
-      // Several failed attempts (each retry has its own retryAt), not one that might still be on its way.
-      const attempts = new Set<string>();
-      await waitUntil('the drain to fail three attempts', () => {
-        const { retryAt } = drains.list(app.id)[0]!;
-        if (retryAt) attempts.add(retryAt);
-        return attempts.size >= 3;
-      });
-      const status = drains.list(app.id)[0]!;
-      assert.equal(status.state, 'retrying');
-      assert.match(status.lastError ?? '', /certificate/, `lastError: ${status.lastError}`);
-      assert.equal(status.sent, 0);
-      // The 50 lines wait, with twelve's "Drain added" and "is unreachable" (the app's stream, drained too).
-      assert.equal(status.buffered, 52);
-      assert.equal(status.dropped, 0);
-      assert.deepEqual(parsed(rsyslog).filter((line) => line.host === 'untrusted'), [], 'rsyslog got nothing');
-      const said = bus.history('untrusted').filter((e) => e.process === 'logplex' && / is unreachable /.test(e.text));
-      assert.equal(said.length, 1, 'said once per outage, not per retry');
-      assert.match(said[0]!.text, new RegExp(`^Drain ${url.replace(/[.+]/g, '\\$&')} is unreachable \\(.*certificate.*\\)`));
-
-      const removed = drains.remove(app.id, url);
-      assert.equal(removed.sent, 0);
-      assert.deepEqual(drains.list(app.id), []);
-    } finally {
-      await drains.close(0);
-      await rsyslog.dispose();
-    }
-  });
-});
+const database = testDatabase();
 
 /** The app's lines an HTTP receiver got, in arrival order (a logplex-1 message: `<PRI>VERSION TIME HOST SOURCE PROCESS - - TEXT`). */
 function appLinesAt(receiver: HttpReceiver): Array<{ process: string; text: string }> {
@@ -232,9 +19,9 @@ function appLinesAt(receiver: HttpReceiver): Array<{ process: string; text: stri
 
 /** An app's drains (retrying fast) on a fresh bus, and a node:http receiver; both are closed after `run`. */
 async function withHttpReceiver(name: string, run: (setup: { app: App; bus: LogBus; drains: DrainManager; receiver: HttpReceiver }) => Promise<void>): Promise<void> {
-  const app = insertApp(db, name);
+  const app = insertApp(database(), name);
   const bus = new LogBus();
-  const drains = new DrainManager(db, bus, { firstRetryMs: 50, maxRetryMs: 200 });
+  const drains = new DrainManager(database(), bus, { firstRetryMs: 50, maxRetryMs: 200 });
   const receiver = new HttpReceiver();
   await receiver.start();
   try {
@@ -271,9 +58,9 @@ describe('HTTPS-style drain to a node:http receiver', () => {
   });
 
   it('drops the oldest lines when its buffer overflows, counts them and says so in the stream (L10)', async () => {
-    const app = insertApp(db, 'overflow');
+    const app = insertApp(database(), 'overflow');
     const bus = new LogBus();
-    const drains = new DrainManager(db, bus, { capacity: 100, firstRetryMs: 50, maxRetryMs: 100, reportMs: 50 });
+    const drains = new DrainManager(database(), bus, { capacity: 100, firstRetryMs: 50, maxRetryMs: 100, reportMs: 50 });
     const receiver = new HttpReceiver();
     receiver.failing = true;
     await receiver.start();
@@ -337,41 +124,5 @@ describe('two drains of one app', () => {
       assert.deepEqual([status(liveUrl).state, status(liveUrl).lagMs, status(liveUrl).dropped], ['up', 0, 0]);
       assert.equal(bus.history('twodrains').filter((event) => event.source === 'app').length, 500);
     });
-  });
-});
-
-describe('a syslog receiver that resets the connection', () => {
-  it('is said in the stream with the messages at risk; one that closes in order is not', async () => {
-    // Reads nothing, so what arrives stays unread: closing then resets the connection (RST), as rsyslog
-    // does when it is stopped with lines not yet read.
-    const connections: Socket[] = [];
-    const receiver = createServer({ pauseOnConnect: true }, (socket) => { connections.push(socket); });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    const app = insertApp(db, 'resetting');
-    const bus = new LogBus();
-    const drains = new DrainManager(db, bus, { firstRetryMs: 50, maxRetryMs: 200 });
-    try {
-      drains.add(app.id, `syslog+tcp://127.0.0.1:${(receiver.address() as AddressInfo).port}`);
-      publishLines(bus, 'resetting', ['web.1'], 20, 'unread');
-      await waitUntil('the lines to be written', () => drains.list(app.id)[0]!.sent >= 20 && connections.length === 1);
-      connections[0]!.destroy();
-      await waitUntil('the reset in the stream', () => bus.history('resetting').some((e) => e.process === 'logplex' && /reset/.test(e.text)));
-      const said = bus.history('resetting').find((e) => e.process === 'logplex' && /reset/.test(e.text))!.text;
-      // The 20 lines and the drain's own "Drain added" event.
-      assert.match(said, /: connection to 127\.0\.0\.1:\d+ reset \(ECONNRESET\); up to 21 of the last messages sent to it may be lost$/);
-
-      // The same receiver, reading this time, then closing in order: nothing was lost, nothing is said.
-      publishLines(bus, 'resetting', ['web.1'], 5, 'read');
-      await waitUntil('a new connection', () => connections.length === 2 && drains.list(app.id)[0]!.sent >= 25);
-      connections[1]!.resume();
-      connections[1]!.once('end', () => {});
-      await new Promise<void>((resolve) => connections[1]!.end(resolve));
-      await waitUntil('the drain to see the close', () => drains.list(app.id)[0]!.state !== 'up');
-      assert.equal(bus.history('resetting').filter((e) => e.process === 'logplex' && /may be lost/.test(e.text)).length, 1);
-    } finally {
-      await drains.close(0);
-      for (const socket of connections) socket.destroy();
-      receiver.close();
-    }
   });
 });

@@ -18,24 +18,14 @@
  * builds with node-gyp. Where it could not be built, twelve runs without it (`available` says so, and
  * `twelve serve` logs it once).
  */
-import { createRequire } from 'node:module';
+import { loadAddon } from '../native-addon.js';
 
 interface PageCacheAddon {
   /** posix_fadvise(fd, offset, length, POSIX_FADV_DONTNEED): 0, or the error number. */
   dropCache(fd: number, offset: number, length: number): number;
 }
 
-function load(): { addon: PageCacheAddon | null; error: Error | null } {
-  try {
-    // From dist/src/logs/ up to native/ at the root.
-    const require = createRequire(import.meta.url);
-    return { addon: require('../../../native/build/Release/page_cache.node') as PageCacheAddon, error: null };
-  } catch (error) {
-    return { addon: null, error: error as Error };
-  }
-}
-
-const loaded = load();
+const loaded = loadAddon<PageCacheAddon>('page_cache');
 
 /** Whether pages can be dropped here; if not, why. */
 export const pageCacheControl = { available: loaded.addon !== null, error: loaded.error };

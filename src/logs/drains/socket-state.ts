@@ -9,24 +9,15 @@
  * built with the page-cache one. Without it, `read` says nothing (null), and a receiver's orderly close
  * is taken at its word.
  */
-import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
+import { loadAddon } from '../../native-addon.js';
 
 interface SocketStateAddon {
   unacknowledged(fd: number): number;
   pendingError(fd: number): number;
 }
 
-function load(): SocketStateAddon | null {
-  try {
-    // From dist/src/logs/drains/ up to native/ at the root.
-    return createRequire(import.meta.url)('../../../../native/build/Release/socket_state.node') as SocketStateAddon;
-  } catch {
-    return null;
-  }
-}
-
-const addon = load();
+const { addon } = loadAddon<SocketStateAddon>('socket_state');
 
 export interface SocketState {
   /** Bytes written that the peer has not acknowledged. */

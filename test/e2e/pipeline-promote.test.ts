@@ -8,7 +8,6 @@ import { copyFixture, TestPlatform } from './harness.js';
 
 interface AppInfo { release: { version: number; buildId: string } | null; build: { id: string; checksum: string } | null }
 interface BuildRow { id: string; size: number | null; removedAt: string | null; inUse: boolean; promotedFrom: string | null }
-interface Promotion { outcomes: Array<{ app: string; release: { version: number } | null; error: { code: string; message: string } | null }> }
 
 const platform = new TestPlatform();
 const dbDir = mkdtempSync(join(tmpdir(), 'twelve-pipeline-db-'));

@@ -10,6 +10,7 @@ import { lastIdIn, readBatchesAfter, readEvents, type BatchPage, type ReadCursor
 import { WrittenPages } from './page-cache.js';
 import { DEFAULT_RETENTION, type Retention } from './retention.js';
 import { listSegments, modifiedMs, segmentName, type Segment } from './segment-files.js';
+import { trimSegmentFront } from './segment-trim.js';
 import { encodeHeader } from './segment-records.js';
 
 export interface LogStoreOptions {
@@ -22,6 +23,8 @@ export interface LogStoreOptions {
   flushBytes?: number;
   /** Lines that could not be written (a full disk): counted and reported, never dropped silently. */
   onDropped?(app: string, count: number, error: Error): void;
+  /** A segment could not be cut down to the app's size (a full disk): it is kept whole, over the size. */
+  onRetentionFailed?(app: string, error: Error): void;
 }
 
 interface AppLog {
@@ -131,9 +134,12 @@ export class LogStore {
   }
 
   /**
-   * Deletes segments beyond the app's size or older than its age. An app not written since twelve
-   * started is looked at too, and from then on by the regular check: an idle app's old log must go as
-   * well, and a smaller size set for it applies at once.
+   * Deletes segments older than the app's age, and the oldest beyond its size: the newest `maxBytes` are
+   * always kept (a segment goes only when the newer ones hold that much), so the disk holds up to a
+   * segment more. A segment left bigger than that by an earlier, larger size is cut at the front
+   * (segment-trim.ts): lowering the size keeps the newest lines. An app not written since twelve started
+   * is looked at too, and from then on by the regular check: an idle app's old log must go as well, and a
+   * smaller size set for it applies at once.
    */
   enforceRetention(app: string): void {
     const log = this.apps.get(app) ?? this.open(app);
@@ -142,13 +148,21 @@ export class LogStore {
     const oldest = Date.now() - maxAgeMs;
     while (log.segments.length > 0) {
       const first = log.segments[0]!;
-      const active = log.segments.length === 1 && log.fd !== null;
-      const tooBig = total > maxBytes && !active;
-      if (!tooBig && !(modifiedMs(first.path) < oldest)) break;
-      if (active) closeSegment(log);
+      if (total - first.bytes < maxBytes && !(modifiedMs(first.path) < oldest)) break;
+      if (log.segments.length === 1) closeSegment(log);
       try { unlinkSync(first.path); } catch { /* already gone */ }
       total -= first.bytes;
       log.segments.shift();
+    }
+    const first = log.segments[0];
+    const open = log.segments.length === 1 && log.fd !== null;
+    if (first && !open && total - maxBytes > this.segmentLimit(app, log)) {
+      try {
+        const kept = trimSegmentFront(first, first.bytes - (total - maxBytes));
+        log.segments[0] = kept;
+      } catch (error) {
+        this.options.onRetentionFailed?.(app, error as Error);
+      }
     }
   }
 

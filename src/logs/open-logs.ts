@@ -30,6 +30,7 @@ export function openLogs(paths: Paths, db: Db, logger: pino.Logger, drainOptions
       logger.error({ app, count, err: error }, 'could not write log lines to disk; they are lost');
       lostLines.lost(app, count, error);
     },
+    onRetentionFailed: (app, error) => logger.warn({ app, err: error }, 'could not cut the oldest log segment down to the app\'s retention size; it is kept whole for now'),
   });
   const apps = listApps(db).map((app) => app.name);
   bus = new LogBus(store, undefined, store.lastId(apps));

@@ -2,7 +2,7 @@
  * An app's segment files on disk: `<first id, 20 digits>.log`, append-only, oldest first. The name is
  * the index by id, the modification time the index by time (a segment holds nothing newer than it).
  */
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface Segment {
@@ -12,6 +12,8 @@ export interface Segment {
 }
 
 const SEGMENT = /^(\d{20})\.log$/;
+/** A trimmed copy of a segment (segment-trim.ts), before it takes its own name. */
+const TRIM_ASIDE = /^(\d{20}\.log)\.trim-(\d{20}\.log)$/;
 
 export function segmentName(firstId: number): string {
   return `${String(firstId).padStart(20, '0')}.log`;
@@ -25,6 +27,7 @@ export function listSegments(dir: string): Segment[] {
   } catch {
     return [];
   }
+  if (names.some((name) => TRIM_ASIDE.test(name))) names = finishTrims(dir, names);
   const segments: Segment[] = [];
   for (const name of names.sort()) {
     const match = SEGMENT.exec(name);
@@ -33,6 +36,34 @@ export function listSegments(dir: string): Segment[] {
     segments.push({ path, firstId: Number(match[1]), bytes: statSync(path).size });
   }
   return segments;
+}
+
+/** Where segment-trim.ts writes the trimmed copy of `segmentPath` that will be named by `firstId`. */
+export function trimAsideName(segmentPath: string, firstId: number): string {
+  return `${segmentPath}.trim-${segmentName(firstId)}`;
+}
+
+/**
+ * Completes or undoes a trim that a crash interrupted: with the old segment still there the copy is
+ * dropped (the next retention check trims again); without it, the copy is all that is left of its lines
+ * and takes its name. Either way no line is read twice or lost. Returns the names in `dir` after.
+ */
+function finishTrims(dir: string, names: string[]): string[] {
+  for (const name of names) {
+    const match = TRIM_ASIDE.exec(name);
+    if (!match) continue;
+    try {
+      if (names.includes(match[1]!)) unlinkSync(join(dir, name));
+      else renameSync(join(dir, name), join(dir, match[2]!));
+    } catch {
+      // the disk refuses, or another look got there first: the next look tries again
+    }
+  }
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
 }
 
 /** When the file was last written (0 if it is gone: retention may have just removed it). */

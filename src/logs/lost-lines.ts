@@ -3,15 +3,20 @@
  * stream, so that whoever tails or drains it hears of them, as Heroku reports the lines its local log
  * delivery discarded (L13); twelve's own log says so too (open-logs.ts).
  *
- * The first loss after a quiet spell is reported at once; later ones are summed up, one report at most
- * every `intervalMs`. While the disk stays full a report cannot be stored either (live tails and drains
- * still get it, and it is counted in the next one), and one report per failed write would be a flood.
+ * The first loss after a quiet spell is reported at once; later ones at most every `intervalMs`, one
+ * report per failed write would be a flood. Each report counts every line lost since the spell began,
+ * not since the last report: while the disk stays full a report cannot be stored either (live tails and
+ * drains still get it), so the one that reaches the disk once there is room again must tell the whole
+ * loss by itself.
  */
 export const LOST_LINES_REPORT_MS = 10_000;
 
 interface Losses {
+  /** Lines lost since the spell began. */
   count: number;
-  /** When the losses this report counts began. */
+  /** Of those, lost since the last report: none at a report's time ends the spell. */
+  unreported: number;
+  /** When the spell began. */
   since: string;
   error: string;
   timer: NodeJS.Timeout | null;
@@ -25,8 +30,9 @@ export class LostLinesReporter {
   /** `count` lines of the app could not be written, because of `error`. */
   lost(app: string, count: number, error: Error): void {
     let losses = this.losses.get(app);
-    if (!losses) this.losses.set(app, (losses = { count: 0, since: new Date().toISOString(), error: '', timer: null }));
+    if (!losses) this.losses.set(app, (losses = { count: 0, unreported: 0, since: new Date().toISOString(), error: '', timer: null }));
     losses.count += count;
+    losses.unreported += count;
     losses.error = error.message;
     // Reported on the next turn, not from inside the store's write that failed.
     losses.timer ??= this.schedule(app, 0);
@@ -59,13 +65,12 @@ export class LostLinesReporter {
   private report(app: string): void {
     const losses = this.losses.get(app);
     if (!losses) return;
-    if (losses.count === 0) {
-      this.losses.delete(app); // a quiet spell: the next loss is reported at once
+    if (losses.unreported === 0) {
+      this.losses.delete(app); // a quiet interval ends the spell: the next loss is reported at once
       return;
     }
     const { count, since, error } = losses;
-    losses.count = 0;
-    losses.since = new Date().toISOString();
+    losses.unreported = 0;
     losses.timer = this.schedule(app, this.intervalMs);
     // Live tails and drains got those lines; the log on disk (history, `twelve logs -n`) misses them.
     this.publish(app, `Error L13 (local delivery error): ${count} ${count === 1 ? 'line' : 'lines'} could not be written to the log on disk since ${since} (${error})`);

@@ -1,5 +1,5 @@
 /**
- * GET /v1/apps/:app/logs: stored events (the last `lines`, or all after `after`), filtered, and with
+ * GET /v1/apps/:app/logs: stored events (the last `lines`, all after `after`, or all since `since`), filtered, and with
  * tail=true the live stream after them. GET/PUT /v1/apps/:app/logs/retention: how much is kept.
  */
 import type { FastifyInstance } from 'fastify';
@@ -52,6 +52,8 @@ export function registerLogRoutes(server: FastifyInstance, platform: Platform): 
   server.get<LogParams & { Querystring: LogQueryString }>('/v1/apps/:app/logs', async (request, reply) => {
     const app = getApp(platform.db, request.params.app);
     const query = readQuery(request.query);
+    // `since` without `lines`: every line from then on, read in pages as a resumed reader's are.
+    if (query.sinceMs !== undefined && !request.query.lines && !query.afterId) query.afterId = platform.logs.idBefore(app.name, query.sinceMs);
     const tail = request.query.tail === 'true' || request.query.tail === '1';
     const format = readFormat(request.query.format);
     reply.hijack();

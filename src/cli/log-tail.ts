@@ -10,8 +10,8 @@ import { isCliError } from './cli-error.js';
 import type { LogFrame } from './log-frames.js';
 
 export interface LogStreamOptions {
-  /** How many recent lines to start with. */
-  lines: number;
+  /** How many recent lines to start with; unset with `since`: every line since then. */
+  lines?: number;
   /** Only this process type (`web`) or process (`web.1`). */
   ps?: string;
   /** Only `app`, `router` or `twelve` events. */
@@ -45,14 +45,15 @@ function isTransient(error: unknown): boolean {
   return isCliError(error) && (error.code === 'API_UNREACHABLE' || error.code === 'SHUTTING_DOWN');
 }
 
-function logsPath(app: string, options: LogStreamOptions, after: number | undefined): string {
+function logsPath(app: string, options: LogStreamOptions, after: number | undefined, printedAny: boolean): string {
   const query = new URLSearchParams();
-  if (after === undefined) query.set('lines', String(options.lines));
-  else query.set('after', String(after));
+  if (after === undefined) {
+    if (options.lines !== undefined || !options.since) query.set('lines', String(options.lines ?? 100));
+  } else query.set('after', String(after));
   if (options.ps) query.set('ps', options.ps);
   if (options.source) query.set('source', options.source);
-  // A resumed tail starts after its last id: `since` only shapes the first read.
-  if (options.since && after === undefined) query.set('since', options.since);
+  // `since` shapes what comes before the first line printed; a tail that printed one resumes after it.
+  if (options.since && !printedAny) query.set('since', options.since);
   if (options.grep) query.set('grep', options.grep);
   if (options.tail) query.set('tail', 'true');
   query.set('format', 'frames');
@@ -80,7 +81,7 @@ export async function streamLogs(client: ApiClient, app: string, options: LogStr
   for (;;) {
     let events: AsyncGenerator<unknown>;
     try {
-      events = await client.stream('GET', logsPath(app, options, lastId ?? resumeAfter), { onHeaders });
+      events = await client.stream('GET', logsPath(app, options, lastId ?? resumeAfter, lastId !== undefined), { onHeaders });
     } catch (error) {
       // The first connection fails at once, like every other command; only a lost tail is retried.
       if (lostAt === undefined || !isTransient(error) || Date.now() - lostAt >= giveUpMs) throw error;

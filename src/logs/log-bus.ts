@@ -160,6 +160,15 @@ export class LogBus {
     for (const hook of this.forgetHooks) hook(app);
   }
 
+  /**
+   * Where to read every line of the app from `sinceMs` on (after this id, filtered by time): before its
+   * first segment written since then, or after the newest line when none was. 0 without a store.
+   */
+  idBefore(app: string, sinceMs: number): number {
+    if (!this.store) return 0;
+    return this.store.idBefore(app, sinceMs) ?? this.lastId();
+  }
+
   /** Bytes of the app's log on disk (0 without a store). */
   storedBytes(app: string): number {
     return this.store?.size(app) ?? 0;

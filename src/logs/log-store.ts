@@ -106,6 +106,16 @@ export class LogStore {
     return readBatchesAfter(app, this.writtenSegments(app), afterId, query, maxBytes, cursor);
   }
 
+  /**
+   * An id at or before the app's first stored line from `sinceMs` on, for reading every line since then
+   * in pages (after this id, filtered by time): a segment last written before `sinceMs` holds nothing
+   * from then on, so the first one written later is where to start. Undefined when none is.
+   */
+  idBefore(app: string, sinceMs: number): number | undefined {
+    const first = this.writtenSegments(app).find((segment) => modifiedMs(segment.path) >= sinceMs);
+    return first ? first.firstId - 1 : undefined;
+  }
+
   /** The highest id on disk for these apps (0 if none): ids of a new run start above it. */
   lastId(apps: string[]): number {
     let last = 0;

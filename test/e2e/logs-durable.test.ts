@@ -43,6 +43,22 @@ test('logs filters by process, source, text and time, and prints plain lines off
   assert.doesNotMatch(plain, /\x1b\[/);
 });
 
+test('--since shows every line from then on, -n the last N of them; bad values say what to write', async () => {
+  const start = new Date().toISOString();
+  for (let i = 0; i < 150; i += 1) assert.equal((await platform.get('chatty', `/since-${i}`)).status, 200);
+  const sinceLines = (...args: string[]) => events('--since', start, '--source', 'router', '--grep', '/since-', ...args);
+  await waitFor('150 router lines', async () => (await sinceLines('-n', '1'))[0]?.text.includes('/since-149'));
+  const all = await sinceLines();
+  assert.deepEqual(all.map((e) => /path="\/since-(\d+)"/.exec(e.text)?.[1]), Array.from({ length: 150 }, (_, i) => String(i)));
+  assert.equal((await sinceLines('-n', '5')).length, 5);
+  const unitless = await platform.cli('logs', '-a', 'chatty', '--since', '90');
+  assert.equal(unitless.code, 1);
+  assert.match(unitless.stderr, /a duration needs its unit: 90s, 90m/);
+  const tooMany = await platform.cli('logs', '-a', 'chatty', '-n', '20000');
+  assert.equal(tooMany.code, 1);
+  assert.match(tooMany.stderr, /at most 10000 lines; for more, --since/);
+});
+
 test('the log survives a restart of twelve, and new ids follow the old ones', async () => {
   await platform.get('chatty', '/before-restart');
   const before = await waitFor('the request line', async () => (await events('--grep', '/before-restart'))[0]);

@@ -6,7 +6,7 @@ import { formatLogEvent } from '../log-lines.js';
 import { streamLogs } from '../log-tail.js';
 
 interface LogsOptions extends CommonOptions {
-  num: number;
+  num?: number;
   tail?: boolean;
   ps?: string;
   source?: string;
@@ -17,9 +17,13 @@ interface LogsOptions extends CommonOptions {
 interface RetentionOptions extends CommonOptions { size?: string; age?: string }
 interface RetentionView { app: string; size: string; age: string; usedBytes: number }
 
+/** The most lines `-n` asks for (the API's limit); `--since` has none. */
+const MAX_LINES = 10_000;
+
 function parseCount(value: string): number {
   const count = Number(value);
   if (!Number.isSafeInteger(count) || count < 0) throw new InvalidArgumentError('a whole number of lines is expected');
+  if (count > MAX_LINES) throw new InvalidArgumentError(`at most ${MAX_LINES} lines; for more, --since 1h (or 1d, or an ISO time) shows every line since then`);
   return count;
 }
 
@@ -29,6 +33,8 @@ function parseSource(value: string): string {
 }
 
 function checkSince(value: string): string {
+  // A bare number is a duration without its unit far more often than the epoch milliseconds the API takes.
+  if (/^\d+(\.\d+)?$/.test(value.trim())) throw new InvalidArgumentError(`a duration needs its unit: ${value.trim()}s, ${value.trim()}m, ${value.trim()}h or ${value.trim()}d`);
   if (parseSince(value) === undefined) throw new InvalidArgumentError('a duration like 10m, 2h, 1d or a time like 2026-01-01T10:00:00Z is expected');
   return value;
 }
@@ -40,11 +46,11 @@ function checkAge(value: string): string {
 
 export function registerLogsCommand(program: Command): void {
   withAppOptions(program.command('logs').description('show an app\'s recent log lines, or follow them with --tail'))
-    .option('-n, --num <lines>', 'how many recent lines to show (at most 10000)', parseCount, 100)
+    .option('-n, --num <lines>', `how many recent lines to show (default 100, or every line with --since; at most ${MAX_LINES})`, parseCount)
     .option('-t, --tail', 'keep the stream open and print new lines as they come')
     .option('-p, --ps <type>', 'only lines of this process type (web) or process (web.1)')
     .option('-s, --source <source>', 'only lines from app, router or twelve', parseSource)
-    .option('--since <when>', 'only lines from then on: 10m, 2h, 1d or an ISO time', checkSince)
+    .option('--since <when>', 'every line from then on (with -n, the last N of them): 10m, 2h, 1d or an ISO time', checkSince)
     .option('-g, --grep <text>', 'only lines containing this text')
     .action(async (options: LogsOptions) => {
       const app = requireApp(options);

@@ -152,6 +152,9 @@ export function streamOutput(stream: Readable | null): ProcessOutput {
   };
 }
 
+/** A process's stdout and stderr: one socket for both, or one each (stdout's first). */
+export type ProcessOutputs = readonly [SocketOutput] | readonly [SocketOutput, SocketOutput];
+
 /** Two socket outputs (stdout, stderr); both are closed again if the second cannot be made. */
 export async function openSocketOutputs(): Promise<[SocketOutput, SocketOutput]> {
   const stdout = await SocketOutput.open();

@@ -31,7 +31,8 @@ function spawnProcess(request: Extract<HelperRequest, { type: 'spawn' }>): void 
   const [stdout, stderr] = closeOutputs(request.id);
   try {
     // detached: its own session and process group, so one signal from twelve reaches everything it started.
-    const child = spawn(request.file, request.args, { cwd: request.cwd, env: request.env, detached: true, stdio: ['ignore', stdout ?? 'ignore', stderr ?? 'ignore'] });
+    // Without a socket of its own, stderr shares stdout's: one stream, in the order the process wrote.
+    const child = spawn(request.file, request.args, { cwd: request.cwd, env: request.env, detached: true, stdio: ['ignore', stdout ?? 'ignore', stderr ?? stdout ?? 'ignore'] });
     if (child.pid === undefined) {
       child.once('error', (error: NodeJS.ErrnoException) => reply({ type: 'error', id: request.id, error: { message: error.message, code: error.code } }));
     } else {

@@ -8,7 +8,7 @@ import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { isRunning, readProcStat } from './proc-stat.js';
-import type { SocketOutput } from './process-output.js';
+import type { ProcessOutputs } from './process-output.js';
 import type { HelperReply, HelperRequest } from './spawn-protocol.js';
 
 export interface SpawnRequest {
@@ -17,8 +17,11 @@ export interface SpawnRequest {
   cwd: string;
   /** Unset variables are dropped on the way (the request travels as JSON). */
   env: NodeJS.ProcessEnv;
-  /** The child's stdout and stderr: their child ends are handed over and closed here. */
-  outputs: readonly [SocketOutput, SocketOutput];
+  /**
+   * The child's stdout and stderr: one socket for both (their lines stay in the order written), or one
+   * each. Their child ends are handed over and closed here.
+   */
+  outputs: ProcessOutputs;
 }
 
 /** What ProcessRun needs of a child process; Node's ChildProcess is one too. */
@@ -156,7 +159,7 @@ export class SpawnHelper {
       // acknowledgement, so twelve's own copies are closed only once the helper has answered.
       const [stdout, stderr] = request.outputs;
       this.send(helper, { type: 'output', id, fd: 1 }, stdout.forChild);
-      this.send(helper, { type: 'output', id, fd: 2 }, stderr.forChild);
+      if (stderr) this.send(helper, { type: 'output', id, fd: 2 }, stderr.forChild);
       this.send(helper, { type: 'spawn', id, file: request.file, args: request.args, cwd: request.cwd, env: request.env as Record<string, string> });
     });
   }

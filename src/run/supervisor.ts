@@ -19,7 +19,7 @@ import {
 } from './process-spec.js';
 import { CRASH_COUNTER_RESET_MS, restartDelayMs } from './restart-delay.js';
 import { ProcessLog } from './process-log.js';
-import { openSocketOutputs, type SocketOutput } from './process-output.js';
+import { SocketOutput, type ProcessOutputs } from './process-output.js';
 import { ProcessRun, exitStatus } from './process-run.js';
 import { spawnHelper, type ChildLike, type SpawnHelper } from './spawner.js';
 import { watchPort, watchSettle } from './up-check.js';
@@ -143,7 +143,7 @@ export class Supervisor extends EventEmitter {
     else this.crashed(entry);
   }
 
-  private async spawnRun(entry: Entry, outputs: [SocketOutput, SocketOutput]): Promise<void> {
+  private async spawnRun(entry: Entry, outputs: ProcessOutputs): Promise<void> {
     if (entry.stopping) {
       entry.allocating = false;
       for (const output of outputs) output.destroy();
@@ -163,15 +163,18 @@ export class Supervisor extends EventEmitter {
     if (entry.stopping) this.terminate(entry, run); // stop() came while it was being spawned
   }
 
-  /** The web's PORT (once), and the sockets the process's output is read from (each run anew). */
-  private async prepare(entry: Entry): Promise<[SocketOutput, SocketOutput]> {
+  /**
+   * The web's PORT (once), and the socket the process's output is read from (each run anew): one for
+   * stdout and stderr both, so that their lines stay in the order the process wrote them, as on Heroku.
+   */
+  private async prepare(entry: Entry): Promise<ProcessOutputs> {
     const { view } = entry;
     if (isWeb(view.spec) && view.port === null) view.port = await this.deps.ports.allocate();
-    return openSocketOutputs();
+    return [await SocketOutput.open()];
   }
 
   /** Spawns the process (in its own session and process group, through the spawn helper). */
-  private async launch(entry: Entry, outputs: [SocketOutput, SocketOutput]): Promise<ChildLike> {
+  private async launch(entry: Entry, outputs: ProcessOutputs): Promise<ChildLike> {
     const { view } = entry;
     const { spec } = view;
     entry.startError = null;
@@ -181,7 +184,7 @@ export class Supervisor extends EventEmitter {
     return this.spawner.spawn({ file, args, cwd: spec.cwd, env: spawnEnv(spec, view.port), outputs });
   }
 
-  private watchRun(entry: Entry, child: ChildLike, outputs: [SocketOutput, SocketOutput]): ProcessRun {
+  private watchRun(entry: Entry, child: ChildLike, outputs: ProcessOutputs): ProcessRun {
     const { view } = entry;
     const { spec } = view;
     const run = new ProcessRun(child, {

@@ -56,6 +56,15 @@ describe('Supervisor: start, up, output, crashes', () => {
     assert.deepEqual(output, expected);
   });
 
+  it('keeps the order in which a process wrote to stdout and stderr', async () => {
+    writeScript(h.dir, 'both.sh', 'for i in 1 2 3 4 5 6; do echo "out $i"; echo "err $i" >&2; done\n');
+    const proc = h.supervisor.start(h.spec({ app: 'shop', type: 'both', command: 'sh both.sh' }));
+    await waitFor('the exit', () => h.lines('twelve', 'both.1').includes('Process exited with status 0'));
+    await h.supervisor.stop(proc);
+    const output = h.logs.history('shop').filter((event) => event.process === 'both.1' && event.source === 'app').map((event) => event.text);
+    assert.deepEqual(output, [1, 2, 3, 4, 5, 6].flatMap((i) => [`out ${i}`, `err ${i}`]));
+  });
+
   it('restarts a web process killed with kill -9 at once, answering again in well under a second', async () => {
     const downs: string[] = [];
     h.supervisor.on('down', (proc: SupervisedProcess) => downs.push(proc.name));

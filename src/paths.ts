@@ -17,6 +17,8 @@ export interface Paths {
   /** The app's log: append-only segment files, kept by its retention (src/logs/log-store.ts). */
   logs(app: string): string;
   tmp: string;
+  /** There while twelve runs; still there at start after an unclean stop (src/run-marker.ts). */
+  runMarker: string;
 }
 
 export function pathsFor(dataDir: string): Paths {
@@ -33,5 +35,6 @@ export function pathsFor(dataDir: string): Paths {
     buildCache: (app) => join(apps, app, 'cache'),
     logs: (app) => join(apps, app, 'logs'),
     tmp: join(dataDir, 'tmp'),
+    runMarker: join(dataDir, 'running'),
   };
 }

@@ -15,6 +15,7 @@ import { RouteTable } from './router/route-table.js';
 import { Fleet } from './run/fleet.js';
 import { OneOffs } from './run/one-offs.js';
 import { reapOrphans } from './run/orphans.js';
+import { markRunning, markStopped, UNCLEAN_STOP_EVENT } from './run-marker.js';
 import { PortAllocator } from './run/port-allocator.js';
 import { Supervisor } from './run/supervisor.js';
 import type { Settings } from './settings.js';
@@ -67,6 +68,10 @@ export function openPlatform(settings: Settings, logger: pino.Logger = pino({ le
  */
 export async function restorePlatform(platform: Platform): Promise<void> {
   const { db, logger, paths } = platform;
+  if (markRunning(paths.runMarker)) {
+    logger.warn('the previous run of twelve was not shut down cleanly: the apps\' logs may miss its last lines');
+    for (const app of listApps(db)) platform.logs.publish(app.name, 'twelve', 'twelve', UNCLEAN_STOP_EVENT);
+  }
   const reaped = await reapOrphans(db, logger, platform.settings.stopTimeoutMs);
   if (reaped > 0) logger.info({ reaped }, 'stopped processes left by the previous run');
   for (const build of failInterruptedBuilds(db)) rmSync(paths.build(build.app, build.id), { recursive: true, force: true });
@@ -97,4 +102,5 @@ export async function closePlatform(platform: Platform): Promise<void> {
   await platform.drains.close();
   platform.logs.close();
   platform.db.close();
+  markStopped(platform.paths.runMarker);
 }

@@ -63,6 +63,14 @@ test('kill -9 of twelve, then twelve serve: the formation comes back with no orp
   assert.deepEqual(restored.map((p) => p.name).sort(), ['web.1', 'web.2', 'worker.1']);
   for (const proc of old) assert.equal(isAlive(proc.pid), false, `${proc.name} (pid ${proc.pid}) of the killed twelve is still running`);
   assert.equal((await platform.get('web')).status, 200);
+  // The app's stream says that its log misses what came while twelve was down; a clean stop says nothing.
+  const unclean = async () => (await platform.ok('logs', '-a', 'web', '--source', 'twelve', '--grep', 'not shut down cleanly', '-n', '10')).stdout.trim().split('\n').filter(Boolean);
+  assert.equal((await unclean()).length, 1);
+  assert.match((await unclean())[0]!, /twelve\[twelve\]: twelve was not shut down cleanly \(killed or crashed\): lines written while it was down/);
+  assert.equal(await platform.stop(), 0);
+  await platform.start();
+  await waitFor('web to answer', async () => (await platform.get('web')).status === 200);
+  assert.equal((await unclean()).length, 1, 'a clean restart adds no such event');
 });
 
 test('SIGTERM stops every app process and twelve exits 0', async () => {

@@ -7,7 +7,7 @@
 export const ERRORS = {
   INVALID_SETTING: { status: 500, hint: 'Fix the TWELVE_* environment variable and start twelve again.' },
   UNAUTHORIZED: { status: 401, hint: 'Set TWELVE_API_TOKEN, or run the CLI as the user whose data dir holds api-token.' },
-  BAD_REQUEST: { status: 400, hint: 'Check the request body: the API takes JSON objects.' },
+  BAD_REQUEST: { status: 400, hint: 'Check the request against docs/api.md: its query parameters, and its body (JSON objects).' },
   NOT_FOUND: { status: 404, hint: 'Check the path; `twelve --help` lists the commands.' },
   INVALID_APP_NAME: { status: 422, hint: 'Use 1-30 lowercase letters, digits and dashes, starting with a letter.' },
   APP_EXISTS: { status: 409, hint: 'Pick another name, or deploy to the existing app.' },

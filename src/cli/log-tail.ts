@@ -23,7 +23,7 @@ export interface LogStreamOptions {
   tail?: boolean;
   /** How long to keep reconnecting without reaching the API before giving up. */
   giveUpMs?: number;
-  /** Called each time the stream is lost and reconnecting starts. */
+  /** Called each time the stream is lost and a first try to reconnect failed. */
   onReconnecting?: () => void;
 }
 
@@ -77,6 +77,9 @@ export async function streamLogs(client: ApiClient, app: string, options: LogStr
     if (lastId === undefined && Number.isSafeInteger(after) && after >= 0) resumeAfter = after;
   };
   let lostAt: number | undefined;
+  // Said once the first try to reconnect fails: a reconnect that works at once has nothing to say, and
+  // one refused for good (the app was destroyed) says only why.
+  let announced = false;
   let delay = FIRST_DELAY_MS;
   for (;;) {
     let events: AsyncGenerator<unknown>;
@@ -85,11 +88,14 @@ export async function streamLogs(client: ApiClient, app: string, options: LogStr
     } catch (error) {
       // The first connection fails at once, like every other command; only a lost tail is retried.
       if (lostAt === undefined || !isTransient(error) || Date.now() - lostAt >= giveUpMs) throw error;
+      if (!announced) options.onReconnecting?.();
+      announced = true;
       await sleep(delay);
       delay = Math.min(delay * 2, MAX_DELAY_MS);
       continue;
     }
     lostAt = undefined;
+    announced = false;
     delay = FIRST_DELAY_MS;
     try {
       for await (const value of events) {
@@ -104,6 +110,5 @@ export async function streamLogs(client: ApiClient, app: string, options: LogStr
     }
     if (!options.tail) return;
     lostAt = Date.now();
-    options.onReconnecting?.();
   }
 }

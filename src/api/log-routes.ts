@@ -43,6 +43,17 @@ function readFormat(raw: string | undefined): LogFormat {
   return raw as LogFormat;
 }
 
+/**
+ * A size or age as the API takes it: a number, a text such as `1GB` or `7d`, `default` (or null) for the
+ * default again, or left out to keep it. NaN when it is none of those.
+ */
+function retentionValue(raw: unknown, parse: (text: string) => number | undefined): number | null | undefined {
+  if (raw === undefined) return undefined;
+  if (raw === null || raw === 'default') return null;
+  if (typeof raw === 'number') return raw;
+  return parse(String(raw)) ?? Number.NaN;
+}
+
 function retentionView(platform: Platform, app: string) {
   const { maxBytes, maxAgeMs } = getRetention(platform.db, app);
   return { app, maxBytes, maxAgeMs, size: formatSize(maxBytes), age: formatDuration(maxAgeMs), usedBytes: platform.logs.storedBytes(app) };
@@ -65,10 +76,11 @@ export function registerLogRoutes(server: FastifyInstance, platform: Platform): 
   server.put<LogParams & { Body: { size?: unknown; age?: unknown } }>('/v1/apps/:app/logs/retention', async (request) => {
     const app = getApp(platform.db, request.params.app);
     const body = request.body ?? {};
-    const maxBytes = body.size === undefined ? undefined : typeof body.size === 'number' ? body.size : parseSize(String(body.size));
-    const maxAgeMs = body.age === undefined ? undefined : typeof body.age === 'number' ? body.age : parseDuration(String(body.age));
-    if ((body.size !== undefined && (maxBytes === undefined || maxBytes < MIN_RETENTION.maxBytes))
-      || (body.age !== undefined && (maxAgeMs === undefined || maxAgeMs < MIN_RETENTION.maxAgeMs))) {
+    const maxBytes = retentionValue(body.size, parseSize);
+    const maxAgeMs = retentionValue(body.age, parseDuration);
+    // NaN (not a size or an age) is below any minimum too.
+    const tooSmall = (value: number | null | undefined, min: number) => typeof value === 'number' && !(value >= min);
+    if (tooSmall(maxBytes, MIN_RETENTION.maxBytes) || tooSmall(maxAgeMs, MIN_RETENTION.maxAgeMs)) {
       throw new TwelveError('INVALID_RETENTION', `cannot keep logs by size ${String(body.size ?? '-')} and age ${String(body.age ?? '-')}`);
     }
     setRetention(platform.db, app.id, { maxBytes, maxAgeMs });

@@ -20,8 +20,16 @@ export function getRetention(db: Db, app: string): Retention {
   return { maxBytes: row?.max_bytes ?? DEFAULT_RETENTION.maxBytes, maxAgeMs: row?.max_age_ms ?? DEFAULT_RETENTION.maxAgeMs };
 }
 
-export function setRetention(db: Db, appId: number, retention: Partial<Retention>): void {
+/** A setting per app: a value, `null` for the default again, or left out (undefined) to keep what it is. */
+export type RetentionChange = { [K in keyof Retention]?: number | null };
+
+export function setRetention(db: Db, appId: number, change: RetentionChange): void {
   db.prepare(`INSERT INTO log_settings (app_id, max_bytes, max_age_ms) VALUES (@appId, @maxBytes, @maxAgeMs)
-    ON CONFLICT (app_id) DO UPDATE SET max_bytes = COALESCE(@maxBytes, max_bytes), max_age_ms = COALESCE(@maxAgeMs, max_age_ms)`)
-    .run({ appId, maxBytes: retention.maxBytes ?? null, maxAgeMs: retention.maxAgeMs ?? null });
+    ON CONFLICT (app_id) DO UPDATE SET
+      max_bytes = CASE WHEN @keepBytes THEN max_bytes ELSE @maxBytes END,
+      max_age_ms = CASE WHEN @keepAge THEN max_age_ms ELSE @maxAgeMs END`)
+    .run({
+      appId, maxBytes: change.maxBytes ?? null, maxAgeMs: change.maxAgeMs ?? null,
+      keepBytes: change.maxBytes === undefined ? 1 : 0, keepAge: change.maxAgeMs === undefined ? 1 : 0,
+    });
 }

@@ -99,6 +99,10 @@ test('logs:retention shows the defaults and sets size and age per app', async ()
   const set = await platform.json<{ size: string; age: string }>('logs:retention', '--size', '20MB', '--age', '2d', '-a', 'chatty');
   assert.deepEqual([set.size, set.age], ['20MB', '2d']);
   assert.equal((await platform.cli('logs:retention', '--size', '10KB', '-a', 'chatty')).code, 1);
+  const sizeBack = await platform.json<{ size: string; age: string }>('logs:retention', '--size', 'default', '-a', 'chatty');
+  assert.deepEqual([sizeBack.size, sizeBack.age], ['100MB', '2d'], 'the size back to the default, the age kept');
+  const ageBack = await platform.json<{ size: string; age: string }>('logs:retention', '--age', 'default', '-a', 'chatty');
+  assert.deepEqual([ageBack.size, ageBack.age], ['100MB', '7d']);
 });
 
 test('the platform tells the app\'s stream what it does: the build, the release, scaling, restarts, process states', async () => {

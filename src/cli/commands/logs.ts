@@ -40,7 +40,7 @@ function checkSince(value: string): string {
 }
 
 function checkAge(value: string): string {
-  if (parseDuration(value) === undefined) throw new InvalidArgumentError('an age like 7d, 12h or 30m is expected');
+  if (value !== 'default' && parseDuration(value) === undefined) throw new InvalidArgumentError('an age like 7d, 12h or 30m (or default) is expected');
   return value;
 }
 
@@ -64,8 +64,8 @@ export function registerLogsCommand(program: Command): void {
     });
 
   withAppOptions(program.command('logs:retention').description('show or set how much of the app\'s log is kept (by size and age)'))
-    .option('--size <size>', 'keep at most this much: 100MB, 1GB (at least 1MB)')
-    .option('--age <age>', 'keep lines at most this long: 7d, 12h (at least 1m)', checkAge)
+    .option('--size <size>', 'keep at most this much: 100MB, 1GB (at least 1MB), or default')
+    .option('--age <age>', 'keep lines at most this long: 7d, 12h (at least 1m), or default', checkAge)
     .action(async (options: RetentionOptions) => {
       const app = requireApp(options);
       const client = createClient();

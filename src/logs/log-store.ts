@@ -41,6 +41,8 @@ interface AppLog {
   pendingFirstId: number;
   /** The app's retention as last read: asking the database on every write cost a tenth of the hot path. */
   retention: Retention | null;
+  /** A segment found to have no front to cut (its first record is more than the excess): not read again for it. */
+  uncuttable: string | null;
 }
 
 const RETENTION_CHECK_MS = 60_000;
@@ -166,9 +168,10 @@ export class LogStore {
     }
     const first = log.segments[0];
     const open = log.segments.length === 1 && log.fd !== null;
-    if (first && !open && total - maxBytes > this.segmentLimit(app, log)) {
+    if (first && !open && first.path !== log.uncuttable && total - maxBytes > this.segmentLimit(app, log)) {
       try {
         const kept = trimSegmentFront(first, first.bytes - (total - maxBytes));
+        if (kept === first) log.uncuttable = first.path;
         log.segments[0] = kept;
       } catch (error) {
         this.options.onRetentionFailed?.(app, error as Error);
@@ -201,7 +204,7 @@ export class LogStore {
 
   private open(app: string): AppLog {
     const dir = this.options.dirFor(app);
-    const log: AppLog = { dir, fd: null, pages: null, segments: listSegments(dir), pending: [], pendingBytes: 0, pendingLines: 0, pendingFirstId: 0, retention: null };
+    const log: AppLog = { dir, fd: null, pages: null, segments: listSegments(dir), pending: [], pendingBytes: 0, pendingLines: 0, pendingFirstId: 0, retention: null, uncuttable: null };
     this.apps.set(app, log);
     return log;
   }

@@ -159,11 +159,18 @@ export function parseFrames(body: Buffer): string[] {
   return messages;
 }
 
-/** A logplex-1 HTTP receiver; `failing` makes it answer 503 (a receiver that is down). */
+/**
+ * A logplex-1 HTTP receiver; `failing` makes it answer 503 (a receiver that is down), `refusing` answer
+ * that status to every batch, and bodies over `maxBodyBytes` get 413 (as nginx's client_max_body_size).
+ */
 export class HttpReceiver {
   readonly messages: string[] = [];
   readonly requests: Array<{ headers: IncomingMessage['headers']; count: number }> = [];
+  /** Every POST, taken or not: its frame id, its messages and the status answered. */
+  readonly attempts: Array<{ frameId: string; messages: string[]; bytes: number; status: number }> = [];
   failing = false;
+  refusing: number | null = null;
+  maxBodyBytes = Infinity;
   private server: Server | null = null;
   port = 0;
 
@@ -173,11 +180,14 @@ export class HttpReceiver {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
-        if (this.failing) {
-          res.writeHead(503).end();
+        const body = Buffer.concat(chunks);
+        const messages = parseFrames(body);
+        const status = this.failing ? 503 : this.refusing ?? (body.length > this.maxBodyBytes ? 413 : 204);
+        this.attempts.push({ frameId: String(req.headers['logplex-frame-id']), messages, bytes: body.length, status });
+        if (status !== 204) {
+          res.writeHead(status).end();
           return;
         }
-        const messages = parseFrames(Buffer.concat(chunks));
         this.requests.push({ headers: req.headers, count: messages.length });
         this.messages.push(...messages);
         res.writeHead(204).end();

@@ -11,6 +11,7 @@ import type { Db } from '../../store/database.js';
 import { batchEvents, type LogBus } from '../log-bus.js';
 import type { ReadCursor } from '../log-reader.js';
 import { Drain, type DrainStats } from './drain.js';
+import { DrainRefusal } from './drain-refusal.js';
 import { deleteDrain, insertDrain, listDrains, saveSentThrough, type DrainRow } from './drain-rows.js';
 import { displayUrl, parseDrainUrl, type DrainKind } from './drain-url.js';
 import { openTransport } from './transport.js';
@@ -43,6 +44,8 @@ interface Running {
   drain: Drain;
   unsubscribe: () => void;
   lastReport: string;
+  /** Messages the receiver refused for good since the last report, by the status it answered. */
+  refused: Map<number, number>;
 }
 
 export class DrainManager {
@@ -141,6 +144,7 @@ export class DrainManager {
   private start(row: DrainRow): Running {
     const target = parseDrainUrl(row.url);
     let drain: Drain | undefined;
+    const refused = new Map<number, number>();
     const transport = openTransport(target, {
       token: row.token, tls: this.options.tls,
       onDisconnect: (reason, atRisk) => {
@@ -157,6 +161,7 @@ export class DrainManager {
       batchSize: target.kind.startsWith('syslog') ? 1000 : 500,
       firstRetryMs: this.options.firstRetryMs, maxRetryMs: this.options.maxRetryMs,
       onSent: (lastId) => { this.progress.set(row.id, lastId); },
+      onRefused: (count, refusal) => { refused.set(refusal.status, (refused.get(refusal.status) ?? 0) + count); },
       // A drain problem is said once per outage, and its end once, not per retry.
       onState: (state, error) => {
         if (state === 'retrying' && !announced) {
@@ -169,7 +174,7 @@ export class DrainManager {
       },
     });
     const sink = drain;
-    const run: Running = { row, drain: sink, unsubscribe: this.bus.subscribe(row.app, (event) => sink.push(event)), lastReport: new Date().toISOString() };
+    const run: Running = { row, drain: sink, unsubscribe: this.bus.subscribe(row.app, (event) => sink.push(event)), lastReport: new Date().toISOString(), refused };
     this.running.set(row.id, run);
     return run;
   }
@@ -188,6 +193,8 @@ export class DrainManager {
         this.bus.publish(run.row.app, 'twelve', 'logplex',
           `Error L10 (output buffer overflow): ${dropped} messages dropped since ${run.lastReport} on drain ${displayUrl(run.row.url)}`);
       }
+      for (const [status, count] of run.refused) this.bus.publish(run.row.app, 'twelve', 'logplex', refusalReport(run, status, count));
+      run.refused.clear();
       run.lastReport = now;
     }
   }
@@ -196,4 +203,14 @@ export class DrainManager {
     const { row } = run;
     return { id: row.id, app: row.app, url: displayUrl(row.url), kind: parseDrainUrl(row.url).kind, token: row.token, createdAt: row.createdAt, ...run.drain.stats() };
   }
+}
+
+/** What the app's stream is told when a receiver refused messages for good: which, why, and what to do. */
+function refusalReport(run: Running, status: number, count: number): string {
+  const refusal = new DrainRefusal(status);
+  const what = status === 413
+    ? ' even for one message at a time. Raise the receiver\'s request body limit (nginx: client_max_body_size) to at least 1 MB'
+    : '. Retrying would not change that: check the drain\'s URL and credentials, and what the receiver logs about the refusal'
+  const them = count === 1 ? 'it' : 'them';
+  return `Drain ${displayUrl(run.row.url)} refused ${count} message${count === 1 ? '' : 's'} since ${run.lastReport}; dropped ${them}: ${refusal.message}${what}`;
 }

@@ -2,11 +2,10 @@
 import { connect as connectTcp, isIP, type Socket } from 'node:net';
 import { constants } from 'node:os';
 import { connect as connectTls } from 'node:tls';
-import type { LogEvent } from '../log-event.js';
 import type { DrainTarget } from './drain-url.js';
 import { readSocketState } from './socket-state.js';
 import { frames } from './syslog-frame.js';
-import type { Transport, TransportOptions } from './transport.js';
+import type { Batch, Transport, TransportOptions } from './transport.js';
 
 /** How long a closing connection may take to say goodbye before it is cut. */
 const CLOSE_GRACE_MS = 2000;
@@ -34,7 +33,7 @@ export class SyslogTransport implements Transport {
 
   constructor(private readonly target: DrainTarget, private readonly options: TransportOptions) {}
 
-  async send(events: LogEvent[]): Promise<void> {
+  async send({ events }: Batch): Promise<void> {
     const socket = this.socket ?? await this.connect();
     const bytes = frames(events);
     await new Promise<void>((resolve, reject) => {

@@ -6,11 +6,11 @@
  * log, so a restart of twelve loses nothing (a crash may send the last second's lines twice).
  */
 import type { ConnectionOptions } from 'node:tls';
-import { TwelveError } from '../../errors.js';
 import type { Db } from '../../store/database.js';
 import { batchEvents, type LogBus } from '../log-bus.js';
 import type { ReadCursor } from '../log-reader.js';
 import { Drain, type DrainStats } from './drain.js';
+import { findDrain } from './drain-match.js';
 import { DrainRefusal } from './drain-refusal.js';
 import { deleteDrain, insertDrain, listDrains, saveSentThrough, type DrainRow } from './drain-rows.js';
 import { displayUrl, parseDrainUrl, type DrainKind } from './drain-url.js';
@@ -73,16 +73,16 @@ export class DrainManager {
   }
 
   add(appId: number, url: string): DrainInfo {
-    parseDrainUrl(url);
     const run = this.start(insertDrain(this.db, appId, url, this.bus.lastId()));
-    this.bus.publish(run.row.app, 'twelve', 'logplex', `Drain added: ${displayUrl(url)}`);
+    this.bus.publish(run.row.app, 'twelve', 'logplex', `Drain added: ${displayUrl(run.row.url)}`);
     return this.info(run);
   }
 
-  /** Removes a drain, named by its id or URL. */
-  remove(appId: number, idOrUrl: string): DrainInfo {
-    const run = [...this.running.values()].find((r) => r.row.appId === appId && (r.row.id === idOrUrl || r.row.url === idOrUrl));
-    if (!run) throw new TwelveError('DRAIN_NOT_FOUND', `the app has no drain ${displayUrl(idOrUrl)}`);
+  /** Removes a drain, named by its URL (as added or as shown), its token or its id (drain-match.ts). */
+  remove(appId: number, given: string): DrainInfo {
+    const runs = [...this.running.values()].filter((r) => r.row.appId === appId);
+    const { id } = findDrain(runs.map((r) => r.row), given);
+    const run = this.running.get(id)!;
     deleteDrain(this.db, run.row.id);
     const info = this.info(run);
     this.stop(run);

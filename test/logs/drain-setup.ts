@@ -7,7 +7,7 @@ import { DrainManager, type DrainManagerOptions } from '../../src/logs/drains/dr
 import { LogBus } from '../../src/logs/log-bus.js';
 import { insertApp, type App } from '../../src/store/apps.js';
 import { openDatabase, type Db } from '../../src/store/database.js';
-import { HttpReceiver } from './receivers.js';
+import { HttpReceiver, SilentReceiver } from './receivers.js';
 
 /** A database in a temporary directory for the calling test file, open from its first test to its last. */
 export function testDatabase(): () => Db {
@@ -73,4 +73,23 @@ export function httpReceiverSetup(database: () => Db, options: DrainManagerOptio
       await receiver.stop();
     }
   };
+}
+
+export interface SilentDrainSetup { app: App; bus: LogBus; drains: DrainManager; receiver: SilentReceiver }
+
+/** An app with a syslog drain (retrying fast) to a TCP receiver that reads nothing; both are closed after `run`. */
+export async function withSilentReceiver(database: () => Db, name: string, options: DrainManagerOptions,
+  run: (setup: SilentDrainSetup) => Promise<void>): Promise<void> {
+  const receiver = new SilentReceiver();
+  const port = await receiver.start();
+  const app = insertApp(database(), name);
+  const bus = new LogBus();
+  const drains = new DrainManager(database(), bus, { firstRetryMs: 50, maxRetryMs: 200, ...options });
+  try {
+    drains.add(app.id, `syslog+tcp://127.0.0.1:${port}`);
+    await run({ app, bus, drains, receiver });
+  } finally {
+    await drains.close(0);
+    receiver.dispose();
+  }
 }

@@ -5,7 +5,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { connect, createServer as createNetServer } from 'node:net';
+import { connect, createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -200,5 +200,29 @@ export class HttpReceiver {
   async stop(): Promise<void> {
     this.server?.closeAllConnections();
     await new Promise((resolve) => this.server?.close(resolve));
+  }
+}
+
+/**
+ * A TCP receiver that accepts connections and reads nothing (until a test resumes one), so what arrives
+ * stays unread: destroying a connection then resets it (RST), as rsyslog does when stopped with lines unread.
+ */
+export class SilentReceiver {
+  readonly connections: Socket[] = [];
+  private readonly server = createNetServer({ pauseOnConnect: true }, (socket) => { this.connections.push(socket); });
+
+  async start(): Promise<number> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  /** Stops listening; the connections stay until `dispose`. */
+  stopListening(): void {
+    this.server.close();
+  }
+
+  dispose(): void {
+    for (const socket of this.connections) socket.destroy();
+    this.server.close();
   }
 }

@@ -34,6 +34,8 @@ export interface DrainManagerOptions {
   tls?: ConnectionOptions;
   /** How often drops are reported into the app's stream (default 1 s). */
   reportMs?: number;
+  /** How long a syslog connection may take nothing of what waits before it shows as stalled (default 5 s). */
+  stallMs?: number;
 }
 
 /** How much of the stored log one page of a drain's backfill reads. */
@@ -146,7 +148,8 @@ export class DrainManager {
     let drain: Drain | undefined;
     const refused = new Map<number, number>();
     const transport = openTransport(target, {
-      token: row.token, tls: this.options.tls,
+      token: row.token, tls: this.options.tls, stallMs: this.options.stallMs,
+      onStalled: (reason) => drain?.stalled(reason),
       onDisconnect: (reason, atRisk) => {
         drain?.disconnected(reason);
         if (atRisk > 0) {
@@ -164,9 +167,11 @@ export class DrainManager {
       onRefused: (count, refusal) => { refused.set(refusal.status, (refused.get(refusal.status) ?? 0) + count); },
       // A drain problem is said once per outage, and its end once, not per retry.
       onState: (state, error) => {
-        if (state === 'retrying' && !announced) {
+        const capacity = this.options.capacity ?? 20_000;
+        if ((state === 'retrying' || state === 'stalled') && !announced) {
           announced = true;
-          this.bus.publish(row.app, 'twelve', 'logplex', `Drain ${displayUrl(row.url)} is unreachable (${error}); holding up to ${this.options.capacity ?? 20_000} messages and retrying`);
+          const [problem, meanwhile] = state === 'retrying' ? ['is unreachable', 'retrying'] : ['is stalled', 'waiting for it to read or close'];
+          this.bus.publish(row.app, 'twelve', 'logplex', `Drain ${displayUrl(row.url)} ${problem} (${error}); holding up to ${capacity} messages and ${meanwhile}`);
         } else if (state === 'up' && announced) {
           announced = false;
           this.bus.publish(row.app, 'twelve', 'logplex', `Drain ${displayUrl(row.url)} is reachable again`);

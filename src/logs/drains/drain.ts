@@ -17,7 +17,8 @@ import type { Batch, Transport } from './transport.js';
  */
 export const MAX_BATCH_BYTES = 1024 * 1024;
 
-export type DrainState = 'connecting' | 'up' | 'retrying' | 'stopped';
+/** `stalled`: connected, but the receiver takes nothing of what waits (a syslog receiver that does not read). */
+export type DrainState = 'connecting' | 'up' | 'stalled' | 'retrying' | 'stopped';
 
 export interface DrainStats {
   state: DrainState;
@@ -39,7 +40,7 @@ export interface DrainOptions {
   batchBytes?: number;
   firstRetryMs?: number;
   maxRetryMs?: number;
-  /** Called when the drain starts retrying or is up again. */
+  /** Called when the drain starts retrying, stalls, or is up again. */
   onState?(state: DrainState, error: string | null): void;
   /** Called after each delivered batch with the id of its last event. */
   onSent?(lastId: number): void;
@@ -83,8 +84,19 @@ export class Drain {
 
   /** The receiver went away between batches: shown at once, reconnected on the next batch. */
   disconnected(reason: string): void {
-    if (this.state === 'up') this.state = 'connecting';
+    if (this.state === 'up' || this.state === 'stalled') this.state = 'connecting';
     this.lastError = reason;
+  }
+
+  /** The connection takes nothing of what waits (`reason`), or takes it again (null). */
+  stalled(reason: string | null): void {
+    if (reason !== null && this.state === 'up') {
+      this.state = 'stalled';
+      this.lastError = reason;
+      this.options.onState?.('stalled', reason);
+    } else if (reason === null && this.state === 'stalled') {
+      this.answered(null);
+    }
   }
 
   stats(): DrainStats {
@@ -151,7 +163,7 @@ export class Drain {
   private answered(error: string | null): void {
     const was = this.state;
     this.state = 'up';
-    if (was === 'retrying') this.options.onState?.('up', null);
+    if (was === 'retrying' || was === 'stalled') this.options.onState?.('up', null);
     this.lastError = error;
     this.delay = this.options.firstRetryMs ?? 500;
   }
@@ -169,7 +181,7 @@ export class Drain {
     const was = this.state;
     this.state = 'retrying';
     this.lastError = error instanceof Error ? error.message : String(error);
-    if (was !== 'retrying') this.options.onState?.('retrying', this.lastError);
+    if (was !== 'retrying' && was !== 'stalled') this.options.onState?.('retrying', this.lastError);
     this.retryAt = Date.now() + this.delay;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;

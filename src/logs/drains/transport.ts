@@ -34,6 +34,10 @@ export interface TransportOptions {
    * it the receiver may never have taken (0 when it closed having taken everything).
    */
   onDisconnect?(reason: string, atRisk: number): void;
+  /** How long a syslog connection may take nothing of what waits before it is stalled (default 5 s). */
+  stallMs?: number;
+  /** A syslog connection stopped taking what is written (`reason`), or takes it again (null). */
+  onStalled?(reason: string | null): void;
 }
 
 export function openTransport(target: DrainTarget, options: TransportOptions): Transport {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { testDatabase, withSilentReceiver } from './drain-setup.js';
-import { waitUntil } from './receivers.js';
+import { parseFrames, waitUntil } from './receivers.js';
 
 const database = testDatabase();
 
@@ -41,6 +41,24 @@ describe('a syslog receiver that accepts but never reads', () => {
       assert.ok(atRisk >= sent - acknowledgedAtMost, `${atRisk} at risk of ${sent} sent`);
       await waitUntil('the drain to retry', () => drains.list(app.id)[0]!.state === 'retrying');
       assert.match(drains.list(app.id)[0]!.lastError ?? '', /reset \(ECONNRESET\)|ECONNREFUSED/);
+    });
+  });
+
+  it('is up again, and says so, once the receiver reads again; every line arrives once and in order', async () => {
+    await withSilentReceiver(database, 'resuming', { stallMs: 500 }, async ({ app, bus, drains, receiver }) => {
+      const said = Array.from({ length: 2000 }, (_, i) => `${i} ${'x'.repeat(4000)}`);
+      for (const text of said) bus.publish('resuming', 'app', 'web.1', text);
+      await waitUntil('the drain to show the stall', () => drains.list(app.id)[0]!.state === 'stalled');
+      const chunks: Buffer[] = [];
+      receiver.connections[0]!.on('data', (chunk: Buffer) => chunks.push(chunk));
+      receiver.connections[0]!.resume();
+      await waitUntil('every line to arrive', () => drains.list(app.id)[0]!.buffered === 0, 30_000);
+      await waitUntil('the drain to be up again', () => drains.list(app.id)[0]!.state === 'up');
+      assert.ok(bus.history('resuming').some((e) => e.process === 'logplex' && / is reachable again$/.test(e.text)));
+      await waitUntil('the last line at the receiver', () => Buffer.concat(chunks).includes(said.at(-1)!));
+      const texts = parseFrames(Buffer.concat(chunks)).map((message) => message.split(' - - ')[1]!);
+      assert.deepEqual(texts.filter((text) => /^\d+ x/.test(text)), said);
+      assert.equal(drains.list(app.id)[0]!.lastError, null);
     });
   });
 });

@@ -163,7 +163,8 @@ export class Drain {
   private answered(error: string | null): void {
     const was = this.state;
     this.state = 'up';
-    if (was === 'retrying' || was === 'stalled') this.options.onState?.('up', null);
+    // From `connecting` too: a stalled connection may have closed before the drain had more to send.
+    if (was !== 'up') this.options.onState?.('up', null);
     this.lastError = error;
     this.delay = this.options.firstRetryMs ?? 500;
   }

@@ -1,6 +1,7 @@
 /** HTTP drains whose receiver refuses batches: too large (413), for good (4xx), or for now (503, retried as formed). */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { listDrains } from '../../src/logs/drains/drain-rows.js';
 import { appLinesAt, httpReceiverSetup, publishLines, testDatabase } from './drain-setup.js';
 import { waitUntil } from './receivers.js';
 
@@ -59,6 +60,9 @@ describe('an HTTP drain whose receiver refuses batches', () => {
       assert.match(bus.history('refused').find((e) => / refused /.test(e.text))!.text,
         /; dropped them: the drain answered 401 \(Unauthorized\)\. Retrying would not change that: check the drain's URL/);
       await waitUntil('the 10 lines counted as dropped', () => drains.list(app.id)[0]!.dropped >= 10);
+      // A restart resumes after them: they would only be refused again.
+      const lastRefused = bus.history('refused').filter((e) => e.text.startsWith('refused ')).at(-1)!.id;
+      await waitUntil('the drain\'s progress saved past them', () => listDrains(database(), app.id)[0]!.sentThrough >= lastRefused);
       assert.match(drains.list(app.id)[0]!.lastError ?? '', /answered 401 \(Unauthorized\); \d+ messages dropped/);
       receiver.refusing = null;
       const later = publishLines(bus, 'refused', ['web.1'], 5, 'later');

@@ -42,7 +42,10 @@ export interface DrainOptions {
   maxRetryMs?: number;
   /** Called when the drain starts retrying, stalls, or is up again. */
   onState?(state: DrainState, error: string | null): void;
-  /** Called after each delivered batch with the id of its last event. */
+  /**
+   * Called after each batch the drain is done with (delivered, or refused for good) with the id of its
+   * last event: a restart resumes after it.
+   */
   onSent?(lastId: number): void;
   /** Called when the receiver refused `count` messages for good and they were dropped. */
   onRefused?(count: number, refusal: DrainRefusal): void;
@@ -173,6 +176,8 @@ export class Drain {
   private giveUp(batch: Batch, refusal: DrainRefusal): void {
     this.buffer.settle(batch.events);
     this.refused += batch.events.length;
+    // Not resent after a restart either: it would be refused again.
+    this.options.onSent?.(batch.events.at(-1)!.id);
     // Said once per report (drain-manager.ts), and shown by `twelve drains` until a batch is delivered.
     this.answered(`${refusal.message}; ${batch.events.length} messages dropped`);
     this.options.onRefused?.(batch.events.length, refusal);

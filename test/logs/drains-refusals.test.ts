@@ -1,6 +1,7 @@
 /** HTTP drains whose receiver refuses batches: too large (413), for good (4xx), or for now (503, retried as formed). */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { isRefusalReport } from '../../src/logs/drains/drain-refusal.js';
 import { listDrains } from '../../src/logs/drains/drain-rows.js';
 import { appLinesAt, httpReceiverSetup, publishLines, testDatabase } from './drain-setup.js';
 import { waitUntil } from './receivers.js';
@@ -64,6 +65,15 @@ describe('an HTTP drain whose receiver refuses batches', () => {
       const lastRefused = bus.history('refused').filter((e) => e.text.startsWith('refused ')).at(-1)!.id;
       await waitUntil('the drain\'s progress saved past them', () => listDrains(database(), app.id)[0]!.sentThrough >= lastRefused);
       assert.match(drains.list(app.id)[0]!.lastError ?? '', /answered 401 \(Unauthorized\); \d+ messages dropped/);
+      // Its own report, refused in turn, is not the subject of the next one (a report a second for ever).
+      await waitUntil('the report refused too', () => receiver.attempts.some((a) => a.status === 401 && a.messages.some((m) => / refused \d+ messages? since /.test(m))));
+      bus.publish('refused', 'app', 'web.1', 'marker');
+      const marker = bus.history('refused').at(-1)!.id;
+      const reports = () => bus.history('refused').filter((e) => isRefusalReport(e));
+      await waitUntil('the marker\'s refusal reported', () => reports().some((e) => e.id > marker));
+      const reported = reports().reduce((sum, e) => sum + Number(/ refused (\d+) message/.exec(e.text)![1]), 0);
+      assert.equal(reported, 12, '"Drain added", the 10 lines and the marker, not the reports');
+
       receiver.refusing = null;
       const later = publishLines(bus, 'refused', ['web.1'], 5, 'later');
       await waitUntil('the later lines to arrive', () => appLinesAt(receiver).length >= 5);

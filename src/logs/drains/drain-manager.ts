@@ -11,7 +11,7 @@ import { batchEvents, type LogBus } from '../log-bus.js';
 import type { ReadCursor } from '../log-reader.js';
 import { Drain, type DrainStats } from './drain.js';
 import { findDrain } from './drain-match.js';
-import { DrainRefusal } from './drain-refusal.js';
+import { isRefusalReport, refusalReport } from './drain-refusal.js';
 import { deleteDrain, insertDrain, listDrains, saveSentThrough, type DrainRow } from './drain-rows.js';
 import { displayUrl, parseDrainUrl, type DrainKind } from './drain-url.js';
 import { openTransport } from './transport.js';
@@ -164,7 +164,12 @@ export class DrainManager {
       batchSize: target.kind.startsWith('syslog') ? 1000 : 500,
       firstRetryMs: this.options.firstRetryMs, maxRetryMs: this.options.maxRetryMs,
       onSent: (lastId) => { this.progress.set(row.id, lastId); },
-      onRefused: (count, refusal) => { refused.set(refusal.status, (refused.get(refusal.status) ?? 0) + count); },
+      onRefused: (events, refusal) => {
+        // Reports of earlier refusals are not reported in turn: a receiver refusing everything would make
+        // each report the subject of the next, once a second for ever.
+        const count = events.filter((event) => !isRefusalReport(event)).length;
+        if (count > 0) refused.set(refusal.status, (refused.get(refusal.status) ?? 0) + count);
+      },
       // A drain problem is said once per outage, and its end once, not per retry.
       onState: (state, error) => {
         const capacity = this.options.capacity ?? 20_000;
@@ -198,7 +203,9 @@ export class DrainManager {
         this.bus.publish(run.row.app, 'twelve', 'logplex',
           `Error L10 (output buffer overflow): ${dropped} messages dropped since ${run.lastReport} on drain ${displayUrl(run.row.url)}`);
       }
-      for (const [status, count] of run.refused) this.bus.publish(run.row.app, 'twelve', 'logplex', refusalReport(run, status, count));
+      for (const [status, count] of run.refused) {
+        this.bus.publish(run.row.app, 'twelve', 'logplex', refusalReport(displayUrl(run.row.url), run.lastReport, status, count));
+      }
       run.refused.clear();
       run.lastReport = now;
     }
@@ -208,14 +215,4 @@ export class DrainManager {
     const { row } = run;
     return { id: row.id, app: row.app, url: displayUrl(row.url), kind: parseDrainUrl(row.url).kind, token: row.token, createdAt: row.createdAt, ...run.drain.stats() };
   }
-}
-
-/** What the app's stream is told when a receiver refused messages for good: which, why, and what to do. */
-function refusalReport(run: Running, status: number, count: number): string {
-  const refusal = new DrainRefusal(status);
-  const what = status === 413
-    ? ' even for one message at a time. Raise the receiver\'s request body limit (nginx: client_max_body_size) to at least 1 MB'
-    : '. Retrying would not change that: check the drain\'s URL and credentials, and what the receiver logs about the refusal'
-  const them = count === 1 ? 'it' : 'them';
-  return `Drain ${displayUrl(run.row.url)} refused ${count} message${count === 1 ? '' : 's'} since ${run.lastReport}; dropped ${them}: ${refusal.message}${what}`;
 }

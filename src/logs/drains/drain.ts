@@ -47,8 +47,8 @@ export interface DrainOptions {
    * last event: a restart resumes after it.
    */
   onSent?(lastId: number): void;
-  /** Called when the receiver refused `count` messages for good and they were dropped. */
-  onRefused?(count: number, refusal: DrainRefusal): void;
+  /** Called when the receiver refused `events` for good and they were dropped. */
+  onRefused?(events: LogEvent[], refusal: DrainRefusal): void;
 }
 
 export class Drain {
@@ -180,7 +180,7 @@ export class Drain {
     this.options.onSent?.(batch.events.at(-1)!.id);
     // Said once per report (drain-manager.ts), and shown by `twelve drains` until a batch is delivered.
     this.answered(`${refusal.message}; ${batch.events.length} messages dropped`);
-    this.options.onRefused?.(batch.events.length, refusal);
+    this.options.onRefused?.(batch.events, refusal);
   }
 
   private retryLater(error: unknown): void {

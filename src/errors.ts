@@ -53,8 +53,9 @@ export const ERRORS = {
   NOT_IN_PIPELINE: { status: 409, hint: 'Add the app to a pipeline with `twelve pipelines:add APP --stage STAGE -p NAME`.' },
   NO_NEXT_STAGE: { status: 409, hint: 'Promote from an app whose next stage has apps: add one with `twelve pipelines:add APP --stage STAGE -p NAME`.' },
   INVALID_DRAIN_URL: { status: 422, hint: 'Use syslog+tcp://HOST:PORT, syslog+tls://HOST:PORT, or an http(s):// URL (docs/drains.md).' },
-  DRAIN_EXISTS: { status: 409, hint: 'The app already drains there; `twelve drains -a APP` lists its drains.' },
-  DRAIN_NOT_FOUND: { status: 404, hint: 'Run `twelve drains -a APP` to list the drains, and remove one by its URL or id.' },
+  DRAIN_EXISTS: { status: 409, hint: 'The app already drains there (URLs are compared as normalized: case of scheme and host, default port, trailing slash); `twelve drains -a APP` lists its drains.' },
+  DRAIN_NOT_FOUND: { status: 404, hint: 'Run `twelve drains -a APP` to list the drains, and remove one by its URL as shown there, the token `drains:add` printed, or its id (`twelve drains -a APP --json`).' },
+  DRAIN_AMBIGUOUS: { status: 409, hint: 'Remove the drain by the token `drains:add` printed or by its id (`twelve drains -a APP --json` shows both), or by its full URL with the password.' },
   INVALID_RETENTION: { status: 422, hint: 'Give --size like 100MB (at least 1MB) and --age like 7d (at least 1m).' },
   INTERNAL: { status: 500, hint: 'This is a bug in twelve: the platform log (stdout of `twelve serve`) has the details.' },
 } as const satisfies Record<string, { status: number; hint: string }>;

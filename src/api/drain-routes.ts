@@ -20,7 +20,7 @@ export function registerDrainRoutes(server: FastifyInstance, platform: Platform)
   server.delete<DrainParams & { Querystring: { url?: string } }>('/v1/apps/:app/drains', async (request) => {
     const app = getApp(platform.db, request.params.app);
     const target = request.query.url;
-    if (!target) throw new TwelveError('BAD_REQUEST', 'pass the drain\'s url or id as ?url=');
+    if (!target) throw new TwelveError('BAD_REQUEST', 'pass the drain\'s url, token or id as ?url=');
     return platform.drains.remove(app.id, target);
   });
 }

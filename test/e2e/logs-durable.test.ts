@@ -88,6 +88,15 @@ test('drains:add sends the stream to an HTTP receiver; drains shows its state an
   assert.match((await platform.ok('drains', '-a', 'chatty')).stdout, /up/);
   await platform.ok('drains:remove', url, '-a', 'chatty');
   assert.deepEqual(await platform.json('drains', '-a', 'chatty'), []);
+
+  // Removed as `drains` shows it (password masked), and another spelling of one is no second drain.
+  const withPassword = `HTTP://u:p@127.0.0.1:${receiver.port}/drain`;
+  await platform.ok('drains:add', withPassword, '-a', 'chatty');
+  assert.equal((await platform.cli('drains:add', withPassword.toLowerCase(), '-a', 'chatty')).code, 1);
+  const [shown] = await platform.json<Array<{ url: string }>>('drains', '-a', 'chatty');
+  assert.equal(shown!.url, `http://u:***@127.0.0.1:${receiver.port}/drain`);
+  await platform.ok('drains:remove', shown!.url, '-a', 'chatty');
+  assert.deepEqual(await platform.json('drains', '-a', 'chatty'), []);
 });
 
 test('logs:retention shows the defaults and sets size and age per app', async () => {

@@ -1,11 +1,10 @@
 /** Syslog drains (TCP and TLS) to a real rsyslog, and to receivers that close or reset the connection. */
 import assert from 'node:assert/strict';
-import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import { DrainManager } from '../../src/logs/drains/drain-manager.js';
 import { LogBus } from '../../src/logs/log-bus.js';
 import { insertApp, type App } from '../../src/store/apps.js';
-import { byProcess, publishLines, testDatabase } from './drain-setup.js';
+import { byProcess, publishLines, testDatabase, withSilentReceiver } from './drain-setup.js';
 import { freePort, RSYSLOG_GTLS, RSYSLOGD, Rsyslog, waitUntil } from './receivers.js';
 
 const database = testDatabase();
@@ -191,16 +190,8 @@ describe('syslog+tls drain to a real rsyslog speaking TLS', { skip: tlsSkip }, (
 
 describe('a syslog receiver that resets the connection', () => {
   it('is said in the stream with the messages at risk; one that closes in order is not', async () => {
-    // Reads nothing, so what arrives stays unread: closing then resets the connection (RST), as rsyslog
-    // does when it is stopped with lines not yet read.
-    const connections: Socket[] = [];
-    const receiver = createServer({ pauseOnConnect: true }, (socket) => { connections.push(socket); });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    const app = insertApp(database(), 'resetting');
-    const bus = new LogBus();
-    const drains = new DrainManager(database(), bus, { firstRetryMs: 50, maxRetryMs: 200 });
-    try {
-      drains.add(app.id, `syslog+tcp://127.0.0.1:${(receiver.address() as AddressInfo).port}`);
+    await withSilentReceiver(database, 'resetting', {}, async ({ app, bus, drains, receiver }) => {
+      const { connections } = receiver;
       publishLines(bus, 'resetting', ['web.1'], 20, 'unread');
       await waitUntil('the lines to be written', () => drains.list(app.id)[0]!.sent >= 20 && connections.length === 1);
       connections[0]!.destroy();
@@ -217,10 +208,6 @@ describe('a syslog receiver that resets the connection', () => {
       await new Promise<void>((resolve) => connections[1]!.end(resolve));
       await waitUntil('the drain to see the close', () => drains.list(app.id)[0]!.state !== 'up');
       assert.equal(bus.history('resetting').filter((e) => e.process === 'logplex' && /may be lost/.test(e.text)).length, 1);
-    } finally {
-      await drains.close(0);
-      for (const socket of connections) socket.destroy();
-      receiver.close();
-    }
+    });
   });
 });

@@ -3,34 +3,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DrainManager } from '../../src/logs/drains/drain-manager.js';
 import { LogBus } from '../../src/logs/log-bus.js';
-import { insertApp, type App } from '../../src/store/apps.js';
-import { byProcess, publishLines, testDatabase } from './drain-setup.js';
+import { insertApp } from '../../src/store/apps.js';
+import { appLinesAt, byProcess, httpReceiverSetup, publishLines, testDatabase } from './drain-setup.js';
 import { freePort, HttpReceiver, waitUntil } from './receivers.js';
 
 const database = testDatabase();
-
-/** The app's lines an HTTP receiver got, in arrival order (a logplex-1 message: `<PRI>VERSION TIME HOST SOURCE PROCESS - - TEXT`). */
-function appLinesAt(receiver: HttpReceiver): Array<{ process: string; text: string }> {
-  return receiver.messages.map((m) => {
-    const [, , , source, process, , , ...text] = m.split(' ');
-    return { source, process: process!, text: text.join(' ') };
-  }).filter((m) => m.source === 'app');
-}
-
-/** An app's drains (retrying fast) on a fresh bus, and a node:http receiver; both are closed after `run`. */
-async function withHttpReceiver(name: string, run: (setup: { app: App; bus: LogBus; drains: DrainManager; receiver: HttpReceiver }) => Promise<void>): Promise<void> {
-  const app = insertApp(database(), name);
-  const bus = new LogBus();
-  const drains = new DrainManager(database(), bus, { firstRetryMs: 50, maxRetryMs: 200 });
-  const receiver = new HttpReceiver();
-  await receiver.start();
-  try {
-    await run({ app, bus, drains, receiver });
-  } finally {
-    await drains.close(0);
-    await receiver.stop();
-  }
-}
+const withHttpReceiver = httpReceiverSetup(database);
 
 describe('HTTPS-style drain to a node:http receiver', () => {
   it('posts logplex-1 batches with every line once and in order, retrying while the receiver fails', async () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DrainBuffer } from '../../src/logs/drains/drain-buffer.js';
+import { DrainRefusal, refusalOutcome } from '../../src/logs/drains/drain-refusal.js';
 import { parseDrainUrl, displayUrl } from '../../src/logs/drains/drain-url.js';
 import { frames, syslogMessage } from '../../src/logs/drains/syslog-frame.js';
 import { parseDuration, parseSince, parseSize } from '../../src/logs/durations.js';
@@ -36,10 +37,29 @@ describe('log pieces', () => {
     assert.equal(buffer.dropped, 2);
     assert.equal(buffer.takeDropped(), 2);
     assert.equal(buffer.takeDropped(), 0);
+  });
+
+  it('a drain buffer counts a batch taken out until it is settled, and never cuts it', () => {
+    const buffer = new DrainBuffer(3);
+    for (let id = 1; id <= 3; id += 1) buffer.push(event(id));
+    assert.deepEqual(buffer.take(2).map((e) => e.id), [1, 2]);
+    buffer.push(event(4));
+    assert.deepEqual([buffer.length, buffer.dropped], [1, 1], 'the oldest waiting event (3) made room, not the batch');
+    buffer.settle([event(1), event(2)]);
+    buffer.push(event(5));
     buffer.push(event(6));
-    buffer.putBack([event(3), event(4), event(5)]);
     assert.deepEqual(buffer.take(10).map((e) => e.id), [4, 5, 6]);
-    assert.equal(buffer.dropped, 3);
+    assert.equal(buffer.dropped, 1);
+  });
+
+  it('a drain batch stops at its byte limit, and holds one event however big', () => {
+    const buffer = new DrainBuffer(100);
+    for (const length of [40, 40, 40, 500, 10]) buffer.push({ ...event(length), text: 'x'.repeat(length) });
+    const size = (e: LogEvent) => e.text.length;
+    assert.deepEqual(buffer.take(10, 100, size).map((e) => e.text.length), [40, 40]);
+    assert.deepEqual(buffer.take(10, 100, size).map((e) => e.text.length), [40]);
+    assert.deepEqual(buffer.take(10, 100, size).map((e) => e.text.length), [500]);
+    assert.deepEqual(buffer.take(10, 100, size).map((e) => e.text.length), [10]);
   });
 
   it('a drain buffer also drops the oldest events beyond its bytes, keeping the newest however long', () => {
@@ -50,12 +70,24 @@ describe('log pieces', () => {
     buffer.push(long(5, 250));
     assert.deepEqual(buffer.take(10).map((e) => e.id), [5]);
     assert.equal(buffer.takeDropped(), 4);
+    buffer.settle([long(5, 250)]);
     buffer.push(long(6, 40));
-    buffer.putBack([long(7, 40), long(8, 40)]);
-    assert.deepEqual(buffer.take(10).map((e) => e.id), [8, 6]);
-    assert.equal(buffer.length, 0);
+    assert.deepEqual(buffer.take(10).map((e) => e.id), [6]);
+    buffer.push(long(7, 40));
+    buffer.push(long(8, 40));
+    assert.deepEqual(buffer.take(10).map((e) => e.id), [8], 'the batch on its way (6) counts: 7 made room');
+    buffer.settle([long(6, 40), long(8, 40)]);
     buffer.push(long(9, 100));
     assert.equal(buffer.length, 1, 'what was taken no longer counts');
+  });
+
+  it('retries a batch a receiver may take later, splits one too large, and drops one refused for good', () => {
+    for (const status of [500, 502, 503, 408, 429, 302]) assert.equal(refusalOutcome(new DrainRefusal(status), 10), 'retry', String(status));
+    assert.equal(refusalOutcome(new Error('ECONNREFUSED'), 10), 'retry');
+    assert.equal(refusalOutcome(new DrainRefusal(413), 10), 'split');
+    assert.equal(refusalOutcome(new DrainRefusal(413), 1), 'drop');
+    for (const status of [400, 401, 403, 404, 422]) assert.equal(refusalOutcome(new DrainRefusal(status), 10), 'drop', String(status));
+    assert.equal(new DrainRefusal(413).message, 'the drain answered 413 (Payload Too Large)');
   });
 
   it('reads sizes, durations and since the way users type them', () => {

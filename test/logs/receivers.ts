@@ -5,7 +5,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { connect, createServer as createNetServer } from 'node:net';
+import { connect, createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -159,11 +159,18 @@ export function parseFrames(body: Buffer): string[] {
   return messages;
 }
 
-/** A logplex-1 HTTP receiver; `failing` makes it answer 503 (a receiver that is down). */
+/**
+ * A logplex-1 HTTP receiver; `failing` makes it answer 503 (a receiver that is down), `refusing` answer
+ * that status to every batch, and bodies over `maxBodyBytes` get 413 (as nginx's client_max_body_size).
+ */
 export class HttpReceiver {
   readonly messages: string[] = [];
   readonly requests: Array<{ headers: IncomingMessage['headers']; count: number }> = [];
+  /** Every POST, taken or not: its frame id, its messages and the status answered. */
+  readonly attempts: Array<{ frameId: string; messages: string[]; bytes: number; status: number }> = [];
   failing = false;
+  refusing: number | null = null;
+  maxBodyBytes = Infinity;
   private server: Server | null = null;
   port = 0;
 
@@ -173,11 +180,14 @@ export class HttpReceiver {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
-        if (this.failing) {
-          res.writeHead(503).end();
+        const body = Buffer.concat(chunks);
+        const messages = parseFrames(body);
+        const status = this.failing ? 503 : this.refusing ?? (body.length > this.maxBodyBytes ? 413 : 204);
+        this.attempts.push({ frameId: String(req.headers['logplex-frame-id']), messages, bytes: body.length, status });
+        if (status !== 204) {
+          res.writeHead(status).end();
           return;
         }
-        const messages = parseFrames(Buffer.concat(chunks));
         this.requests.push({ headers: req.headers, count: messages.length });
         this.messages.push(...messages);
         res.writeHead(204).end();
@@ -190,5 +200,29 @@ export class HttpReceiver {
   async stop(): Promise<void> {
     this.server?.closeAllConnections();
     await new Promise((resolve) => this.server?.close(resolve));
+  }
+}
+
+/**
+ * A TCP receiver that accepts connections and reads nothing (until a test resumes one), so what arrives
+ * stays unread: destroying a connection then resets it (RST), as rsyslog does when stopped with lines unread.
+ */
+export class SilentReceiver {
+  readonly connections: Socket[] = [];
+  private readonly server = createNetServer({ pauseOnConnect: true }, (socket) => { this.connections.push(socket); });
+
+  async start(): Promise<number> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  /** Stops listening; the connections stay until `dispose`. */
+  stopListening(): void {
+    this.server.close();
+  }
+
+  dispose(): void {
+    for (const socket of this.connections) socket.destroy();
+    this.server.close();
   }
 }

@@ -1,4 +1,4 @@
-/** `drains`, `drains:add URL`, `drains:remove URL|ID`: where an app's log stream is sent (docs/drains.md). */
+/** `drains`, `drains:add URL`, `drains:remove URL|TOKEN|ID`: where an app's log stream is sent (docs/drains.md). */
 import type { Command } from 'commander';
 import { action, appPath, type CommonOptions, createClient, print, printJson, requireApp, withAppOptions } from '../context.js';
 import { formatDrains, type DrainView } from '../log-drains.js';
@@ -22,7 +22,7 @@ export function registerDrainsCommands(program: Command): void {
       print(`${drain.url} (token ${drain.token})`);
     });
 
-  withAppOptions(program.command('drains:remove').argument('<url>', 'the drain\'s URL or id')
+  withAppOptions(program.command('drains:remove').argument('<url>', 'the drain\'s URL (as added, or as `twelve drains` shows it), its token or its id')
     .description('stop sending the app\'s log stream to a drain'))
     .action(async (url: string, options: CommonOptions) => {
       const app = requireApp(options);

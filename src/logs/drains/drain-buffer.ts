@@ -1,7 +1,8 @@
 /**
  * A drain's bounded queue of events: pushing past the bound drops the oldest and counts them. Bounded in
  * events and in the bytes of their text: 20,000 lines of the longest kind (64 KiB) would be over a
- * gigabyte per drain.
+ * gigabyte per drain. Events taken out for a batch still count against the bounds until the batch is
+ * settled (delivered or given up), as a batch is retried as it was formed and nothing of it is dropped.
  */
 import type { LogEvent } from '../log-event.js';
 
@@ -13,6 +14,9 @@ export class DrainBuffer {
   private head = 0;
   /** Characters of text held (what the events cost, near enough). */
   private bytes = 0;
+  /** Events (and characters of their text) taken out in batches not settled yet. */
+  private outCount = 0;
+  private outBytes = 0;
   /** Events dropped since the counter was last taken. */
   private droppedSince = 0;
   /** Events dropped in all. */
@@ -30,21 +34,31 @@ export class DrainBuffer {
     this.trim();
   }
 
-  /** Takes up to `count` of the oldest events out. */
-  take(count: number): LogEvent[] {
-    const batch = this.items.slice(this.head, this.head + count);
-    this.head += batch.length;
+  /**
+   * Takes the oldest events out for a batch: up to `count` of them and `maxBytes` as `sizeOf` measures
+   * them, and always at least one (however big). They count against the bounds until `settle`.
+   */
+  take(count: number, maxBytes = Infinity, sizeOf: (event: LogEvent) => number = () => 0): LogEvent[] {
+    let end = this.head;
+    let size = 0;
+    while (end < this.items.length && end - this.head < count) {
+      size += sizeOf(this.items[end]!);
+      if (size > maxBytes && end > this.head) break;
+      end += 1;
+    }
+    const batch = this.items.slice(this.head, end);
+    this.head = end;
     for (const event of batch) this.bytes -= event.text.length;
+    this.outCount += batch.length;
+    for (const event of batch) this.outBytes += event.text.length;
     this.compact();
     return batch;
   }
 
-  /** Puts a batch that could not be sent back in front; what no longer fits is dropped, oldest first. */
-  putBack(batch: LogEvent[]): void {
-    this.items = [...batch, ...this.items.slice(this.head)];
-    this.head = 0;
-    for (const event of batch) this.bytes += event.text.length;
-    this.trim();
+  /** A batch taken out was delivered or given up: it no longer counts against the bounds. */
+  settle(batch: LogEvent[]): void {
+    this.outCount -= batch.length;
+    for (const event of batch) this.outBytes -= event.text.length;
   }
 
   oldest(): LogEvent | undefined {
@@ -58,12 +72,15 @@ export class DrainBuffer {
     return count;
   }
 
-  /** Drops the oldest events until both bounds hold (the newest event stays, however long). */
+  /**
+   * Drops the oldest waiting events until both bounds hold, counting the batches taken out (the newest
+   * event stays, however long; a batch on its way is never cut).
+   */
   private trim(): void {
-    let count = Math.max(0, this.length - this.capacity);
+    let count = Math.min(this.length, Math.max(0, this.length + this.outCount - this.capacity));
     let bytes = this.bytes;
     for (let i = 0; i < count; i += 1) bytes -= this.items[this.head + i]!.text.length;
-    while (bytes > this.maxBytes && count < this.length - 1) {
+    while (bytes + this.outBytes > this.maxBytes && count < this.length - 1) {
       bytes -= this.items[this.head + count]!.text.length;
       count += 1;
     }

@@ -6,11 +6,12 @@
  * log, so a restart of twelve loses nothing (a crash may send the last second's lines twice).
  */
 import type { ConnectionOptions } from 'node:tls';
-import { TwelveError } from '../../errors.js';
 import type { Db } from '../../store/database.js';
 import { batchEvents, type LogBus } from '../log-bus.js';
 import type { ReadCursor } from '../log-reader.js';
 import { Drain, type DrainStats } from './drain.js';
+import { findDrain } from './drain-match.js';
+import { isRefusalReport, refusalReport } from './drain-refusal.js';
 import { deleteDrain, insertDrain, listDrains, saveSentThrough, type DrainRow } from './drain-rows.js';
 import { displayUrl, parseDrainUrl, type DrainKind } from './drain-url.js';
 import { openTransport } from './transport.js';
@@ -33,6 +34,8 @@ export interface DrainManagerOptions {
   tls?: ConnectionOptions;
   /** How often drops are reported into the app's stream (default 1 s). */
   reportMs?: number;
+  /** How long a syslog connection may take nothing of what waits before it shows as stalled (default 5 s). */
+  stallMs?: number;
 }
 
 /** How much of the stored log one page of a drain's backfill reads. */
@@ -43,6 +46,8 @@ interface Running {
   drain: Drain;
   unsubscribe: () => void;
   lastReport: string;
+  /** Messages the receiver refused for good since the last report, by the status it answered. */
+  refused: Map<number, number>;
 }
 
 export class DrainManager {
@@ -70,16 +75,16 @@ export class DrainManager {
   }
 
   add(appId: number, url: string): DrainInfo {
-    parseDrainUrl(url);
     const run = this.start(insertDrain(this.db, appId, url, this.bus.lastId()));
-    this.bus.publish(run.row.app, 'twelve', 'logplex', `Drain added: ${displayUrl(url)}`);
+    this.bus.publish(run.row.app, 'twelve', 'logplex', `Drain added: ${displayUrl(run.row.url)}`);
     return this.info(run);
   }
 
-  /** Removes a drain, named by its id or URL. */
-  remove(appId: number, idOrUrl: string): DrainInfo {
-    const run = [...this.running.values()].find((r) => r.row.appId === appId && (r.row.id === idOrUrl || r.row.url === idOrUrl));
-    if (!run) throw new TwelveError('DRAIN_NOT_FOUND', `the app has no drain ${displayUrl(idOrUrl)}`);
+  /** Removes a drain, named by its URL (as added or as shown), its token or its id (drain-match.ts). */
+  remove(appId: number, given: string): DrainInfo {
+    const runs = [...this.running.values()].filter((r) => r.row.appId === appId);
+    const { id } = findDrain(runs.map((r) => r.row), given);
+    const run = this.running.get(id)!;
     deleteDrain(this.db, run.row.id);
     const info = this.info(run);
     this.stop(run);
@@ -141,8 +146,10 @@ export class DrainManager {
   private start(row: DrainRow): Running {
     const target = parseDrainUrl(row.url);
     let drain: Drain | undefined;
+    const refused = new Map<number, number>();
     const transport = openTransport(target, {
-      token: row.token, tls: this.options.tls,
+      token: row.token, tls: this.options.tls, stallMs: this.options.stallMs,
+      onStalled: (reason) => drain?.stalled(reason),
       onDisconnect: (reason, atRisk) => {
         drain?.disconnected(reason);
         if (atRisk > 0) {
@@ -157,11 +164,19 @@ export class DrainManager {
       batchSize: target.kind.startsWith('syslog') ? 1000 : 500,
       firstRetryMs: this.options.firstRetryMs, maxRetryMs: this.options.maxRetryMs,
       onSent: (lastId) => { this.progress.set(row.id, lastId); },
+      onRefused: (events, refusal) => {
+        // Reports of earlier refusals are not reported in turn: a receiver refusing everything would make
+        // each report the subject of the next, once a second for ever.
+        const count = events.filter((event) => !isRefusalReport(event)).length;
+        if (count > 0) refused.set(refusal.status, (refused.get(refusal.status) ?? 0) + count);
+      },
       // A drain problem is said once per outage, and its end once, not per retry.
       onState: (state, error) => {
-        if (state === 'retrying' && !announced) {
+        const capacity = this.options.capacity ?? 20_000;
+        if ((state === 'retrying' || state === 'stalled') && !announced) {
           announced = true;
-          this.bus.publish(row.app, 'twelve', 'logplex', `Drain ${displayUrl(row.url)} is unreachable (${error}); holding up to ${this.options.capacity ?? 20_000} messages and retrying`);
+          const [problem, meanwhile] = state === 'retrying' ? ['is unreachable', 'retrying'] : ['is stalled', 'waiting for it to read or close'];
+          this.bus.publish(row.app, 'twelve', 'logplex', `Drain ${displayUrl(row.url)} ${problem} (${error}); holding up to ${capacity} messages and ${meanwhile}`);
         } else if (state === 'up' && announced) {
           announced = false;
           this.bus.publish(row.app, 'twelve', 'logplex', `Drain ${displayUrl(row.url)} is reachable again`);
@@ -169,7 +184,7 @@ export class DrainManager {
       },
     });
     const sink = drain;
-    const run: Running = { row, drain: sink, unsubscribe: this.bus.subscribe(row.app, (event) => sink.push(event)), lastReport: new Date().toISOString() };
+    const run: Running = { row, drain: sink, unsubscribe: this.bus.subscribe(row.app, (event) => sink.push(event)), lastReport: new Date().toISOString(), refused };
     this.running.set(row.id, run);
     return run;
   }
@@ -188,6 +203,10 @@ export class DrainManager {
         this.bus.publish(run.row.app, 'twelve', 'logplex',
           `Error L10 (output buffer overflow): ${dropped} messages dropped since ${run.lastReport} on drain ${displayUrl(run.row.url)}`);
       }
+      for (const [status, count] of run.refused) {
+        this.bus.publish(run.row.app, 'twelve', 'logplex', refusalReport(displayUrl(run.row.url), run.lastReport, status, count));
+      }
+      run.refused.clear();
       run.lastReport = now;
     }
   }

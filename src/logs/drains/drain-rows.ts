@@ -1,13 +1,14 @@
 /** The drains table: which URLs each app's stream goes to. */
 import { randomUUID } from 'node:crypto';
 import { TwelveError } from '../../errors.js';
-import { displayUrl } from './drain-url.js';
+import { displayUrl, normalizeDrainUrl, normalizedOrNull } from './drain-url.js';
 import { type Db, now } from '../../store/database.js';
 
 export interface DrainRow {
   id: string;
   appId: number;
   app: string;
+  /** Normalized (drain-url.ts), even for rows stored as typed before twelve normalized them. */
   url: string;
   /** Sent to HTTPS drains as Logplex-Drain-Token, so a receiver can tell drains apart. */
   token: string;
@@ -21,17 +22,23 @@ interface Row { id: string; app_id: number; app: string; url: string; token: str
 const SELECT = 'SELECT d.id, d.app_id, a.name AS app, d.url, d.token, d.created_at, d.sent_through FROM drains d JOIN apps a ON a.id = d.app_id';
 
 function toDrain(row: Row): DrainRow {
-  return { id: row.id, appId: row.app_id, app: row.app, url: row.url, token: row.token, createdAt: row.created_at, sentThrough: row.sent_through };
+  return { id: row.id, appId: row.app_id, app: row.app, url: normalizedOrNull(row.url) ?? row.url, token: row.token, createdAt: row.created_at, sentThrough: row.sent_through };
 }
 
-/** A new drain, starting after event `sentThrough` (the app's last event now: a drain gets what comes next). */
-export function insertDrain(db: Db, appId: number, url: string, sentThrough: number): DrainRow {
+/**
+ * A new drain, starting after event `sentThrough` (the app's last event now: a drain gets what comes
+ * next). Stored normalized; one the app has already, in any spelling, is refused, as the receiver would
+ * get every line twice.
+ */
+export function insertDrain(db: Db, appId: number, typed: string, sentThrough: number): DrainRow {
+  const url = normalizeDrainUrl(typed);
+  if (listDrains(db, appId).some((drain) => drain.url === url)) throw drainExists(url);
   const id = randomUUID();
   try {
     db.prepare('INSERT INTO drains (id, app_id, url, token, created_at, sent_through) VALUES (?, ?, ?, ?, ?, ?)')
       .run(id, appId, url, `d.${randomUUID()}`, now(), sentThrough);
   } catch (error) {
-    if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new TwelveError('DRAIN_EXISTS', `the app already drains to ${displayUrl(url)}`);
+    if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw drainExists(url);
     throw error;
   }
   return toDrain(db.prepare(`${SELECT} WHERE d.id = ?`).get(id) as Row);
@@ -52,4 +59,8 @@ export function saveSentThrough(db: Db, progress: ReadonlyMap<string, number>): 
 
 export function deleteDrain(db: Db, id: string): void {
   db.prepare('DELETE FROM drains WHERE id = ?').run(id);
+}
+
+function drainExists(url: string): TwelveError {
+  return new TwelveError('DRAIN_EXISTS', `the app already drains to ${displayUrl(url)}`);
 }

@@ -1,25 +1,24 @@
 /** An HTTPS (or HTTP) drain: each batch is one POST with `application/logplex-1` framing, as Heroku sends. */
-import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { LogEvent } from '../log-event.js';
+import { DrainRefusal } from './drain-refusal.js';
 import type { DrainTarget } from './drain-url.js';
 import { frames } from './syslog-frame.js';
-import type { Transport, TransportOptions } from './transport.js';
+import type { Batch, Transport, TransportOptions } from './transport.js';
 
 export class HttpTransport implements Transport {
   private current: { destroy(): void } | null = null;
 
   constructor(private readonly target: DrainTarget, private readonly options: TransportOptions) {}
 
-  send(events: LogEvent[]): Promise<void> {
+  send({ frameId, events }: Batch): Promise<void> {
     const { url } = this.target;
     const body = Buffer.from(frames(events));
     const headers: Record<string, string> = {
       'content-type': 'application/logplex-1',
       'content-length': String(body.length),
       'logplex-msg-count': String(events.length),
-      'logplex-frame-id': randomUUID(),
+      'logplex-frame-id': frameId,
       'logplex-drain-token': this.options.token,
       'user-agent': 'twelve-logplex',
     };
@@ -36,7 +35,7 @@ export class HttpTransport implements Transport {
         res.on('end', () => {
           const status = res.statusCode ?? 0;
           if (status >= 200 && status < 300) resolve();
-          else reject(new Error(`the drain answered ${status}`));
+          else reject(new DrainRefusal(status));
         });
         res.on('error', reject);
       });

@@ -26,12 +26,28 @@ export interface SocketState {
   error: number;
 }
 
-/** The state of a plain TCP socket that is still open, or null (no addon, or no descriptor, as over TLS). */
-export function readSocketState(socket: Socket): SocketState | null {
+function descriptorOf(socket: Socket): number | null {
   const fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd;
-  if (!addon || typeof fd !== 'number' || fd < 0) return null;
+  return typeof fd === 'number' && fd >= 0 ? fd : null;
+}
+
+/**
+ * The state of a plain TCP socket that is still open, or null (no addon, or no descriptor, as over TLS).
+ * Reading the pending error clears it: only once the receiver has closed, never while it may still.
+ */
+export function readSocketState(socket: Socket): SocketState | null {
+  const fd = descriptorOf(socket);
+  if (!addon || fd === null) return null;
   const unacknowledged = addon.unacknowledged(fd);
   const error = addon.pendingError(fd);
   if (unacknowledged < 0 || error < 0) return null;
   return { unacknowledged, error };
+}
+
+/** Bytes written that the peer has not acknowledged, leaving the pending error alone; null if not known. */
+export function readUnacknowledged(socket: Socket): number | null {
+  const fd = descriptorOf(socket);
+  if (!addon || fd === null) return null;
+  const unacknowledged = addon.unacknowledged(fd);
+  return unacknowledged < 0 ? null : unacknowledged;
 }

@@ -26,3 +26,8 @@ export function frames(events: ReadonlyArray<Pick<LogEvent, 'time' | 'app' | 'so
   for (const event of events) out += octetFrame(syslogMessage(event));
   return out;
 }
+
+/** The bytes one event takes in a batch (its frame). */
+export function frameBytes(event: Pick<LogEvent, 'time' | 'app' | 'source' | 'process' | 'text'>): number {
+  return Buffer.byteLength(octetFrame(syslogMessage(event)));
+}

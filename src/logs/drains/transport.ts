@@ -5,9 +5,21 @@ import type { DrainTarget } from './drain-url.js';
 import { HttpTransport } from './http-transport.js';
 import { SyslogTransport } from './syslog-transport.js';
 
+/**
+ * Events sent together. A batch is formed once and retried as it is, with the same frame id (sent as
+ * Logplex-Frame-Id), so that a receiver can tell a retry of a batch it already took and drop it.
+ */
+export interface Batch {
+  frameId: string;
+  events: LogEvent[];
+}
+
 export interface Transport {
-  /** Resolves once the batch is handed over (written to the connection, or answered 2xx); rejects to retry. */
-  send(events: LogEvent[]): Promise<void>;
+  /**
+   * Resolves once the batch is handed over (written to the connection, or answered 2xx); rejects to retry,
+   * with a DrainRefusal (drain-refusal.ts) when the receiver answered.
+   */
+  send(batch: Batch): Promise<void>;
   close(): void;
 }
 
@@ -22,6 +34,10 @@ export interface TransportOptions {
    * it the receiver may never have taken (0 when it closed having taken everything).
    */
   onDisconnect?(reason: string, atRisk: number): void;
+  /** How long a syslog connection may take nothing of what waits before it is stalled (default 5 s). */
+  stallMs?: number;
+  /** A syslog connection stopped taking what is written (`reason`), or takes it again (null). */
+  onStalled?(reason: string | null): void;
 }
 
 export function openTransport(target: DrainTarget, options: TransportOptions): Transport {

@@ -35,8 +35,10 @@ describe('log pieces', () => {
     for (let id = 1; id <= 5; id += 1) buffer.push(event(id));
     assert.deepEqual(buffer.take(10).map((e) => e.id), [3, 4, 5]);
     assert.equal(buffer.dropped, 2);
-    assert.equal(buffer.takeDropped(), 2);
-    assert.equal(buffer.takeDropped(), 0);
+    const taken = buffer.takeDropped();
+    assert.equal(taken.count, 2);
+    assert.ok(taken.since !== null && Date.now() - Date.parse(taken.since) < 60_000, 'when the first was dropped');
+    assert.deepEqual(buffer.takeDropped(), { count: 0, since: null });
   });
 
   it('a drain buffer counts a batch taken out until it is settled, and never cuts it', () => {
@@ -69,7 +71,7 @@ describe('log pieces', () => {
     assert.equal(buffer.length, 3, '120 bytes held 90');
     buffer.push(long(5, 250));
     assert.deepEqual(buffer.take(10).map((e) => e.id), [5]);
-    assert.equal(buffer.takeDropped(), 4);
+    assert.equal(buffer.takeDropped().count, 4);
     buffer.settle([long(5, 250)]);
     buffer.push(long(6, 40));
     assert.deepEqual(buffer.take(10).map((e) => e.id), [6]);

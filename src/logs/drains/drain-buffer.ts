@@ -19,6 +19,8 @@ export class DrainBuffer {
   private outBytes = 0;
   /** Events dropped since the counter was last taken. */
   private droppedSince = 0;
+  /** When the first of those was dropped (ISO), for the L10 report's "since". */
+  private firstDropAt: string | null = null;
   /** Events dropped in all. */
   dropped = 0;
 
@@ -65,11 +67,12 @@ export class DrainBuffer {
     return this.items[this.head];
   }
 
-  /** How many were dropped since the last call, and resets that count. */
-  takeDropped(): number {
-    const count = this.droppedSince;
+  /** How many were dropped since the last call and when the first of them was, and resets that count. */
+  takeDropped(): { count: number; since: string | null } {
+    const taken = { count: this.droppedSince, since: this.firstDropAt };
     this.droppedSince = 0;
-    return count;
+    this.firstDropAt = null;
+    return taken;
   }
 
   /**
@@ -89,6 +92,7 @@ export class DrainBuffer {
     this.bytes = bytes;
     this.dropped += count;
     this.droppedSince += count;
+    this.firstDropAt ??= new Date().toISOString();
     this.compact();
   }
 

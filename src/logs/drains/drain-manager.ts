@@ -199,9 +199,9 @@ export class DrainManager {
     for (const run of this.running.values()) {
       const dropped = run.drain.takeDropped();
       const now = new Date().toISOString();
-      if (dropped > 0) {
+      if (dropped.count > 0) {
         this.bus.publish(run.row.app, 'twelve', 'logplex',
-          `Error L10 (output buffer overflow): ${dropped} messages dropped since ${run.lastReport} on drain ${displayUrl(run.row.url)}`);
+          `Error L10 (output buffer overflow): ${dropped.count} messages dropped since ${dropped.since ?? run.lastReport} on drain ${displayUrl(run.row.url)}`);
       }
       for (const [status, count] of run.refused) {
         this.bus.publish(run.row.app, 'twelve', 'logplex', refusalReport(displayUrl(run.row.url), run.lastReport, status, count));

@@ -80,8 +80,8 @@ export class Drain {
     }
   }
 
-  /** Events dropped since the last call (for the L10 report). */
-  takeDropped(): number {
+  /** Events dropped since the last call, and when the first was (for the L10 report). */
+  takeDropped(): { count: number; since: string | null } {
     return this.buffer.takeDropped();
   }
 

@@ -1,6 +1,7 @@
 /** A syslog receiver that accepts the connection but never reads: seen as stalled, and its loss bounded. */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
 import { describe, it } from 'node:test';
 import { testDatabase, withSilentReceiver } from './drain-setup.js';
 import { parseFrames, waitUntil } from './receivers.js';
@@ -41,6 +42,58 @@ describe('a syslog receiver that accepts but never reads', () => {
       assert.ok(atRisk >= sent - acknowledgedAtMost, `${atRisk} at risk of ${sent} sent`);
       await waitUntil('the drain to retry', () => drains.list(app.id)[0]!.state === 'retrying');
       assert.match(drains.list(app.id)[0]!.lastError ?? '', /reset \(ECONNRESET\)|ECONNREFUSED/);
+    });
+  });
+
+  it('does not take a receiver that reads slowly but steadily for a stalled one', async () => {
+    await withSilentReceiver(database, 'slow', { stallMs: 500 }, async ({ app, bus, drains, receiver }) => {
+      // 16 MB: far more than the kernel's buffers hold, so writes wait on the reader.
+      for (let i = 0; i < 4000; i += 1) bus.publish('slow', 'app', 'web.1', `${i} ${'x'.repeat(4000)}`);
+      await waitUntil('the connection', () => receiver.connections.length === 1);
+      // At most 16 KiB (the socket's buffer) every 25 ms, about 640 KB/s: a 1 MiB write takes over a
+      // second to go, longer than stallMs.
+      const connection = receiver.connections[0]!;
+      let received = 0;
+      const reader = setInterval(() => {
+        const chunk = connection.read() as Buffer | null;
+        if (chunk) received += chunk.length;
+      }, 25);
+      try {
+        const states = new Set<string>();
+        await waitUntil('the receiver to have read 8 MB', () => {
+          states.add(drains.list(app.id)[0]!.state);
+          return received >= 8 * 1024 * 1024;
+        }, 60_000);
+        assert.equal(states.has('stalled'), false, `states seen: ${[...states].join(', ')}`);
+        assert.equal(bus.history('slow').some((e) => / is stalled /.test(e.text)), false);
+      } finally {
+        clearInterval(reader);
+      }
+    });
+  });
+
+  it('once removed, sends nothing more: the write on its way ends the connection, and none is made again', async () => {
+    await withSilentReceiver(database, 'removed', { stallMs: 500 }, async ({ app, bus, drains, receiver }) => {
+      for (let i = 0; i < 4000; i += 1) bus.publish('removed', 'app', 'web.1', `${i} ${'x'.repeat(4000)}`);
+      await waitUntil('the drain to show the stall', () => drains.list(app.id)[0]!.state === 'stalled');
+      drains.remove(app.id, drains.list(app.id)[0]!.id);
+      // The receiver reads again: the write that waited goes, then the connection ends.
+      const first = receiver.connections[0]!;
+      let ended = false;
+      first.on('end', () => { ended = true; });
+      first.on('data', () => {});
+      first.resume();
+      await waitUntil('the removed drain\'s connection to end', () => ended, 30_000);
+      // A reconnect would have been made before the end came (its SYN before the FIN): a probe accepted
+      // after it, in order, shows whether there was one.
+      const probe = createConnection({ host: '127.0.0.1', port: receiver.port });
+      try {
+        await waitUntil('the probe to be accepted', () => receiver.connections.length >= 2);
+        assert.equal(receiver.connections.length, 2, 'the removed drain connected again');
+        assert.equal(receiver.connections[1]!.remotePort, probe.localPort);
+      } finally {
+        probe.destroy();
+      }
     });
   });
 

@@ -213,6 +213,10 @@ export class SilentReceiver {
 
   async start(): Promise<number> {
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return this.port;
+  }
+
+  get port(): number {
     return (this.server.address() as AddressInfo).port;
   }
 

@@ -91,9 +91,12 @@ export class Drain {
     this.lastError = reason;
   }
 
-  /** The connection takes nothing of what waits (`reason`), or takes it again (null). */
+  /**
+   * The connection takes nothing of what waits (`reason`), or takes it again (null). In any state but
+   * stopped: a receiver that accepts and never reads may do so from a new drain's first batch on.
+   */
   stalled(reason: string | null): void {
-    if (reason !== null && this.state === 'up') {
+    if (reason !== null && this.state !== 'stalled' && this.state !== 'stopped') {
       this.state = 'stalled';
       this.lastError = reason;
       this.options.onState?.('stalled', reason);
@@ -151,6 +154,8 @@ export class Drain {
           else this.giveUp(batch, error as DrainRefusal);
           continue;
         }
+        // Stopped while the batch was on its way (the drain was removed, or twelve stops): nothing more.
+        if ((this.state as DrainState) === 'stopped') return;
         this.pending.shift();
         this.buffer.settle(batch.events);
         this.sent += batch.events.length;
@@ -162,8 +167,12 @@ export class Drain {
     }
   }
 
-  /** The receiver took the batch (error null) or refused it for good: either way it is up. */
+  /**
+   * The receiver took the batch (error null) or refused it for good, or reads again after a stall: either
+   * way it is up, unless the drain was stopped meanwhile.
+   */
   private answered(error: string | null): void {
+    if (this.state === 'stopped') return;
     const was = this.state;
     this.state = 'up';
     // From `connecting` too: a stalled connection may have closed before the drain had more to send.

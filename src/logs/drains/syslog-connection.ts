@@ -17,6 +17,15 @@ export const STALL_MS = 5000;
 /** How long a failed write waits for the connection's close to learn why it failed. */
 const REASON_WAIT_MS = 1000;
 
+/**
+ * Bytes written to the socket that libuv has not handed to the kernel yet (`writeQueueSize` of the
+ * socket's handle, which Node.js itself reads); undefined where the handle has none.
+ */
+function libuvQueued(socket: Socket): number | undefined {
+  const size = (socket as unknown as { _handle?: { writeQueueSize?: unknown } })._handle?.writeQueueSize;
+  return typeof size === 'number' ? size : undefined;
+}
+
 export class SyslogConnection {
   readonly ledger: WriteLedger;
   /** Why the connection ended, once it has. */
@@ -53,7 +62,11 @@ export class SyslogConnection {
 
   /** Notes how far the receiver acknowledged, given what the kernel holds unacknowledged (null: not known, all taken). */
   observe(unacknowledged: number | null): boolean {
-    const handed = this.ledger.written + this.pending - this.socket.writableLength;
+    // Node counts the write on its way as waiting until all of it is in the kernel; libuv knows how much
+    // of it is not yet. Without that, a receiver that reads slowly but steadily looks stalled while one
+    // big write drains (the kernel's unacknowledged bytes stay level as libuv keeps topping them up).
+    const notInKernel = this.pending > 0 ? libuvQueued(this.socket) ?? this.socket.writableLength : 0;
+    const handed = this.ledger.written + this.pending - notInKernel;
     return this.ledger.observe(handed - (unacknowledged ?? 0));
   }
 

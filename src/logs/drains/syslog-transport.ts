@@ -29,10 +29,13 @@ function errnoName(errno: number): string {
 
 export class SyslogTransport implements Transport {
   private connection: SyslogConnection | null = null;
+  /** Closed for good (the drain was removed, or twelve stops): no new connection is made. */
+  private closed = false;
 
   constructor(private readonly target: DrainTarget, private readonly options: TransportOptions) {}
 
   async send({ events }: Batch): Promise<void> {
+    if (this.closed) throw new Error('the drain is stopped');
     const connection = this.connection ?? await this.connect();
     try {
       // A connection that ended (its 'close' may be a turn away) is not written to: Node.js would fail the
@@ -46,6 +49,7 @@ export class SyslogTransport implements Transport {
   }
 
   close(): void {
+    this.closed = true;
     const connection = this.connection;
     this.connection = null;
     if (!connection) return;

@@ -4,6 +4,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { parseSince } from '../logs/durations.js';
 import type { ApiClient } from './api-client.js';
 import type { LogEvent } from './api-types.js';
 import { isCliError } from './cli-error.js';
@@ -65,8 +66,11 @@ function logsPath(app: string, options: LogStreamOptions, after: number | undefi
  * read; with `tail` it returns only by throwing (an API error, or ~giveUpMs without the API).
  * @example await streamLogs(client, 'hello', { lines: 100, tail: true }, (event) => console.log(event.text));
  */
-export async function streamLogs(client: ApiClient, app: string, options: LogStreamOptions,
+export async function streamLogs(client: ApiClient, app: string, given: LogStreamOptions,
   onEvent: (event: LogEvent) => void): Promise<void> {
+  // `10m` made a time once: asked again on a reconnect, it would start later and skip what lies between.
+  const sinceMs = given.since === undefined ? undefined : parseSince(given.since);
+  const options = sinceMs === undefined ? given : { ...given, since: new Date(sinceMs).toISOString() };
   const giveUpMs = options.giveUpMs ?? 30_000;
   let lastId: number | undefined;
   // Where to resume when no event has come yet: the answer says (RESUME_AFTER_HEADER). Without it, a tail

@@ -114,7 +114,8 @@ export class LogStore {
    * from then on, so the first one written later is where to start. Undefined when none is.
    */
   idBefore(app: string, sinceMs: number): number | undefined {
-    const first = this.writtenSegments(app).find((segment) => modifiedMs(segment.path) >= sinceMs);
+    // A file's time may trail the clock by a tick: a second's slack, the time filter drops what is older.
+    const first = this.writtenSegments(app).find((segment) => modifiedMs(segment.path) >= sinceMs - 1000);
     return first ? first.firstId - 1 : undefined;
   }
 

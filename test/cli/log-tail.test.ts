@@ -78,6 +78,28 @@ describe('streamLogs', () => {
     assert.deepEqual(seen, [42, 43]);
   });
 
+  it('asks for every line since a time fixed once: a reconnect before the first line asks from the same time', async () => {
+    api = await startFakeApi((request, response) => {
+      if (api!.requests.length === 1) {
+        response.writeHead(200, { 'x-twelve-log-after': '41' });
+        response.flushHeaders();
+        setImmediate(() => response.destroy());
+      } else {
+        request.socket.destroy();
+      }
+    });
+    const before = Date.now();
+    await assert.rejects(
+      streamLogs(new ApiClient({ baseUrl: api.url, token: 't' }), 'hello', { since: '10m', tail: true, giveUpMs: 200 }, () => {}),
+      (error: CliError) => error.code === 'API_UNREACHABLE');
+    const asked = api.requests.map((request) => new URL(request.url!, 'http://x').searchParams);
+    assert.equal(asked[0]!.get('lines'), null, 'no line count: every line since then');
+    const since = Date.parse(asked[0]!.get('since')!);
+    assert.ok(Math.abs(since - (before - 600_000)) < 5_000, asked[0]!.get('since')!);
+    assert.equal(asked[1]!.get('after'), '41');
+    assert.equal(asked[1]!.get('since'), asked[0]!.get('since'));
+  });
+
   it('reads frames (format=frames) cut anywhere by the network into one event per line, with consecutive ids', async () => {
     const frame = (firstId: number, lines: string) => {
       const bytes = Buffer.from(lines);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DrainBuffer } from '../../src/logs/drains/drain-buffer.js';
-import { DrainRefusal, refusalOutcome } from '../../src/logs/drains/drain-refusal.js';
+import { DrainRefusal, refusalOutcome, refusalReport } from '../../src/logs/drains/drain-refusal.js';
 import { parseDrainUrl, displayUrl } from '../../src/logs/drains/drain-url.js';
 import { frames, syslogMessage } from '../../src/logs/drains/syslog-frame.js';
 import { parseDuration, parseSince, parseSize } from '../../src/logs/durations.js';
@@ -84,11 +84,13 @@ describe('log pieces', () => {
   });
 
   it('retries a batch a receiver may take later, splits one too large, and drops one refused for good', () => {
-    for (const status of [500, 502, 503, 408, 429, 302]) assert.equal(refusalOutcome(new DrainRefusal(status), 10), 'retry', String(status));
+    for (const status of [500, 502, 503, 408, 429]) assert.equal(refusalOutcome(new DrainRefusal(status), 10), 'retry', String(status));
     assert.equal(refusalOutcome(new Error('ECONNREFUSED'), 10), 'retry');
     assert.equal(refusalOutcome(new DrainRefusal(413), 10), 'split');
     assert.equal(refusalOutcome(new DrainRefusal(413), 1), 'drop');
-    for (const status of [400, 401, 403, 404, 422]) assert.equal(refusalOutcome(new DrainRefusal(status), 10), 'drop', String(status));
+    // A redirect is not followed: it would answer the same forever.
+    for (const status of [301, 302, 308, 400, 401, 403, 404, 422]) assert.equal(refusalOutcome(new DrainRefusal(status), 10), 'drop', String(status));
+    assert.match(refusalReport('http://h/x', '2026-11-27T00:00:00.000Z', 301, 2), /refused 2 messages since 2026-11-27T00:00:00.000Z; dropped them: the drain answered 301 \(Moved Permanently\)\. twelve does not follow redirects/);
     assert.equal(new DrainRefusal(413).message, 'the drain answered 413 (Payload Too Large)');
   });
 

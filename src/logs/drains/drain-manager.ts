@@ -46,8 +46,8 @@ interface Running {
   drain: Drain;
   unsubscribe: () => void;
   lastReport: string;
-  /** Messages the receiver refused for good since the last report, by the status it answered. */
-  refused: Map<number, number>;
+  /** Messages the receiver refused for good since the last report, by the status it answered, and when the first was. */
+  refused: Map<number, { count: number; since: string }>;
 }
 
 export class DrainManager {
@@ -146,7 +146,7 @@ export class DrainManager {
   private start(row: DrainRow): Running {
     const target = parseDrainUrl(row.url);
     let drain: Drain | undefined;
-    const refused = new Map<number, number>();
+    const refused = new Map<number, { count: number; since: string }>();
     const transport = openTransport(target, {
       token: row.token, tls: this.options.tls, stallMs: this.options.stallMs,
       onStalled: (reason) => drain?.stalled(reason),
@@ -168,7 +168,10 @@ export class DrainManager {
         // Reports of earlier refusals are not reported in turn: a receiver refusing everything would make
         // each report the subject of the next, once a second for ever.
         const count = events.filter((event) => !isRefusalReport(event)).length;
-        if (count > 0) refused.set(refusal.status, (refused.get(refusal.status) ?? 0) + count);
+        if (count > 0) {
+          const earlier = refused.get(refusal.status);
+          refused.set(refusal.status, { count: (earlier?.count ?? 0) + count, since: earlier?.since ?? new Date().toISOString() });
+        }
       },
       // A drain problem is said once per outage, and its end once, not per retry.
       onState: (state, error) => {
@@ -203,8 +206,8 @@ export class DrainManager {
         this.bus.publish(run.row.app, 'twelve', 'logplex',
           `Error L10 (output buffer overflow): ${dropped.count} messages dropped since ${dropped.since ?? run.lastReport} on drain ${displayUrl(run.row.url)}`);
       }
-      for (const [status, count] of run.refused) {
-        this.bus.publish(run.row.app, 'twelve', 'logplex', refusalReport(displayUrl(run.row.url), run.lastReport, status, count));
+      for (const [status, { count, since }] of run.refused) {
+        this.bus.publish(run.row.app, 'twelve', 'logplex', refusalReport(displayUrl(run.row.url), since, status, count));
       }
       run.refused.clear();
       run.lastReport = now;

@@ -50,9 +50,12 @@ export class DrainBuffer {
     }
     const batch = this.items.slice(this.head, end);
     this.head = end;
-    for (const event of batch) this.bytes -= event.text.length;
+    // Out of the waiting bounds into the taken-out ones, until settled.
+    for (const event of batch) {
+      this.bytes -= event.text.length;
+      this.outBytes += event.text.length;
+    }
     this.outCount += batch.length;
-    for (const event of batch) this.outBytes += event.text.length;
     this.compact();
     return batch;
   }

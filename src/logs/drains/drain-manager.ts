@@ -147,6 +147,7 @@ export class DrainManager {
     const target = parseDrainUrl(row.url);
     let drain: Drain | undefined;
     const refused = new Map<number, { count: number; since: string }>();
+    const capacity = this.options.capacity ?? 20_000;
     const transport = openTransport(target, {
       token: row.token, tls: this.options.tls, stallMs: this.options.stallMs,
       onStalled: (reason) => drain?.stalled(reason),
@@ -160,7 +161,7 @@ export class DrainManager {
     });
     let announced = false;
     drain = new Drain(transport, {
-      capacity: this.options.capacity ?? 20_000,
+      capacity,
       batchSize: target.kind.startsWith('syslog') ? 1000 : 500,
       firstRetryMs: this.options.firstRetryMs, maxRetryMs: this.options.maxRetryMs,
       onSent: (lastId) => { this.progress.set(row.id, lastId); },
@@ -175,7 +176,6 @@ export class DrainManager {
       },
       // A drain problem is said once per outage, and its end once, not per retry.
       onState: (state, error) => {
-        const capacity = this.options.capacity ?? 20_000;
         if ((state === 'retrying' || state === 'stalled') && !announced) {
           announced = true;
           const [problem, meanwhile] = state === 'retrying' ? ['is unreachable', 'retrying'] : ['is stalled', 'waiting for it to read or close'];

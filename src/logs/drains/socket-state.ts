@@ -36,12 +36,11 @@ function descriptorOf(socket: Socket): number | null {
  * Reading the pending error clears it: only once the receiver has closed, never while it may still.
  */
 export function readSocketState(socket: Socket): SocketState | null {
+  const unacknowledged = readUnacknowledged(socket);
   const fd = descriptorOf(socket);
-  if (!addon || fd === null) return null;
-  const unacknowledged = addon.unacknowledged(fd);
-  const error = addon.pendingError(fd);
-  if (unacknowledged < 0 || error < 0) return null;
-  return { unacknowledged, error };
+  if (unacknowledged === null || fd === null) return null;
+  const error = addon!.pendingError(fd);
+  return error < 0 ? null : { unacknowledged, error };
 }
 
 /** Bytes written that the peer has not acknowledged, leaving the pending error alone; null if not known. */

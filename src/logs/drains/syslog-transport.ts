@@ -60,11 +60,6 @@ export class SyslogTransport implements Transport {
     setTimeout(() => connection.socket.destroy(), CLOSE_GRACE_MS).unref();
   }
 
-  /** Whether the connection is open now. */
-  get connected(): boolean {
-    return this.connection !== null;
-  }
-
   private where(): string {
     return `${this.target.host}:${this.target.port}`;
   }

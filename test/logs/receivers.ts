@@ -197,6 +197,18 @@ export class HttpReceiver {
     this.port = (this.server.address() as { port: number }).port;
   }
 
+  /**
+   * Waits until no connection is left, closing the idle ones: a request sent before a test changes how the
+   * receiver answers (`failing`) is then answered the old way, however late the receiver reads it.
+   */
+  async quiesce(): Promise<void> {
+    await waitUntil('the receiver to have no connection left', async () => {
+      this.server?.closeIdleConnections();
+      const open = await new Promise<number>((resolve) => this.server?.getConnections((_error, count) => resolve(count)) ?? resolve(0));
+      return open === 0;
+    });
+  }
+
   async stop(): Promise<void> {
     this.server?.closeAllConnections();
     await new Promise((resolve) => this.server?.close(resolve));

@@ -22,6 +22,8 @@ export class ClientConnection {
   deadline = 0;
   readonly client: string;
   readonly routerPort: number;
+  /** `https` for a connection the TLS listener accepted (tls-listener.ts). */
+  readonly protocol: 'http' | 'https';
   /** The client sent FIN: answer what was asked, then close. */
   ended = false;
   private closed = false;
@@ -33,6 +35,7 @@ export class ClientConnection {
 
   /** `accepted` comes paused from the server (see client-socket.ts). */
   constructor(readonly context: ProxyContext, accepted: Socket, private readonly onClose: (connection: ClientConnection) => void) {
+    this.protocol = (accepted as { encrypted?: boolean }).encrypted === true ? 'https' : 'http';
     const socket = readClientSocket(accepted, (chunk) => {
       try {
         this.onData(chunk);

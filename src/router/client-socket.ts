@@ -20,7 +20,8 @@ interface WithHandle {
 /** The socket to use for `accepted` from now on; `onBytes` gets each read as bytes of its own. */
 export function readClientSocket(accepted: net.Socket, onBytes: (bytes: Buffer) => void): net.Socket {
   const handle = (accepted as unknown as WithHandle)._handle;
-  if (!handle || accepted.destroyed) {
+  // A TLS socket's handle carries the decryption: its plaintext comes only through the stream.
+  if (!handle || accepted.destroyed || (accepted as { encrypted?: boolean }).encrypted === true) {
     accepted.on('data', onBytes);
     if (accepted.isPaused()) accepted.resume();
     return accepted;

@@ -38,9 +38,9 @@ export class Exchange extends ExchangeOutcome implements BackendOwner {
       return this.answerError('T10', errorMessages.noSuchApp(host));
     }
     this.app = route.app;
-    const { text, fwd } = backendRequestHead(head, { requestId: this.requestId, client: this.conn.client, routerPort: this.conn.routerPort });
+    const { text, fwd } = backendRequestHead(head, { requestId: this.requestId, client: this.conn.client, routerPort: this.conn.routerPort, protocol: this.conn.protocol });
     this.requestText = text;
-    this.log = { method: head.method, path: head.target, host: normalizeHost(head.host), requestId: this.requestId, fwd, dyno: '', connectMs: 0, serviceMs: 0, status: 0, bytes: 0 };
+    this.log = { method: head.method, path: head.target, host: normalizeHost(head.host), requestId: this.requestId, fwd, dyno: '', connectMs: 0, serviceMs: 0, status: 0, bytes: 0, protocol: this.conn.protocol };
     if (head.contentLength > context.limits.maxBodyBytes) return this.answerError('T17', `The request body is over ${context.limits.maxBodyBytes} bytes.`);
     this.conn.deadline = Date.now() + context.limits.requestTimeoutMs;
     const first = route.backends.length > 0 ? context.table.pick(this.app) : undefined;

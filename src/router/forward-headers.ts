@@ -56,6 +56,8 @@ export interface ForwardContext {
   client: string;
   /** The router port the client connected to, for X-Forwarded-Port. */
   routerPort: number;
+  /** How the client connected, for X-Forwarded-Proto. */
+  protocol: 'http' | 'https';
 }
 
 /**
@@ -78,7 +80,7 @@ export function backendRequestHead(head: RequestHead, context: ForwardContext): 
   }
   if (context.client !== '') fwd = fwd === '' ? context.client : `${fwd}, ${context.client}`;
   via = via === '' ? `${head.version} twelve` : `${via}, ${head.version} twelve`;
-  text += `X-Forwarded-For: ${fwd}\r\nX-Forwarded-Proto: http\r\nX-Forwarded-Port: ${context.routerPort}\r\n`
+  text += `X-Forwarded-For: ${fwd}\r\nX-Forwarded-Proto: ${context.protocol}\r\nX-Forwarded-Port: ${context.routerPort}\r\n`
     + `X-Request-Id: ${context.requestId}\r\nVia: ${via}\r\n`;
   if (head.body === 'chunked') text += 'Transfer-Encoding: chunked\r\n';
   if (head.upgrade) text += `Connection: upgrade\r\nUpgrade: ${fieldValue(head.fields, 'upgrade') ?? ''}\r\n`;

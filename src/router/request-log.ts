@@ -21,6 +21,7 @@ export interface RequestLogEntry {
   status: number;
   /** Response body bytes sent to the client. */
   bytes: number;
+  protocol: 'http' | 'https';
 }
 
 /** Characters a quoted value escapes. */
@@ -43,5 +44,5 @@ export function formatRequestLog(entry: RequestLogEntry): string {
   return `${head} method=${bare(entry.method)} path=${quote(entry.path)} host=${bare(entry.host)} `
     + `request_id=${bare(entry.requestId)} fwd=${quote(entry.fwd)} dyno=${bare(entry.dyno)} `
     + `connect=${Math.round(entry.connectMs)}ms service=${Math.round(entry.serviceMs)}ms `
-    + `status=${entry.status} bytes=${entry.bytes} protocol=http`;
+    + `status=${entry.status} bytes=${entry.bytes} protocol=${entry.protocol}`;
 }

@@ -5,6 +5,7 @@
  * requests in flight.
  */
 import net, { type AddressInfo } from 'node:net';
+import type tls from 'node:tls';
 import type { Logger } from 'pino';
 import { TwelveError } from '../errors.js';
 import type { LogBus } from '../logs/log-bus.js';
@@ -13,6 +14,7 @@ import { ClientConnection } from './client-connection.js';
 import { DEFAULT_LIMITS, type ProxyContext, type RouterLimits } from './proxy-context.js';
 import { RequestLogBatcher } from './request-log-batcher.js';
 import type { RouteTable } from './route-table.js';
+import { createTlsServer, type CertificateSource } from './tls-listener.js';
 
 export interface RouterDeps {
   table: RouteTable;
@@ -36,6 +38,8 @@ export interface RouterDeps {
  */
 export class Router {
   private readonly server: net.Server;
+  /** The https port's server, once listenTls was called. */
+  private tlsServer: tls.Server | undefined;
   private readonly pool = new BackendPool();
   private readonly context: ProxyContext;
   private readonly closeTimeoutMs: number;
@@ -64,16 +68,15 @@ export class Router {
 
   /** Starts listening; resolves with the bound port (useful with port 0). */
   listen(port: number, host: string): Promise<number> {
-    return new Promise((resolve, reject) => {
-      const onError = (error: NodeJS.ErrnoException): void => {
-        reject(new TwelveError('INVALID_SETTING', `the router cannot listen on ${host}:${port}: ${error.code ?? error.message}`, { host, port, code: error.code }));
-      };
-      this.server.once('error', onError);
-      this.server.listen(port, host, () => {
-        this.server.off('error', onError);
-        resolve((this.server.address() as AddressInfo).port);
-      });
-    });
+    return listenOn(this.server, port, host);
+  }
+
+  /** Starts the https port (tls-listener.ts): TLS is taken off, then requests go the same way as plain ones. */
+  async listenTls(port: number, host: string, certificates: CertificateSource): Promise<number> {
+    const logger = this.context.logger;
+    this.tlsServer = await createTlsServer(certificates, (socket) => this.onConnection(socket),
+      (error) => logger.debug({ err: error }, 'router: TLS handshake failed'));
+    return listenOn(this.tlsServer, port, host);
   }
 
   /** Requests in flight to a backend (by its id); upgraded connections (websockets) are not counted. */
@@ -104,7 +107,10 @@ export class Router {
   }
 
   private async shutDown(): Promise<void> {
-    const serverClosed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const serverClosed = Promise.all([this.server, this.tlsServer].map((server) => new Promise<void>((resolve) => {
+      if (server) server.close(() => resolve());
+      else resolve();
+    })));
     for (const connection of this.connections) if (!connection.busy && !connection.tunnel) connection.end();
     let deadline: NodeJS.Timeout | undefined;
     await Promise.race([
@@ -155,4 +161,17 @@ export class Router {
     }
     if (this.closing) this.checkIdle();
   }
+}
+
+function listenOn(server: net.Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException): void => {
+      reject(new TwelveError('INVALID_SETTING', `the router cannot listen on ${host}:${port}: ${error.code ?? error.message}`, { host, port, code: error.code }));
+    };
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
 }

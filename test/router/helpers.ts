@@ -1,11 +1,9 @@
-/** Shared pieces of the router tests: real backends on port 0, a router on port 0, a plain client, polling. */
+/** Shared pieces of the router tests: real backends on port 0, polling; transport.ts starts routers and clients. */
 import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import net, { type AddressInfo } from 'node:net';
-import pino from 'pino';
-import { LogBus } from '../../src/logs/log-bus.js';
-import { RouteTable } from '../../src/router/route-table.js';
-import type { RouterLimits } from '../../src/router/proxy-context.js';
-import { Router } from '../../src/router/router.js';
+import type { LogBus } from '../../src/logs/log-bus.js';
+import type { RouteTable } from '../../src/router/route-table.js';
+import type { Router } from '../../src/router/router.js';
 
 export interface TestBackend {
   port: number;
@@ -53,35 +51,10 @@ export interface TestRouter {
   close(): Promise<void>;
 }
 
-export async function startRouter(options: { requestTimeoutMs?: number; closeTimeoutMs?: number; limits?: Partial<RouterLimits> } = {}): Promise<TestRouter> {
-  const table = new RouteTable();
-  const logs = new LogBus();
-  const router = new Router({ table, logs, logger: pino({ level: 'silent' }), ...options });
-  const port = await router.listen(0, '127.0.0.1');
-  return { router, table, logs, port, close: () => router.close() };
-}
-
 export interface Answer {
   status: number;
   headers: IncomingHttpHeaders;
   body: string;
-}
-
-/** One request on its own connection (no agent), so nothing lingers after a test. */
-export function get(port: number, host: string, options: { path?: string; method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({
-      host: '127.0.0.1', port, agent: false, method: options.method ?? 'GET', path: options.path ?? '/',
-      headers: { host, ...options.headers },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(options.body);
-  });
 }
 
 /** Polls `check` until it returns a value other than undefined/false, or fails after the deadline. */
@@ -115,32 +88,6 @@ export interface RawClient {
   /** Resolves once the received text satisfies `check`. */
   until(check: (text: string) => boolean, what: string, timeoutMs?: number): Promise<string>;
   closed: Promise<void>;
-}
-
-export async function rawClient(port: number): Promise<RawClient> {
-  const socket = net.connect(port, '127.0.0.1');
-  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
-  let text = '';
-  socket.on('data', (chunk: Buffer) => { text += chunk.toString('latin1'); });
-  socket.on('error', () => {});
-  const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
-  return {
-    socket,
-    received: () => text,
-    send: (bytes) => void socket.write(bytes),
-    until: (check, what, timeoutMs) => waitFor(() => check(text) && text, what, timeoutMs),
-    closed,
-  };
-}
-
-/** Sends `bytes` on a fresh connection, half-closes, and returns everything until the router closes. */
-export async function rawRoundTrip(port: number, bytes: string | Buffer, timeoutMs = 5000): Promise<string> {
-  const client = await rawClient(port);
-  client.socket.end(bytes);
-  const timer = setTimeout(() => client.socket.destroy(), timeoutMs);
-  await client.closed;
-  clearTimeout(timer);
-  return client.received();
 }
 
 /** How many HTTP responses (status lines) a raw answer holds. */

@@ -35,11 +35,12 @@ test('other clients get the error as plain text', () => {
 });
 
 test('the router log line has Heroku\'s shape', () => {
-  const entry = { method: 'GET', path: '/a b?q="1"', host: 'hello.localhost', requestId: 'abc', fwd: '10.0.0.1, 127.0.0.1', dyno: 'web.1', connectMs: 0.4, serviceMs: 3.2, status: 200, bytes: 123 };
+  const entry = { method: 'GET', path: '/a b?q="1"', host: 'hello.localhost', requestId: 'abc', fwd: '10.0.0.1, 127.0.0.1', dyno: 'web.1', connectMs: 0.4, serviceMs: 3.2, status: 200, bytes: 123, protocol: 'http' as const };
   assert.equal(formatRequestLog(entry),
     'at=info method=GET path="/a b?q=\\"1\\"" host=hello.localhost request_id=abc fwd="10.0.0.1, 127.0.0.1" dyno=web.1 connect=0ms service=3ms status=200 bytes=123 protocol=http');
   assert.equal(formatRequestLog({ ...entry, code: 'T13', dyno: '', status: 502, bytes: 10 }),
     'at=error code=T13 desc="Backend connection error" method=GET path="/a b?q=\\"1\\"" host=hello.localhost request_id=abc fwd="10.0.0.1, 127.0.0.1" dyno= connect=0ms service=3ms status=502 bytes=10 protocol=http');
+  assert.match(formatRequestLog({ ...entry, protocol: 'https' }), / protocol=https$/);
 });
 
 test('a request id is kept only when it follows Heroku\'s rule', () => {

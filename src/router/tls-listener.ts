@@ -1,0 +1,45 @@
+/**
+ * The router's second public port: a TLS server (Node's own `tls`) whose decrypted connections go to the
+ * same ClientConnection as plain ones. The certificate is chosen per server name (SNI) by a
+ * CertificateSource, so a certificate added or renewed is served from the next handshake on, while
+ * connections already open keep theirs.
+ */
+import tls from 'node:tls';
+
+/** Where the TLS listener gets the certificate for a server name; the certs layer implements it. */
+export interface CertificateSource {
+  /** The context (key and chain) for a lowercased server name; rejecting or undefined fails that handshake only. */
+  contextFor(servername: string): Promise<tls.SecureContext | undefined>;
+  /** The PEM key and chain for clients that send no server name (an IP address in the URL). */
+  fallback(): Promise<{ key: string; cert: string }>;
+}
+
+/** How long a client may take to finish its handshake, as long as the head timeout (slowloris). */
+const HANDSHAKE_TIMEOUT_MS = 20_000;
+
+/**
+ * A TLS server for TLS 1.2 and 1.3, ALPN http/1.1, with session tickets (resumption: Node's server
+ * makes the ticket keys itself, so a ticket holds for sessionTimeout within one run of twelve).
+ */
+export async function createTlsServer(certificates: CertificateSource, onSecureConnection: (socket: tls.TLSSocket) => void,
+  onHandshakeError: (error: Error) => void): Promise<tls.Server> {
+  const server = tls.createServer({
+    ...await certificates.fallback(),
+    noDelay: true,
+    minVersion: 'TLSv1.2',
+    maxVersion: 'TLSv1.3',
+    ALPNProtocols: ['http/1.1'],
+    handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
+    sessionTimeout: 3600,
+    SNICallback: (servername, callback) => {
+      certificates.contextFor(servername.toLowerCase()).then((context) => callback(null, context), (error: Error) => callback(error));
+    },
+  }, (socket) => {
+    // Half-open only once secure: a server made allowHalfOpen ignores a client's FIN during the handshake
+    // and holds that socket until handshakeTimeout. After it, a client may send its requests and FIN as on plain.
+    socket.allowHalfOpen = true;
+    onSecureConnection(socket);
+  });
+  server.on('tlsClientError', onHandshakeError);
+  return server;
+}

@@ -56,6 +56,13 @@ export const ERRORS = {
   DRAIN_EXISTS: { status: 409, hint: 'The app already drains there (URLs are compared as normalized: case of scheme and host, default port, trailing slash); `twelve drains -a APP` lists its drains.' },
   DRAIN_NOT_FOUND: { status: 404, hint: 'Run `twelve drains -a APP` to list the drains, and remove one by its URL as shown there, the token `drains:add` printed, or its id (`twelve drains -a APP --json`).' },
   DRAIN_AMBIGUOUS: { status: 409, hint: 'Remove the drain by the token `drains:add` printed or by its id (`twelve drains -a APP --json` shows both), or by its full URL with the password.' },
+  CERT_INVALID: { status: 422, hint: 'Pass the certificate chain and its private key as PEM files (`-----BEGIN CERTIFICATE-----`, `-----BEGIN PRIVATE KEY-----`), leaf first.' },
+  CERT_KEY_MISMATCH: { status: 422, hint: 'Pass the private key the certificate was issued for: the certificate\'s public key is not this key\'s.' },
+  CERT_EXPIRED: { status: 422, hint: 'Renew the certificate with its issuer, or let twelve get one: `twelve certs:auto:enable -a APP`.' },
+  CERT_NOT_YET_VALID: { status: 422, hint: 'Add it once its validity starts (the message says when), or check this machine\'s clock.' },
+  CERT_NO_DOMAIN: { status: 422, hint: 'Add the domain the certificate is for first (`twelve domains:add HOST -a APP`), or pass the certificate for one of the app\'s domains (`twelve domains -a APP`).' },
+  CERT_NOT_FOUND: { status: 404, hint: 'Run `twelve certs -a APP` to list the app\'s certificates and their ids.' },
+  UNKNOWN_FEATURE: { status: 422, hint: 'Run `twelve features -a APP` to list the features (force-https, hsts).' },
   INVALID_RETENTION: { status: 422, hint: 'Give --size like 100MB (at least 1MB) and --age like 7d (at least 1m).' },
   INTERNAL: { status: 500, hint: 'This is a bug in twelve: the platform log (stdout of `twelve serve`) has the details.' },
 } as const satisfies Record<string, { status: number; hint: string }>;

@@ -13,6 +13,7 @@ import { readSettings } from './settings.js';
 export interface RunningPlatform {
   apiPort: number;
   routerPort: number;
+  httpsPort: number;
   /** Stops taking requests, stops every app process gracefully, closes the store. */
   stop(): Promise<void>;
 }
@@ -33,12 +34,15 @@ export async function startPlatform(env: Record<string, string | undefined> = pr
   await restorePlatform(platform);
   const routerPort = await router.listen(settings.routerPort, settings.bind);
   platform.settings.routerPort = routerPort;
-  log.info({ api: `http://${settings.bind}:${apiPort}`, router: `http://${settings.bind}:${routerPort}`, dataDir: settings.dataDir }, 'twelve is serving');
+  const httpsPort = await router.listenTls(settings.httpsPort, settings.bind, platform.certs.book);
+  platform.settings.httpsPort = httpsPort;
+  log.info({ api: `http://${settings.bind}:${apiPort}`, router: `http://${settings.bind}:${routerPort}`, https: `https://${settings.bind}:${httpsPort}`, dataDir: settings.dataDir }, 'twelve is serving');
 
   let stopping: Promise<void> | undefined;
   return {
     apiPort,
     routerPort,
+    httpsPort,
     stop() {
       stopping ??= (async () => {
         log.info('stopping: no new requests, then every app process gets SIGTERM');

@@ -5,6 +5,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import pino from 'pino';
 import { AddonServers } from './addons/addon-servers.js';
+import { Certificates } from './certs/certificates.js';
 import { loadKeyring } from './config/secret-key-file.js';
 import type { DrainManager } from './logs/drains/drain-manager.js';
 import type { LogBus } from './logs/log-bus.js';
@@ -41,6 +42,8 @@ export interface Platform {
   addons: AddonServers;
   /** `twelve run` processes and release phases: run once, never restarted. */
   oneOffs: OneOffs;
+  /** The local CA and the apps' certificates, which the router's https port serves. */
+  certs: Certificates;
 }
 
 export function openPlatform(settings: Settings, logger: pino.Logger = pino({ level: settings.logLevel })): Platform {
@@ -59,7 +62,8 @@ export function openPlatform(settings: Settings, logger: pino.Logger = pino({ le
   const fleet = new Fleet({ db, paths, supervisor, table, logs, logger, bootTimeoutMs: settings.bootTimeoutMs, drainTimeoutMs: settings.stopTimeoutMs });
   const addons = new AddonServers(db, settings.dataDir, logger.child({ part: 'addons' }));
   const oneOffs = new OneOffs({ db, paths, logs, logger, stopTimeoutMs: settings.stopTimeoutMs });
-  return { settings, paths, db, logs, drains, logger, supervisor, table, fleet, addons, oneOffs };
+  const certs = new Certificates(db, table, logger.child({ part: 'certs' }));
+  return { settings, paths, db, logs, drains, logger, supervisor, table, fleet, addons, oneOffs, certs };
 }
 
 /**
@@ -84,6 +88,7 @@ export async function restorePlatform(platform: Platform): Promise<void> {
   await platform.addons.startExisting();
   await Promise.all(listApps(db).map(async (app) => {
     platform.table.setApp(app.name, listDomains(db, app.id).map((domain) => domain.hostname));
+    platform.certs.syncApp(app.name);
     if (app.currentReleaseId === null) return;
     const release = getReleaseById(db, app.currentReleaseId);
     try {

@@ -8,8 +8,12 @@ export interface Settings {
   dataDir: string;
   /** Port of the HTTP API the CLI talks to. */
   apiPort: number;
-  /** The one public port; apps are reached as NAME.localhost on it. */
+  /** The router's plain HTTP port; apps are reached as NAME.localhost on it. */
   routerPort: number;
+  /** The router's https port (docs/https.md). */
+  httpsPort: number;
+  /** The ACME server's directory URL, for `certs:auto:enable`. */
+  acmeDirectory: string;
   /** Address both ports bind to. */
   bind: string;
   /** Key that seals config at rest; when unset, one generated into the data dir (secret-key) is used. */
@@ -39,6 +43,8 @@ export const SETTINGS_DOC: ReadonlyArray<{ name: string; default: string; meanin
   { name: 'TWELVE_DATA_DIR', default: '~/.twelve', meaning: 'state: SQLite store, builds, runtimes, API token' },
   { name: 'TWELVE_API_PORT', default: '5100', meaning: 'port of the HTTP API' },
   { name: 'TWELVE_ROUTER_PORT', default: '5000', meaning: 'public port of the router' },
+  { name: 'TWELVE_HTTPS_PORT', default: '5443 (0, a free port, when TWELVE_ROUTER_PORT is 0)', meaning: 'https port of the router (443 in a real install: docs/https.md)' },
+  { name: 'TWELVE_ACME_DIRECTORY', default: 'https://acme-v02.api.letsencrypt.org/directory', meaning: 'ACME server that issues automatic certificates (`certs:auto:enable`)' },
   { name: 'TWELVE_BIND', default: '127.0.0.1', meaning: 'address the API and the router bind to' },
   { name: 'TWELVE_SECRET_KEY', default: '(generated, kept in DATA_DIR/secret-key)', meaning: 'key that encrypts config values at rest (AES-256-GCM)' },
   { name: 'TWELVE_API_TOKEN', default: '(generated, kept in DATA_DIR/api-token)', meaning: 'bearer token for the API' },
@@ -93,6 +99,15 @@ function readPortRange(env: Env): [number, number] {
   return [low, high];
 }
 
+export const LETS_ENCRYPT_DIRECTORY = 'https://acme-v02.api.letsencrypt.org/directory';
+
+function readUrl(env: Env, name: string, fallback: string): string {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!URL.canParse(raw) || !/^https?:$/.test(new URL(raw).protocol)) throw new TwelveError('INVALID_SETTING', `${name}=${raw} is not an http(s) URL`);
+  return raw;
+}
+
 export function defaultDataDir(env: Env = process.env): string {
   return resolve(env.TWELVE_DATA_DIR || join(homedir(), '.twelve'));
 }
@@ -102,6 +117,9 @@ export function readSettings(env: Env = process.env): Settings {
     dataDir: defaultDataDir(env),
     apiPort: readPort(env, 'TWELVE_API_PORT', 5100),
     routerPort: readPort(env, 'TWELVE_ROUTER_PORT', 5000),
+    // A router on a free port (tests) gets a free https port too, so twelves side by side never collide on 5443.
+    httpsPort: readPort(env, 'TWELVE_HTTPS_PORT', readPort(env, 'TWELVE_ROUTER_PORT', 5000) === 0 ? 0 : 5443),
+    acmeDirectory: readUrl(env, 'TWELVE_ACME_DIRECTORY', LETS_ENCRYPT_DIRECTORY),
     bind: env.TWELVE_BIND || '127.0.0.1',
     apiToken: env.TWELVE_API_TOKEN || undefined,
     secretKey: env.TWELVE_SECRET_KEY || undefined,

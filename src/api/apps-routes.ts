@@ -57,6 +57,7 @@ export function registerAppRoutes(server: FastifyInstance, platform: Platform): 
       await removeAppFiles(platform, app);
       deleteApp(db, app.id);
     });
+    platform.certs.syncApp(app.name);
     platform.logs.forget(app.name);
     return { destroyed: app.name };
   });

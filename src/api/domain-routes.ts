@@ -11,6 +11,7 @@ type AppParams = { Params: { app: string } };
 export function routeDomains(platform: Platform, appName: string): void {
   const app = getApp(platform.db, appName);
   platform.table.setApp(app.name, listDomains(platform.db, app.id).map((domain) => domain.hostname));
+  platform.certs.syncApp(app.name);
 }
 
 export function registerDomainRoutes(server: FastifyInstance, platform: Platform): void {

@@ -9,6 +9,7 @@ import type { Platform } from '../platform.js';
 import { registerAddonRoutes } from './addon-routes.js';
 import { registerAppRoutes } from './apps-routes.js';
 import { registerBuildRoutes } from './build-routes.js';
+import { registerCertRoutes } from './cert-routes.js';
 import { registerDeployRoutes } from './deploy-routes.js';
 import { registerDomainRoutes } from './domain-routes.js';
 import { registerDrainRoutes } from './drain-routes.js';
@@ -73,5 +74,6 @@ export function buildApiServer(platform: Platform, token: string): FastifyInstan
   registerBuildRoutes(server, platform);
   registerDrainRoutes(server, platform);
   registerDomainRoutes(server, platform);
+  registerCertRoutes(server, platform);
   return server;
 }

@@ -31,7 +31,7 @@ export class CertificateBook implements CertificateSource {
   private readonly issued = new Map<string, Entry>();
   private readonly issuing = new Map<string, Promise<Entry>>();
 
-  constructor(private readonly ca: LocalCa, private readonly options: CertificateBookOptions) {}
+  constructor(private readonly ca: LocalCa | Promise<LocalCa>, private readonly options: CertificateBookOptions) {}
 
   /** Serves `pair` for each of `names` from the next handshake on (replacing what served them). */
   put(names: readonly string[], pair: PemPair): void {
@@ -55,14 +55,14 @@ export class CertificateBook implements CertificateSource {
   }
 
   async fallback(): Promise<PemPair> {
-    return this.ca.issue([this.options.fallbackName ?? 'localhost']);
+    return (await this.ca).issue([this.options.fallbackName ?? 'localhost']);
   }
 
   /** One signing per name at a time, however many handshakes ask at once. */
   private issue(name: string): Promise<Entry> {
     let pending = this.issuing.get(name);
     if (pending) return pending;
-    pending = this.ca.issue([name]).then((pair) => {
+    pending = Promise.resolve(this.ca).then((ca) => ca.issue([name])).then((pair) => {
       const cert = new X509Certificate(pair.cert);
       const from = Date.parse(cert.validFrom);
       const to = Date.parse(cert.validTo);

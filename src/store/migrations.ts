@@ -143,4 +143,40 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       ALTER TABLE drains ADD COLUMN sent_through INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 7,
+    name: 'https: certificates (keys sealed), platform secrets (local CA, ACME account), app features, automatic certificates',
+    sql: `
+      CREATE TABLE certificates (
+        id INTEGER PRIMARY KEY,
+        app_id INTEGER NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+        source TEXT NOT NULL CHECK (source IN ('user', 'acme')),
+        -- ACME: the one domain it was ordered for; a user's certificate serves every app domain it covers.
+        domain TEXT,
+        cert TEXT NOT NULL,
+        key TEXT NOT NULL,
+        not_before TEXT NOT NULL,
+        not_after TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX certificates_app ON certificates (app_id);
+      CREATE TABLE platform_secrets (
+        name TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+      CREATE TABLE app_features (
+        app_id INTEGER NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        PRIMARY KEY (app_id, name)
+      );
+      CREATE TABLE acme_domains (
+        app_id INTEGER NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+        hostname TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'issued', 'failing')),
+        error TEXT,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (app_id, hostname)
+      );
+    `,
+  },
 ];

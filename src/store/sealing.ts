@@ -35,6 +35,8 @@ const SEALED_COLUMNS: ReadonlyArray<{ table: string; keys: string[]; column: str
   { table: 'config_vars', keys: ['app_id', 'key'], column: 'value' },
   { table: 'releases', keys: ['id'], column: 'config' },
   { table: 'addons', keys: ['id'], column: 'secret' },
+  { table: 'certificates', keys: ['id'], column: 'key' },
+  { table: 'platform_secrets', keys: ['name'], column: 'value' },
 ];
 
 /**

@@ -33,6 +33,7 @@ export class TestPlatform {
   process: ChildProcess | undefined;
   apiPort = 0;
   routerPort = 0;
+  httpsPort = 0;
   output = '';
 
   /**
@@ -62,7 +63,7 @@ export class TestPlatform {
     // SERVE_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the platform under a test or benchmark.
     const nodeArgs = (process.env.SERVE_NODE_ARGS ?? '').split(' ').filter(Boolean);
     const child = spawn(process.execPath, [...SERVE_NODE_FLAGS, ...nodeArgs, CLI, 'serve'], {
-      env: { ...this.env, TWELVE_API_PORT: String(this.apiPort), TWELVE_ROUTER_PORT: String(this.routerPort) },
+      env: { ...this.env, TWELVE_API_PORT: String(this.apiPort), TWELVE_ROUTER_PORT: String(this.routerPort), TWELVE_HTTPS_PORT: String(this.httpsPort) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.process = child;
@@ -71,10 +72,11 @@ export class TestPlatform {
     const serving = await waitFor('twelve serve to report it is serving', () => {
       if (child.exitCode !== null) throw new Error(`twelve serve exited with ${child.exitCode}:\n${this.output}`);
       const line = this.output.split('\n').find((l) => l.includes('"twelve is serving"'));
-      return line ? (JSON.parse(line) as { api: string; router: string }) : undefined;
+      return line ? (JSON.parse(line) as { api: string; router: string; https: string }) : undefined;
     }, 30_000);
     this.apiPort = Number(new URL(serving.api).port);
     this.routerPort = Number(new URL(serving.router).port);
+    this.httpsPort = Number(new URL(serving.https).port);
   }
 
   /** Runs the CLI to completion. */

@@ -1,5 +1,6 @@
 /** A steady, bounded HTTP load through the router, counting every answer: for zero-downtime tests and benches. */
-import { Agent, request } from 'node:http';
+import http from 'node:http';
+import https from 'node:https';
 
 export interface LoadResult {
   requests: number;
@@ -18,8 +19,12 @@ export interface Load {
  * Keeps `concurrency` keep-alive requests in flight to Host `host` until stopped, `maxRequests` were sent
  * or `maxMs` passed (whichever comes first), so a forgotten load can never run on.
  */
-export function startLoad(options: { port: number; host: string; concurrency?: number; maxRequests?: number; maxMs?: number; path?: string }): Load {
-  const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency ?? 4 });
+export function startLoad(options: { port: number; host: string; concurrency?: number; maxRequests?: number; maxMs?: number; path?: string;
+  /** Over TLS to the router's https port, trusting this root (PEM); the SNI is the host. */
+  tlsCa?: string; }): Load {
+  const agentOptions = { keepAlive: true, maxSockets: options.concurrency ?? 4 };
+  const agent = options.tlsCa === undefined ? new http.Agent(agentOptions) : new https.Agent({ ...agentOptions, ca: options.tlsCa, servername: options.host });
+  const request = options.tlsCa === undefined ? http.request : https.request;
   const result: LoadResult = { requests: 0, byStatus: {}, errors: {}, latenciesMs: [] };
   const deadline = Date.now() + (options.maxMs ?? 180_000);
   const maxRequests = options.maxRequests ?? 1_000_000;

@@ -18,6 +18,9 @@ test('deploys, a config change, scaling 1 -> 3 -> 1 and a rollback under load: e
   const dir = copyFixture('node-web');
   await platform.ok('deploy', dir, '-a', 'steady');
   const load = startLoad({ port: platform.routerPort, host: 'steady.localhost', concurrency: 4, maxMs: 240_000 });
+  // The same over the https port: TLS connections are switched between releases as plain ones are.
+  const ca = (await platform.ok('certs:ca')).stdout;
+  const tlsLoad = startLoad({ port: platform.httpsPort, host: 'steady.localhost', concurrency: 2, maxMs: 240_000, tlsCa: ca });
   try {
     for (let i = 1; i <= 5; i += 1) {
       writeFileSync(join(dir, 'VERSION'), `${i}\n`);
@@ -28,10 +31,12 @@ test('deploys, a config change, scaling 1 -> 3 -> 1 and a rollback under load: e
     await platform.ok('ps:scale', 'web=1', '-a', 'steady');
     await platform.ok('rollback', '-a', 'steady');
   } finally {
-    const result = await load.stop();
-    console.log(`# ${result.requests} requests during 5 deploys, a config change, 1->3->1 and a rollback: ${JSON.stringify(result.byStatus)} errors ${JSON.stringify(result.errors)} p99 ${percentile(result.latenciesMs, 99).toFixed(1)} ms`);
-    assert.ok(result.requests > 100, `only ${result.requests} requests were made`);
-    assert.equal(failures(result), 0, `non-2xx answers or errors: ${JSON.stringify(result)}`.slice(0, 500));
+    const results = { http: await load.stop(), https: await tlsLoad.stop() };
+    for (const [transport, result] of Object.entries(results)) {
+      console.log(`# ${transport}: ${result.requests} requests during 5 deploys, a config change, 1->3->1 and a rollback: ${JSON.stringify(result.byStatus)} errors ${JSON.stringify(result.errors)} p99 ${percentile(result.latenciesMs, 99).toFixed(1)} ms`);
+      assert.ok(result.requests > 100, `only ${result.requests} ${transport} requests were made`);
+      assert.equal(failures(result), 0, `${transport}: non-2xx answers or errors: ${JSON.stringify(result)}`.slice(0, 500));
+    }
   }
   const releases = await platform.json<ReleaseRow[]>('releases', '-a', 'steady');
   assert.equal(releases[0]!.version, 8);

@@ -20,6 +20,7 @@ import { markRunning, markStopped, UNCLEAN_STOP_EVENT } from './run-marker.js';
 import { PortAllocator } from './run/port-allocator.js';
 import { Supervisor } from './run/supervisor.js';
 import type { Settings } from './settings.js';
+import { httpsSwitches } from './store/app-features.js';
 import { listApps } from './store/apps.js';
 import { failInterruptedBuilds } from './store/builds.js';
 import { listDomains } from './store/domains.js';
@@ -89,6 +90,7 @@ export async function restorePlatform(platform: Platform): Promise<void> {
   await Promise.all(listApps(db).map(async (app) => {
     platform.table.setApp(app.name, listDomains(db, app.id).map((domain) => domain.hostname));
     platform.certs.syncApp(app.name);
+    platform.table.setHttpsPolicy(app.name, httpsSwitches(db, app.id));
     if (app.currentReleaseId === null) return;
     const release = getReleaseById(db, app.currentReleaseId);
     try {

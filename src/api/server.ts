@@ -12,6 +12,7 @@ import { registerBuildRoutes } from './build-routes.js';
 import { registerCertRoutes } from './cert-routes.js';
 import { registerDeployRoutes } from './deploy-routes.js';
 import { registerDomainRoutes } from './domain-routes.js';
+import { registerFeatureRoutes } from './feature-routes.js';
 import { registerDrainRoutes } from './drain-routes.js';
 import { registerLogRoutes } from './log-routes.js';
 import { registerPipelineRoutes } from './pipeline-routes.js';
@@ -75,5 +76,6 @@ export function buildApiServer(platform: Platform, token: string): FastifyInstan
   registerDrainRoutes(server, platform);
   registerDomainRoutes(server, platform);
   registerCertRoutes(server, platform);
+  registerFeatureRoutes(server, platform);
   return server;
 }

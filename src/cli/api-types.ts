@@ -1,5 +1,6 @@
 /** The shapes the API answers with (docs/api.md), as the CLI reads them. */
 export type { LogEvent, LogSource } from '../logs/log-event.js';
+export type { FeatureView } from '../api/feature-routes.js';
 export type { CertificateList, CertificateView, DomainCertificate } from '../certs/certificates.js';
 
 export interface AppView {

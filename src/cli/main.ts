@@ -29,6 +29,7 @@ const FAMILIES: Record<string, () => Promise<Register>> = {
   drains: async () => (await import('./commands/drains.js')).registerDrainsCommands,
   domains: async () => (await import('./commands/domains.js')).registerDomainsCommands,
   certs: async () => (await import('./commands/certs.js')).registerCertsCommands,
+  features: async () => (await import('./commands/features.js')).registerFeaturesCommands,
 };
 
 /** The family a verb belongs to: `apps:create` -> apps, `rollback` -> releases. */

@@ -8,6 +8,7 @@ import { ChunkedFramer, LengthFramer, type BodyFramer } from './body-framer.js';
 import type { ClientConnection } from './client-connection.js';
 import { ROUTER_ERRORS, type RouterErrorCode } from './error-pages.js';
 import { fieldValue, requestIdFrom } from './forward-headers.js';
+import { writeSmallAnswer } from './https-policy.js';
 import { logRequest, writeErrorPage } from './proxy-context.js';
 import type { RequestHead } from './request-head.js';
 import type { RequestLogEntry } from './request-log.js';
@@ -63,6 +64,17 @@ export abstract class ExchangeOutcome {
       this.log.bytes = bytes;
     }
     this.finish(code, !close);
+  }
+
+  /** Answers with a small response of the router's own (a redirect, an ACME key authorization). */
+  protected answerOwn(status: 200 | 308, headers: string, body: string): void {
+    const close = !this.head.keepAlive || this.head.upgrade || this.conn.context.isClosing() || (this.framer !== undefined && !this.framer.done);
+    const bytes = writeSmallAnswer(this.conn.socket, { status, headers, body, close, head: this.head.method === 'HEAD', requestId: this.requestId });
+    if (this.log) {
+      this.log.status = status;
+      this.log.bytes = bytes;
+    }
+    this.finish(undefined, !close);
   }
 
   protected finish(code: RouterErrorCode | undefined, keepOpen: boolean): void {

@@ -11,6 +11,7 @@ import { ExchangeOutcome } from './exchange-outcome.js';
 import { backendRequestHead, clientResponseHead, joinHead } from './forward-headers.js';
 import { canRetry, MAX_ATTEMPTS } from './proxy-context.js';
 import { readResponseHead, type ResponseHead } from './response-head.js';
+import { challengeToken, HSTS_HEADER, httpsLocation, type HttpsPolicy } from './https-policy.js';
 import { normalizeHost, type Backend } from './route-table.js';
 
 export class Exchange extends ExchangeOutcome implements BackendOwner {
@@ -26,11 +27,14 @@ export class Exchange extends ExchangeOutcome implements BackendOwner {
   private responseBuf: Buffer | undefined;
   private keepClient = false;
   private tunnelOpen = false;
+  /** Header lines the router adds to the response (HSTS). */
+  private extraHead = '';
 
 
   start(): void {
     const { context } = this.conn;
     const head = this.head;
+    if (context.challenges !== undefined && this.conn.protocol === 'http' && this.answerChallenge(context.challenges)) return;
     const route = context.table.lookup(head.host);
     if (!route) {
       const host = normalizeHost(head.host);
@@ -41,11 +45,33 @@ export class Exchange extends ExchangeOutcome implements BackendOwner {
     const { text, fwd } = backendRequestHead(head, { requestId: this.requestId, client: this.conn.client, routerPort: this.conn.routerPort, protocol: this.conn.protocol });
     this.requestText = text;
     this.log = { method: head.method, path: head.target, host: normalizeHost(head.host), requestId: this.requestId, fwd, dyno: '', connectMs: 0, serviceMs: 0, status: 0, bytes: 0, protocol: this.conn.protocol };
+    if (route.https !== undefined && this.applyHttpsPolicy(route.https)) return;
     if (head.contentLength > context.limits.maxBodyBytes) return this.answerError('T17', `The request body is over ${context.limits.maxBodyBytes} bytes.`);
     this.conn.deadline = Date.now() + context.limits.requestTimeoutMs;
     const first = route.backends.length > 0 ? context.table.pick(this.app) : undefined;
     if (first) this.attempt(first);
     else this.answerError('T11', errorMessages.noWebProcess(this.app));
+  }
+
+  /** The plain port answers an ACME HTTP-01 challenge it holds the key authorization for, whatever the host. */
+  private answerChallenge(challenges: ReadonlyMap<string, string>): boolean {
+    const token = challengeToken(this.head.target);
+    const keyAuthorization = token === undefined ? undefined : challenges.get(token);
+    if (keyAuthorization === undefined) return false;
+    this.answerOwn(200, '', keyAuthorization);
+    return true;
+  }
+
+  /** force-https: a plain request is sent to https (308 keeps the method and body); HSTS rides on https answers. */
+  private applyHttpsPolicy(policy: HttpsPolicy): boolean {
+    if (this.conn.protocol === 'https') {
+      if (policy.hsts) this.extraHead = HSTS_HEADER;
+      return false;
+    }
+    if (!policy.forceHttps || challengeToken(this.head.target) !== undefined) return false;
+    const location = httpsLocation(this.head.host ?? '', this.head.target, this.conn.context.httpsPort);
+    this.answerOwn(308, `Location: ${location}\r\n`, `Redirecting to ${location}\n`);
+    return true;
   }
 
   private attempt(backend: Backend): void {
@@ -157,7 +183,7 @@ export class Exchange extends ExchangeOutcome implements BackendOwner {
     const connection = !this.keepClient ? 'close' : this.head.version === '1.0' ? 'keep-alive' : undefined;
     const body = response.body;
     this.responseFramer = body === 'length' ? new LengthFramer(response.contentLength) : body === 'chunked' ? new ChunkedFramer() : body === 'close' ? new UntilCloseFramer() : undefined;
-    const headText = clientResponseHead(response, this.requestId, connection);
+    const headText = clientResponseHead(response, this.requestId, connection, this.extraHead);
     const framer = this.responseFramer;
     if (framer === undefined || rest.length === 0) {
       socket.write(headText, 'latin1');

@@ -94,7 +94,7 @@ export function backendRequestHead(head: RequestHead, context: ForwardContext): 
  * will close the connection after this response, `keep-alive` for an HTTP/1.0 client that keeps it.
  * A 101 answer keeps the backend's Connection and Upgrade: the client needs them to switch protocols.
  */
-export function clientResponseHead(head: ResponseHead, requestId: string, connection: 'close' | 'keep-alive' | undefined): string {
+export function clientResponseHead(head: ResponseHead, requestId: string, connection: 'close' | 'keep-alive' | undefined, extra = ''): string {
   const upgrade = head.status === 101;
   const listed = upgrade ? undefined : listedNames(head.connection);
   let text = `HTTP/1.1 ${head.status} ${head.reason}\r\n`;
@@ -103,7 +103,7 @@ export function clientResponseHead(head: ResponseHead, requestId: string, connec
     if (upgrade ? lower === 'x-request-id' : RESPONSE_DROPPED.has(lower) || listed?.has(lower)) continue;
     text += `${field.name}: ${field.value}\r\n`;
   }
-  text += `X-Request-Id: ${requestId}\r\n`;
+  text += `${extra}X-Request-Id: ${requestId}\r\n`;
   if (connection !== undefined && !upgrade) text += `Connection: ${connection}\r\n`;
   return `${text}\r\n`;
 }

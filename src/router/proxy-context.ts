@@ -47,6 +47,10 @@ export interface ProxyContext {
   limits: RouterLimits;
   /** True once the router is closing: responses then ask the client to close the connection. */
   isClosing(): boolean;
+  /** ACME HTTP-01 key authorizations by token, answered on the plain port (https-policy.ts). */
+  challenges: ReadonlyMap<string, string> | undefined;
+  /** The https port, for force-https redirects; 0 until the TLS listener listens. */
+  httpsPort: number;
 }
 
 /** Publishes the request's router line to the app's log stream (never for unknown hosts). */

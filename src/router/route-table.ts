@@ -3,6 +3,8 @@
  * request. Pure and synchronous, so the supervisor can change it between two requests without locks.
  */
 
+import type { HttpsPolicy } from './https-policy.js';
+
 /** One running web process the router may send requests to. */
 export interface Backend {
   /** Stable id of the process (the supervisor's process id); removeBackend names it. */
@@ -16,6 +18,8 @@ export interface Backend {
 export interface Route {
   app: string;
   backends: readonly Backend[];
+  /** The app's force-https and HSTS switches; undefined when neither is on. */
+  https: HttpsPolicy | undefined;
 }
 
 interface AppEntry {
@@ -23,6 +27,7 @@ interface AppEntry {
   backends: Backend[];
   /** Index into `backends` of the next pick; taken modulo the length because backends come and go. */
   cursor: number;
+  https?: HttpsPolicy;
 }
 
 /**
@@ -79,6 +84,12 @@ export class RouteTable {
     this.apps.set(app, entry);
   }
 
+  /** Sets the app's https switches (undefined: neither); declares the app if needed. */
+  setHttpsPolicy(app: string, policy: HttpsPolicy | undefined): void {
+    if (!this.apps.has(app)) this.setApp(app);
+    this.apps.get(app)!.https = policy === undefined || (!policy.forceHttps && !policy.hsts) ? undefined : { ...policy };
+  }
+
   removeApp(app: string): void {
     const entry = this.apps.get(app);
     if (!entry) return;
@@ -110,7 +121,8 @@ export class RouteTable {
   lookup(hostHeader: string | undefined): Route | undefined {
     const app = this.hosts.get(normalizeHost(hostHeader));
     if (app === undefined) return undefined;
-    return { app, backends: this.apps.get(app)!.backends };
+    const entry = this.apps.get(app)!;
+    return { app, backends: entry.backends, https: entry.https };
   }
 
   /** The app's next backend in round-robin order, skipping the ids in `exclude`; undefined when none is left. */

@@ -26,6 +26,8 @@ export interface RouterDeps {
   closeTimeoutMs?: number;
   /** Other limits and timeouts (DEFAULT_LIMITS in proxy-context.ts, documented in docs/router.md). */
   limits?: Partial<RouterLimits>;
+  /** ACME HTTP-01 key authorizations by token, which the plain port answers (certs/acme-renewer.ts fills it). */
+  challenges?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -54,7 +56,7 @@ export class Router {
     if (deps.requestTimeoutMs !== undefined) limits.requestTimeoutMs = deps.requestTimeoutMs;
     this.context = {
       table: deps.table, logs: deps.logs, requestLog: new RequestLogBatcher(deps.logs), logger: deps.logger, pool: this.pool, limits,
-      isClosing: () => this.closing !== undefined,
+      isClosing: () => this.closing !== undefined, challenges: deps.challenges, httpsPort: 0,
     };
     // allowHalfOpen: a client may send its requests and FIN, and still read the answers. pauseOnConnect:
     // a connection is read through a socket of its own (client-socket.ts), from its first byte.
@@ -76,7 +78,8 @@ export class Router {
     const logger = this.context.logger;
     this.tlsServer = await createTlsServer(certificates, (socket) => this.onConnection(socket),
       (error) => logger.debug({ err: error }, 'router: TLS handshake failed'));
-    return listenOn(this.tlsServer, port, host);
+    this.context.httpsPort = await listenOn(this.tlsServer, port, host);
+    return this.context.httpsPort;
   }
 
   /** Requests in flight to a backend (by its id); upgraded connections (websockets) are not counted. */

@@ -18,7 +18,7 @@ before(async () => {
 });
 after(() => platform.dispose());
 
-interface HttpsAnswer { status: number; body: string; issuer: string; subjectAltName: string }
+interface HttpsAnswer { status: number; body: string; issuer: string; subjectAltName: string; hsts: unknown }
 
 /** A GET over TLS to the router's https port, with SNI `host`, trusting only `ca`. */
 function httpsGet(host: string, ca: string, path = '/'): Promise<HttpsAnswer> {
@@ -27,7 +27,7 @@ function httpsGet(host: string, ca: string, path = '/'): Promise<HttpsAnswer> {
       const cert = (res.socket as import('node:tls').TLSSocket).getPeerCertificate();
       let body = '';
       res.on('data', (chunk: Buffer) => { body += chunk.toString(); });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, issuer: String(cert.issuer?.CN ?? ''), subjectAltName: cert.subjectaltname ?? '' }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, issuer: String(cert.issuer?.CN ?? ''), subjectAltName: cert.subjectaltname ?? '', hsts: res.headers['strict-transport-security'] }));
     });
     req.on('error', reject);
     req.end();
@@ -121,4 +121,22 @@ test('keys are sealed at rest, and the local CA is the same after a restart', as
   await platform.start();
   assert.equal(new X509Certificate((await platform.ok('certs:ca')).stdout).fingerprint256, root.fingerprint256);
   assert.equal((await httpsGet('www.secure.test', other.rootPem)).status, 200);
+});
+
+test('features:enable force-https answers plain requests with a 308 to https; hsts adds the header; features:disable undoes them', async () => {
+  await platform.ok('features:enable', 'force-https', '-a', 'secure');
+  await platform.ok('features:enable', 'hsts', '-a', 'secure');
+  const features = await platform.json<Array<{ name: string; enabled: boolean }>>('features', '-a', 'secure');
+  assert.deepEqual(features.map((feature) => [feature.name, feature.enabled]), [['force-https', true], ['hsts', true]]);
+  const plain = await platform.getHost('secure.localhost', '/x?y=1');
+  assert.equal(plain.status, 308);
+  assert.equal(plain.headers.location, `https://secure.localhost:${platform.httpsPort}/x?y=1`);
+  const secure = await httpsGet('secure.localhost', (await platform.ok('certs:ca')).stdout);
+  assert.equal(secure.status, 200);
+  assert.equal(secure.hsts, 'max-age=31536000');
+  await platform.ok('features:disable', 'force-https', '-a', 'secure');
+  await platform.ok('features:disable', 'hsts', '-a', 'secure');
+  assert.equal((await platform.get('secure')).status, 301);
+  const unknown = await platform.cli('features:enable', 'http3', '-a', 'secure');
+  assert.ok(unknown.stderr.includes(ERRORS.UNKNOWN_FEATURE.hint), unknown.stderr);
 });

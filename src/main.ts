@@ -25,7 +25,7 @@ export async function startPlatform(env: Record<string, string | undefined> = pr
   const platform = openPlatform(settings, log);
   const token = loadOrCreateApiToken(platform.paths.apiToken, settings.apiToken);
   const api = buildApiServer(platform, token);
-  const router = new Router({ table: platform.table, logs: platform.logs, logger: log.child({ part: 'router' }) });
+  const router = new Router({ table: platform.table, logs: platform.logs, logger: log.child({ part: 'router' }), challenges: platform.challenges });
   platform.fleet.setDrainer((backendId, timeoutMs) => router.drain(backendId, timeoutMs));
 
   await api.listen({ port: settings.apiPort, host: settings.bind });
@@ -36,6 +36,8 @@ export async function startPlatform(env: Record<string, string | undefined> = pr
   platform.settings.routerPort = routerPort;
   const httpsPort = await router.listenTls(settings.httpsPort, settings.bind, platform.certs.book);
   platform.settings.httpsPort = httpsPort;
+  // Orders need the plain port up: the ACME server fetches its challenges there.
+  platform.acme.start();
   log.info({ api: `http://${settings.bind}:${apiPort}`, router: `http://${settings.bind}:${routerPort}`, https: `https://${settings.bind}:${httpsPort}`, dataDir: settings.dataDir }, 'twelve is serving');
 
   let stopping: Promise<void> | undefined;

@@ -5,6 +5,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import pino from 'pino';
 import { AddonServers } from './addons/addon-servers.js';
+import { AcmeRenewer } from './certs/acme-renewer.js';
 import { Certificates } from './certs/certificates.js';
 import { loadKeyring } from './config/secret-key-file.js';
 import type { DrainManager } from './logs/drains/drain-manager.js';
@@ -45,6 +46,10 @@ export interface Platform {
   oneOffs: OneOffs;
   /** The local CA and the apps' certificates, which the router's https port serves. */
   certs: Certificates;
+  /** ACME HTTP-01 key authorizations by token, answered by the router's plain port. */
+  challenges: Map<string, string>;
+  /** Automatic certificates (`certs:auto:enable`). */
+  acme: AcmeRenewer;
 }
 
 export function openPlatform(settings: Settings, logger: pino.Logger = pino({ level: settings.logLevel })): Platform {
@@ -64,7 +69,9 @@ export function openPlatform(settings: Settings, logger: pino.Logger = pino({ le
   const addons = new AddonServers(db, settings.dataDir, logger.child({ part: 'addons' }));
   const oneOffs = new OneOffs({ db, paths, logs, logger, stopTimeoutMs: settings.stopTimeoutMs });
   const certs = new Certificates(db, table, logger.child({ part: 'certs' }));
-  return { settings, paths, db, logs, drains, logger, supervisor, table, fleet, addons, oneOffs, certs };
+  const challenges = new Map<string, string>();
+  const acme = new AcmeRenewer({ db, certs, challenges, directoryUrl: settings.acmeDirectory, logger: logger.child({ part: 'acme' }) });
+  return { settings, paths, db, logs, drains, logger, supervisor, table, fleet, addons, oneOffs, certs, challenges, acme };
 }
 
 /**
@@ -103,6 +110,7 @@ export async function restorePlatform(platform: Platform): Promise<void> {
 }
 
 export async function closePlatform(platform: Platform): Promise<void> {
+  await platform.acme.stop();
   await Promise.all([platform.supervisor.stopAll(), platform.oneOffs.stopAll(), stopRunningBuilds()]);
   await platform.addons.stopAll();
   // The last lines (processes stopping) reach the disk and, within a deadline, the drains.

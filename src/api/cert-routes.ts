@@ -20,6 +20,15 @@ export function registerCertRoutes(server: FastifyInstance, platform: Platform):
     return reply.status(201).send(added);
   });
 
+  server.put<AppParams & { Body: { enabled?: unknown } }>('/v1/apps/:app/certs/auto', async (request) => {
+    const enabled = request.body?.enabled;
+    if (typeof enabled !== 'boolean') throw new TwelveError('BAD_REQUEST', 'the body needs enabled: true or false');
+    if (enabled) platform.acme.enable(request.params.app);
+    else platform.acme.disable(request.params.app);
+    platform.logs.publish(request.params.app, 'twelve', 'api', `Automatic certificates ${enabled ? 'enabled' : 'disabled'}`);
+    return certs.list(request.params.app);
+  });
+
   server.delete<AppParams & { Params: { id: string } }>('/v1/apps/:app/certs/:id', async (request) => {
     const id = Number(request.params.id);
     certs.remove(request.params.app, id);

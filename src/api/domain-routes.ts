@@ -12,6 +12,8 @@ export function routeDomains(platform: Platform, appName: string): void {
   const app = getApp(platform.db, appName);
   platform.table.setApp(app.name, listDomains(platform.db, app.id).map((domain) => domain.hostname));
   platform.certs.syncApp(app.name);
+  // A new domain of an app with automatic certificates gets its order now, not at the next hourly pass.
+  void platform.acme.pass();
 }
 
 export function registerDomainRoutes(server: FastifyInstance, platform: Platform): void {

@@ -7,6 +7,7 @@ import { isIP } from 'node:net';
 import type { Logger } from 'pino';
 import { TwelveError } from '../errors.js';
 import { defaultHost, type RouteTable } from '../router/route-table.js';
+import { autoCertificatesOn, listAcmeStates } from '../store/acme-domains.js';
 import { getApp, listApps, type App } from '../store/apps.js';
 import { deleteCertificate, insertCertificate, listCertificates, readPlatformSecret, writePlatformSecretOnce, type StoredCertificate } from '../store/certificates.js';
 import type { Db } from '../store/database.js';
@@ -133,7 +134,13 @@ export class Certificates {
 
   list(appName: string): CertificateList {
     const app = getApp(this.db, appName);
-    return { certificates: listCertificates(this.db, app.id).map((entry) => this.view(app, entry)), domains: this.syncApp(app.name), auto: false };
+    const states = new Map(listAcmeStates(this.db, app.id).map((state) => [state.hostname, state]));
+    const auto = autoCertificatesOn(this.db, app.id);
+    const domains = this.syncApp(app.name).map((domain) => {
+      const state = auto ? states.get(domain.hostname) : undefined;
+      return state ? { ...domain, acme: state.error === null ? { status: state.status } : { status: state.status, error: state.error } } : domain;
+    });
+    return { certificates: listCertificates(this.db, app.id).map((entry) => this.view(app, entry)), domains, auto };
   }
 
   private view(app: App, entry: StoredCertificate): CertificateView {

@@ -60,6 +60,19 @@ export function registerCertsCommands(program: Command): void {
       if (options.json) printJson(answer);
     });
 
+  for (const [verb, enabled] of [['enable', true], ['disable', false]] as const) {
+    withAppOptions(program.command(`certs:auto:${verb}`).description(enabled
+      ? 'get certificates for the app\'s custom domains over ACME (TWELVE_ACME_DIRECTORY), renewed automatically'
+      : 'stop ordering certificates for the app (the ones issued serve until they expire)'))
+      .action(async (options: CommonOptions) => {
+        const app = requireApp(options);
+        const list = await action(`${enabled ? 'Enabling' : 'Disabling'} automatic certificates for ${app}`, options.json,
+          () => createClient().request<CertificateList>('PUT', appPath(app, '/certs/auto'), { enabled }));
+        if (options.json) return printJson(list);
+        if (enabled) print('Each custom domain shows `pending` until its certificate is issued: `twelve certs -a APP`.'.replace('APP', app));
+      });
+  }
+
   withJsonOption(program.command('certs:ca').description('print the root certificate of twelve\'s local CA, for a browser or curl to trust'))
     .action(async (options: CommonOptions) => {
       const answer = await createClient().request<{ pem: string }>('GET', '/v1/certs/ca');

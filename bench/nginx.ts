@@ -2,10 +2,16 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { killChild, onCleanup, spawnTracked, tempDir } from './cleanup.js';
-import { answers, freePort, until } from './probe.js';
+import { accepts, answers, freePort, until } from './probe.js';
+
+/**
+ * nginx terminating TLS like twelve's https port: TLS 1.2/1.3, session cache and tickets, and no cap on
+ * requests per keep-alive connection (twelve has none; nginx's default of 1000 would add handshakes).
+ */
+export interface NginxTls { certFile: string; keyFile: string }
 
 /** The config: everything (pid, logs, temp files) under `dir`, so it touches nothing of the system's nginx. */
-export function nginxConfig(dir: string, listenPort: number, appPort: number): string {
+export function nginxConfig(dir: string, listenPort: number, appPort: number, tls?: NginxTls): string {
   return `daemon off;
 worker_processes 1;
 pid ${dir}/nginx.pid;
@@ -24,7 +30,13 @@ http {
     keepalive 64;
   }
   server {
-    listen 127.0.0.1:${listenPort};
+    listen 127.0.0.1:${listenPort}${tls ? ' ssl' : ''};${tls ? `
+    ssl_certificate ${tls.certFile};
+    ssl_certificate_key ${tls.keyFile};
+    ssl_protocols TLSv1.2 TLSv1.3;
+    ssl_session_cache shared:SSL:10m;
+    ssl_session_tickets on;
+    keepalive_requests 1000000;` : ''}
     location / {
       proxy_pass http://app;
       proxy_http_version 1.1;
@@ -40,10 +52,10 @@ http {
 }
 
 /** Starts nginx in the foreground in front of `appPort`; resolves its port once it proxies. */
-export async function startNginx(bin: string, appPort: number): Promise<{ port: number; stop: () => Promise<void> }> {
+export async function startNginx(bin: string, appPort: number, tls?: NginxTls): Promise<{ port: number; stop: () => Promise<void> }> {
   const dir = tempDir('nginx');
   const port = await freePort();
-  writeFileSync(join(dir, 'nginx.conf'), nginxConfig(dir, port, appPort));
+  writeFileSync(join(dir, 'nginx.conf'), nginxConfig(dir, port, appPort, tls));
   // -e: nginx opens its error log before reading the config; without it that is /var/log/nginx.
   const child = spawnTracked(bin, ['-p', dir, '-e', join(dir, 'error.log'), '-c', join(dir, 'nginx.conf')]);
   // SIGQUIT is nginx's graceful stop; SIGKILL by the run's cleanup if it lingers. Its worker exits with the master.
@@ -51,7 +63,7 @@ export async function startNginx(bin: string, appPort: number): Promise<{ port: 
   onCleanup(stop);
   await until('nginx to proxy', async () => {
     if (child.exitCode !== null) throw new Error(`nginx exited ${child.exitCode}: ${child.output()}`);
-    return answers(port);
+    return tls ? accepts(port) : answers(port);
   }, 10_000, 20);
   return { port, stop };
 }

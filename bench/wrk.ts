@@ -42,12 +42,15 @@ export function parseWrk(output: string): WrkResult {
   };
 }
 
-export interface WrkLoad { url: string; host?: string; seconds: number; threads?: number; connections?: number }
+export interface WrkLoad { url: string; host?: string; seconds: number; threads?: number; connections?: number;
+  /** More header lines, `Name: value` (`Connection: close` makes each request a new connection). */
+  headers?: string[] }
 
 /** wrk -tT -cC -dDs --latency; killed if it overruns its duration by 15 s. */
 export async function runWrk(bin: string, load: WrkLoad): Promise<WrkResult> {
   const args = [`-t${load.threads ?? 2}`, `-c${load.connections ?? 50}`, `-d${load.seconds}s`, '--latency'];
   if (load.host) args.push('-H', `Host: ${load.host}`);
+  for (const header of load.headers ?? []) args.push('-H', header);
   args.push(load.url);
   const child = spawnTracked(bin, args);
   const guard = setTimeout(() => { void killChild(child); }, (load.seconds + 15) * 1000);

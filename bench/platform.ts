@@ -1,9 +1,9 @@
 /** A twelve under benchmark: `twelve serve` on a fresh data dir and free ports (the e2e harness), plus a direct API reader. */
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { FIXTURES, ROOT, TestPlatform } from '../test/e2e/harness.js';
-import { onCleanup, trackPid } from './cleanup.js';
+import { onCleanup, tempDir, trackPid } from './cleanup.js';
 
 export { FIXTURES, ROOT };
 
@@ -53,6 +53,17 @@ export class BenchPlatform extends TestPlatform {
   async deployApp(app: string, dir: string): Promise<void> {
     await this.ok('apps:create', app);
     await this.ok('deploy', dir, '-a', app);
+  }
+
+  /** A twelve with the node-web fixture deployed as `app` (from a copy the part may change), and its web process. */
+  static async withNodeWeb(app: string): Promise<{ platform: BenchPlatform; dir: string; web: BenchProcess & { pid: number; port: number } }> {
+    const dir = join(tempDir(`${app}-src`), 'app');
+    cpSync(join(FIXTURES, 'node-web'), dir, { recursive: true });
+    const platform = await BenchPlatform.launch();
+    await platform.deployApp(app, dir);
+    const [web] = await platform.upWebs(app);
+    if (!web) throw new Error('no web process up to load');
+    return { platform, dir, web };
   }
 
   /** The web processes that are up, with their ports. */

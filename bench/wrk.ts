@@ -59,3 +59,13 @@ export async function runWrk(bin: string, load: WrkLoad): Promise<WrkResult> {
   if (code !== 0) throw new Error(`wrk ${args.join(' ')} exited ${code}:\n${child.output()}`);
   return parseWrk(child.output());
 }
+
+/** A warm-up run, then the measured one; prints a line with the numbers (and a warning for failed requests). */
+export async function measureWrk(bin: string, label: string, load: Omit<WrkLoad, 'seconds'>, seconds: number, warmupSeconds: number): Promise<WrkResult> {
+  await runWrk(bin, { ...load, seconds: warmupSeconds });
+  const result = await runWrk(bin, { ...load, seconds });
+  const wrong = result.non2xx + result.socketErrors;
+  console.log(`  ${label}: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms` +
+    (wrong > 0 ? `  (WARNING: ${result.non2xx} non-2xx answers, ${result.socketErrors} socket errors)` : ''));
+  return result;
+}

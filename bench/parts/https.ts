@@ -3,16 +3,16 @@
  * ECDSA P-256 certificate of the same shape (leaf and root), in one run: keep-alive connections, and a
  * new connection (a full handshake) per request. Interleaved rounds; best and median of each side.
  */
-import { cpSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LocalCa } from '../../src/certs/local-ca.js';
 import { tempDir } from '../cleanup.js';
 import { startNginx } from '../nginx.js';
 import type { Part } from '../part.js';
-import { BenchPlatform, FIXTURES } from '../platform.js';
+import { BenchPlatform } from '../platform.js';
 import { againstBaseline, atLeastBaseline } from '../report.js';
 import { installHint, which } from '../tools.js';
-import { runWrk, type WrkLoad, type WrkResult } from '../wrk.js';
+import { measureWrk, type WrkLoad, type WrkResult } from '../wrk.js';
 
 const APP = 'secure';
 const SECONDS = 10;
@@ -24,13 +24,8 @@ const CASES = [
   { name: 'new connection', headers: { connection: 'close' } },
 ] as const;
 
-async function measure(bin: string, label: string, load: Omit<WrkLoad, 'seconds'>): Promise<WrkResult> {
-  await runWrk(bin, { ...load, seconds: WARMUP_SECONDS });
-  const result = await runWrk(bin, { ...load, seconds: SECONDS });
-  const wrong = result.non2xx + result.socketErrors;
-  console.log(`  ${label}: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms` +
-    (wrong > 0 ? `  (WARNING: ${result.non2xx} non-2xx answers, ${result.socketErrors} socket errors)` : ''));
-  return result;
+function measure(bin: string, label: string, load: Omit<WrkLoad, 'seconds'>): Promise<WrkResult> {
+  return measureWrk(bin, label, load, SECONDS, WARMUP_SECONDS);
 }
 
 function median(values: number[]): number {
@@ -47,12 +42,7 @@ export const httpsPart: Part = {
     if (!wrk) return skip(installHint('wrk'));
     const nginxBin = which('nginx');
     if (!nginxBin) return skip(installHint('nginx-light'));
-    const dir = join(tempDir('https-src'), 'app');
-    cpSync(join(FIXTURES, 'node-web'), dir, { recursive: true });
-    const platform = await BenchPlatform.launch();
-    await platform.deployApp(APP, dir);
-    const [web] = await platform.upWebs(APP);
-    if (!web) throw new Error('no web process up to load');
+    const { platform, web } = await BenchPlatform.withNodeWeb(APP);
 
     // wrk sends no server name to an IP address: twelve then answers with its local CA's certificate for
     // `localhost`, an ECDSA P-256 leaf under a P-256 root; nginx gets one of the same shape.

@@ -3,16 +3,16 @@
  * twelve's router, and through the node:http design it replaced. The proxies are measured in interleaved
  * rounds and each keeps its best round: the machine is shared, and noise only ever makes a run slower.
  */
-import { cpSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnTracked, tempDir } from '../cleanup.js';
+import { spawnTracked } from '../cleanup.js';
 import { startNginx } from '../nginx.js';
 import type { Part } from '../part.js';
-import { BenchPlatform, FIXTURES, ROOT } from '../platform.js';
+import { BenchPlatform, ROOT } from '../platform.js';
 import { answers, freePort, until } from '../probe.js';
 import { againstBaseline, againstLimit, atLeastBaseline } from '../report.js';
 import { installHint, which } from '../tools.js';
-import { runWrk, type WrkLoad, type WrkResult } from '../wrk.js';
+import { measureWrk, runWrk, type WrkLoad, type WrkResult } from '../wrk.js';
 
 const APP = 'router';
 const SECONDS = 10;
@@ -20,13 +20,8 @@ const WARMUP_SECONDS = 2;
 const ROUNDS = 5;
 const DEPLOY_LOAD_SECONDS = 15;
 
-async function measure(bin: string, label: string, load: Omit<WrkLoad, 'seconds'>): Promise<WrkResult> {
-  await runWrk(bin, { ...load, seconds: WARMUP_SECONDS });
-  const result = await runWrk(bin, { ...load, seconds: SECONDS });
-  const wrong = result.non2xx + result.socketErrors;
-  console.log(`  ${label}: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms` +
-    (wrong > 0 ? `  (WARNING: ${result.non2xx} non-2xx answers, ${result.socketErrors} socket errors)` : ''));
-  return result;
+function measure(bin: string, label: string, load: Omit<WrkLoad, 'seconds'>): Promise<WrkResult> {
+  return measureWrk(bin, label, load, SECONDS, WARMUP_SECONDS);
 }
 
 /**
@@ -58,12 +53,7 @@ export const routerPart: Part = {
   async run({ record, skip }) {
     const wrk = which('wrk');
     if (!wrk) return skip(installHint('wrk'));
-    const dir = join(tempDir('router-src'), 'app');
-    cpSync(join(FIXTURES, 'node-web'), dir, { recursive: true });
-    const platform = await BenchPlatform.launch();
-    await platform.deployApp(APP, dir);
-    const [web] = await platform.upWebs(APP);
-    if (!web) throw new Error('no web process up to load');
+    const { platform, dir, web } = await BenchPlatform.withNodeWeb(APP);
 
     const direct = await measure(wrk, 'direct', { url: `http://127.0.0.1:${web.port}/` });
     const nginxBin = which('nginx');

@@ -18,6 +18,7 @@ import { reapOrphans } from './run/orphans.js';
 import { markRunning, markStopped, UNCLEAN_STOP_EVENT } from './run-marker.js';
 import { PortAllocator } from './run/port-allocator.js';
 import { Supervisor } from './run/supervisor.js';
+import { Sandbox } from './sandbox/sandbox.js';
 import type { Settings } from './settings.js';
 import { listApps } from './store/apps.js';
 import { failInterruptedBuilds } from './store/builds.js';
@@ -41,7 +42,12 @@ export interface Platform {
   addons: AddonServers;
   /** `twelve run` processes and release phases: run once, never restarted. */
   oneOffs: OneOffs;
+  /** Where every app process and build step runs (docs/security.md). */
+  sandbox: Sandbox;
 }
+
+/** How much a process may write into its private /app (kept in memory, gone at exit), as Heroku's ephemeral dyno disk. */
+const SCRATCH_MB = 512;
 
 export function openPlatform(settings: Settings, logger: pino.Logger = pino({ level: settings.logLevel })): Platform {
   const paths = pathsFor(settings.dataDir);
@@ -52,14 +58,18 @@ export function openPlatform(settings: Settings, logger: pino.Logger = pino({ le
   resealAll(db, { onlyPlain: true });
   const { bus: logs, drains } = openLogs(paths, db, logger.child({ part: 'logs' }));
   const table = new RouteTable();
+  const sandbox = new Sandbox({ mode: settings.sandbox, mountPoint: paths.sandboxMount, readOnly: settings.sandboxReadOnly, scratchMb: SCRATCH_MB });
+  if (sandbox.state.problem) logger.error(`apps cannot be sandboxed here, so none will be built or started: ${sandbox.state.problem}; or start twelve with TWELVE_SANDBOX=off (docs/security.md)`);
+  else if (!sandbox.state.active) logger.warn('TWELVE_SANDBOX=off: apps run unsandboxed, as twelve\'s own user, and can read everything twelve can (docs/security.md)');
+  else if (sandbox.state.appView === 'copy') logger.warn('the kernel has no overlayfs: each process gets a copy of its build as its /app, which costs a copy per start');
   const supervisor = new Supervisor({
     db, logs, logger, ports: new PortAllocator(settings.processPortRange), stopTimeoutMs: settings.stopTimeoutMs,
     bootTimeoutMs: settings.bootTimeoutMs, settleMs: settings.settleMs,
   });
-  const fleet = new Fleet({ db, paths, supervisor, table, logs, logger, bootTimeoutMs: settings.bootTimeoutMs, drainTimeoutMs: settings.stopTimeoutMs });
+  const fleet = new Fleet({ db, paths, supervisor, table, logs, logger, sandbox, bootTimeoutMs: settings.bootTimeoutMs, drainTimeoutMs: settings.stopTimeoutMs });
   const addons = new AddonServers(db, settings.dataDir, logger.child({ part: 'addons' }));
-  const oneOffs = new OneOffs({ db, paths, logs, logger, stopTimeoutMs: settings.stopTimeoutMs });
-  return { settings, paths, db, logs, drains, logger, supervisor, table, fleet, addons, oneOffs };
+  const oneOffs = new OneOffs({ db, paths, logs, logger, sandbox, stopTimeoutMs: settings.stopTimeoutMs });
+  return { settings, paths, db, logs, drains, logger, supervisor, table, fleet, addons, oneOffs, sandbox };
 }
 
 /**

@@ -15,7 +15,7 @@ import { bootTimedOut, exitedAtBoot, seconds, stoppedAtBoot, type BootFacts } fr
 import type { PortAllocator } from './port-allocator.js';
 import { readStartTicks } from './proc-stat.js';
 import {
-  isWeb, processArgv, processName, spawnEnv, type ProcessSpec, type ProcessState, type SupervisedProcess,
+  isWeb, processArgv, processCwd, processName, spawnEnv, type ProcessSpec, type ProcessState, type SupervisedProcess,
 } from './process-spec.js';
 import { CRASH_COUNTER_RESET_MS, restartDelayMs } from './restart-delay.js';
 import { ProcessLog } from './process-log.js';
@@ -181,7 +181,7 @@ export class Supervisor extends EventEmitter {
     entry.unhealthy = null;
     entry.log.say(`Starting process with command \`${spec.command}\``);
     const { file, args } = processArgv(spec);
-    return this.spawner.spawn({ file, args, cwd: spec.cwd, env: spawnEnv(spec, view.port), outputs });
+    return this.spawner.spawn({ file, args, cwd: processCwd(spec), env: spawnEnv(spec, view.port), outputs });
   }
 
   private watchRun(entry: Entry, child: ChildLike, outputs: ProcessOutputs): ProcessRun {

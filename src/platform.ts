@@ -58,7 +58,7 @@ export function openPlatform(settings: Settings, logger: pino.Logger = pino({ le
   resealAll(db, { onlyPlain: true });
   const { bus: logs, drains } = openLogs(paths, db, logger.child({ part: 'logs' }));
   const table = new RouteTable();
-  const sandbox = new Sandbox({ mode: settings.sandbox, mountPoint: paths.sandboxMount, readOnly: settings.sandboxReadOnly, scratchMb: SCRATCH_MB });
+  const sandbox = new Sandbox({ mode: settings.sandbox, mountPoint: paths.sandboxMount, readOnly: settings.sandboxReadOnly, scratchMb: SCRATCH_MB, dataDir: paths.dataDir });
   if (sandbox.state.problem) logger.error(`apps cannot be sandboxed here, so none will be built or started: ${sandbox.state.problem}; or start twelve with TWELVE_SANDBOX=off (docs/security.md)`);
   else if (!sandbox.state.active) logger.warn('TWELVE_SANDBOX=off: apps run unsandboxed, as twelve\'s own user, and can read everything twelve can (docs/security.md)');
   else if (sandbox.state.appView === 'copy') logger.warn('the kernel has no overlayfs: each process gets a copy of its build as its /app, which costs a copy per start');

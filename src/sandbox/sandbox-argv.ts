@@ -27,6 +27,8 @@ export interface SandboxSpec {
   readOnly: readonly string[];
   /** The system directories bound read-only (those of SYSTEM_DIRS that exist on this machine). */
   systemDirs: readonly string[];
+  /** Directories hidden under an empty tmpfs: twelve's data dir, should it lie under a system directory. */
+  hidden: readonly string[];
   /** `cgroup.procs` files the process joins before anything of the app runs. */
   cgroupProcs: readonly string[];
   /** RLIMIT_NOFILE. */
@@ -89,6 +91,7 @@ function bwrapArgs(spec: SandboxSpec): string[] {
   // Debian's merged /usr: the top-level names are links into it.
   for (const name of ['bin', 'lib', 'lib64', 'sbin']) args.push('--symlink', `usr/${name}`, `/${name}`);
   args.push('--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp', '--tmpfs', '/run');
+  for (const dir of spec.hidden) args.push('--tmpfs', dir);
   args.push('--bind', appSource, APP_PATH);
   if (spec.cacheDir) args.push('--bind', spec.cacheDir, CACHE_PATH);
   for (const dir of spec.readOnly) args.push('--ro-bind', dir, dir);

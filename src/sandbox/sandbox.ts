@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { TwelveError } from '../errors.js';
-import { type AppUser, ensureAppUser } from './app-user.js';
+import { type AppUser, ensureAppUser, removeAppUser } from './app-user.js';
 import { type AppView, SYSTEM_DIRS, type SandboxSpec } from './sandbox-argv.js';
 import { detectSandboxSupport, type SandboxSupport } from './sandbox-support.js';
 
@@ -18,6 +18,8 @@ export interface SandboxOptions {
   readOnly: readonly string[];
   /** How much a process may write into its /app before ENOSPC (the overlay's upper layer, in memory). */
   scratchMb: number;
+  /** twelve's data dir: never visible in a sandbox, wherever it lies. */
+  dataDir: string;
 }
 
 export interface SandboxState {
@@ -72,6 +74,11 @@ export class Sandbox {
     return this.state.active ? ensureAppUser(app.name, app.id) : null;
   }
 
+  /** Removes the app's user (apps:destroy), once nothing of the app runs. */
+  removeUser(app: { name: string; id: number }): void {
+    if (this.state.active) removeAppUser(app.name, app.id);
+  }
+
   /** How to sandbox one command of `app`; null with the sandbox off (the command runs as twelve does). */
   specFor(app: { name: string; id: number }, target: SandboxTarget): SandboxSpec | null {
     const user = this.userOf(app);
@@ -84,6 +91,7 @@ export class Sandbox {
       ...(target.cacheDir ? { cacheDir: target.cacheDir } : {}),
       readOnly: [...this.options.readOnly, ...(target.readOnly ?? [])].filter((dir) => existsSync(dir)),
       systemDirs: SYSTEM_DIRS.filter((dir) => existsSync(dir)),
+      hidden: SYSTEM_DIRS.some((dir) => this.options.dataDir.startsWith(`${dir}/`)) ? [this.options.dataDir] : [],
       cgroupProcs: target.cgroupProcs ?? [],
       openFiles: target.openFiles ?? DEFAULT_OPEN_FILES,
       hostname: app.name,

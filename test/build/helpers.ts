@@ -66,5 +66,5 @@ export async function runBuild(paths: Paths, app: string, source: NodeJS.Readabl
  */
 export function unsandboxed(paths: Paths): Pick<BuildOptions, 'appId' | 'config' | 'operatorEnv' | 'sandbox'> {
   const operatorEnv = Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[0].startsWith('PIP_') && entry[1] !== undefined));
-  return { appId: 1, config: {}, operatorEnv, sandbox: new Sandbox({ mode: 'off', mountPoint: paths.sandboxMount, readOnly: [], scratchMb: 64 }) };
+  return { appId: 1, config: {}, operatorEnv, sandbox: new Sandbox({ mode: 'off', mountPoint: paths.sandboxMount, readOnly: [], scratchMb: 64, dataDir: paths.dataDir }) };
 }

@@ -19,6 +19,8 @@ import { markRunning, markStopped, UNCLEAN_STOP_EVENT } from './run-marker.js';
 import { PortAllocator } from './run/port-allocator.js';
 import { Supervisor } from './run/supervisor.js';
 import { Sandbox } from './sandbox/sandbox.js';
+import { findLayout, ProcessCgroups } from './sandbox/cgroups.js';
+import { ProcessLimits } from './run/process-limits.js';
 import type { Settings } from './settings.js';
 import { listApps } from './store/apps.js';
 import { failInterruptedBuilds } from './store/builds.js';
@@ -46,6 +48,13 @@ export interface Platform {
   sandbox: Sandbox;
 }
 
+/** Sizes are enforced through cgroups where twelve can write them; said once when it cannot. */
+function processLimits(logger: pino.Logger): ProcessLimits {
+  const cgroups = new ProcessCgroups(findLayout());
+  if (!cgroups.available) logger.warn('no cgroup controller is writable here: process sizes set WEB_CONCURRENCY but no memory or task limits');
+  return new ProcessLimits(cgroups);
+}
+
 /** How much a process may write into its private /app (kept in memory, gone at exit), as Heroku's ephemeral dyno disk. */
 const SCRATCH_MB = 512;
 
@@ -63,7 +72,7 @@ export function openPlatform(settings: Settings, logger: pino.Logger = pino({ le
   else if (!sandbox.state.active) logger.warn('TWELVE_SANDBOX=off: apps run unsandboxed, as twelve\'s own user, and can read everything twelve can (docs/security.md)');
   else if (sandbox.state.appView === 'copy') logger.warn('the kernel has no overlayfs: each process gets a copy of its build as its /app, which costs a copy per start');
   const supervisor = new Supervisor({
-    db, logs, logger, ports: new PortAllocator(settings.processPortRange), stopTimeoutMs: settings.stopTimeoutMs,
+    db, logs, logger, ...(sandbox.state.active ? { limits: processLimits(logger) } : {}), ports: new PortAllocator(settings.processPortRange), stopTimeoutMs: settings.stopTimeoutMs,
     bootTimeoutMs: settings.bootTimeoutMs, settleMs: settings.settleMs,
   });
   const fleet = new Fleet({ db, paths, supervisor, table, logs, logger, sandbox, bootTimeoutMs: settings.bootTimeoutMs, drainTimeoutMs: settings.stopTimeoutMs });

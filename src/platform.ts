@@ -20,6 +20,7 @@ import { PortAllocator } from './run/port-allocator.js';
 import { Supervisor } from './run/supervisor.js';
 import { Sandbox } from './sandbox/sandbox.js';
 import { findLayout, ProcessCgroups } from './sandbox/cgroups.js';
+import { installFirewall } from './sandbox/firewall.js';
 import { ProcessLimits } from './run/process-limits.js';
 import type { Settings } from './settings.js';
 import { listApps } from './store/apps.js';
@@ -48,11 +49,27 @@ export interface Platform {
   sandbox: Sandbox;
 }
 
-/** Sizes are enforced through cgroups where twelve can write them; said once when it cannot. */
-function processLimits(logger: pino.Logger): ProcessLimits {
+/**
+ * The sandbox, said once in twelve's log as it is: refused (apps will not start), off, or on with its
+ * firewall and cgroups (each missing piece said once); limits are null when processes run unsandboxed.
+ */
+function openSandbox(settings: Settings, paths: Paths, logger: pino.Logger): { sandbox: Sandbox; limits: ProcessLimits | null } {
+  const sandbox = new Sandbox({ mode: settings.sandbox, mountPoint: paths.sandboxMount, readOnly: settings.sandboxReadOnly, scratchMb: SCRATCH_MB, dataDir: paths.dataDir });
+  const { state } = sandbox;
+  if (state.problem) {
+    logger.error(`apps cannot be sandboxed here, so none will be built or started: ${state.problem}; or start twelve with TWELVE_SANDBOX=off (docs/security.md)`);
+    return { sandbox, limits: null };
+  }
+  if (!state.active) {
+    logger.warn('TWELVE_SANDBOX=off: apps run unsandboxed, as twelve\'s own user, and can read everything twelve can (docs/security.md)');
+    return { sandbox, limits: null };
+  }
+  if (state.appView === 'copy') logger.warn('the kernel has no overlayfs: each process gets a copy of its build as its /app, which costs a copy per start');
+  const unprotected = installFirewall();
+  if (unprotected) logger.warn(`apps' ports may be reachable from other machines, not only through the router: ${unprotected}`);
   const cgroups = new ProcessCgroups(findLayout());
   if (!cgroups.available) logger.warn('no cgroup controller is writable here: process sizes set WEB_CONCURRENCY but no memory or task limits');
-  return new ProcessLimits(cgroups);
+  return { sandbox, limits: new ProcessLimits(cgroups) };
 }
 
 /** How much a process may write into its private /app (kept in memory, gone at exit), as Heroku's ephemeral dyno disk. */
@@ -67,12 +84,9 @@ export function openPlatform(settings: Settings, logger: pino.Logger = pino({ le
   resealAll(db, { onlyPlain: true });
   const { bus: logs, drains } = openLogs(paths, db, logger.child({ part: 'logs' }));
   const table = new RouteTable();
-  const sandbox = new Sandbox({ mode: settings.sandbox, mountPoint: paths.sandboxMount, readOnly: settings.sandboxReadOnly, scratchMb: SCRATCH_MB, dataDir: paths.dataDir });
-  if (sandbox.state.problem) logger.error(`apps cannot be sandboxed here, so none will be built or started: ${sandbox.state.problem}; or start twelve with TWELVE_SANDBOX=off (docs/security.md)`);
-  else if (!sandbox.state.active) logger.warn('TWELVE_SANDBOX=off: apps run unsandboxed, as twelve\'s own user, and can read everything twelve can (docs/security.md)');
-  else if (sandbox.state.appView === 'copy') logger.warn('the kernel has no overlayfs: each process gets a copy of its build as its /app, which costs a copy per start');
+  const { sandbox, limits } = openSandbox(settings, paths, logger);
   const supervisor = new Supervisor({
-    db, logs, logger, ...(sandbox.state.active ? { limits: processLimits(logger) } : {}), ports: new PortAllocator(settings.processPortRange), stopTimeoutMs: settings.stopTimeoutMs,
+    db, logs, logger, ...(limits ? { limits } : {}), ports: new PortAllocator(settings.processPortRange), stopTimeoutMs: settings.stopTimeoutMs,
     bootTimeoutMs: settings.bootTimeoutMs, settleMs: settings.settleMs,
   });
   const fleet = new Fleet({ db, paths, supervisor, table, logs, logger, sandbox, bootTimeoutMs: settings.bootTimeoutMs, drainTimeoutMs: settings.stopTimeoutMs });

@@ -13,8 +13,8 @@ export interface AppUser {
 }
 
 /** Far above the uids a distribution hands out, so an app's user never owns anything of the system's. */
-const UID_MIN = 200_000;
-const UID_MAX = 299_999;
+export const APP_UID_RANGE = [200_000, 299_999] as const;
+const [UID_MIN, UID_MAX] = APP_UID_RANGE;
 /** Linux user names are at most 32 characters. */
 const MAX_NAME = 32;
 

@@ -1,7 +1,7 @@
 /** A newcomer's first minutes through the CLI: the port twelve was told, a busy port, no-op config changes, short forms, the app from git. */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,5 +78,20 @@ test('a port in use stops twelve serve with the setting that moves it', async ()
     await other.dispose();
   } finally {
     holder.close();
+  }
+});
+
+test('a web process that never binds PORT is shown being waited for, not a minute of silence', async () => {
+  const slow = new TestPlatform({ TWELVE_BOOT_TIMEOUT: '12' });
+  try {
+    await slow.start();
+    const dir = mkdtempSync(join(tmpdir(), 'twelve-never-binds-'));
+    writeFileSync(join(dir, 'Procfile'), 'web: exec sleep 600\n');
+    await slow.ok('create', 'mute');
+    const deployed = await slow.cli('deploy', dir, '-a', 'mute');
+    assert.equal(deployed.code, 1);
+    assert.match(deployed.stdout, /web\.1: Waiting for the process to accept connections on PORT \d+ \(1\d s of 12 s; a web process must listen on \$PORT\)/);
+  } finally {
+    await slow.dispose();
   }
 });

@@ -76,14 +76,14 @@ export class PostgresServer implements AddonServer {
   }
 
   /** A database owned by a new role; other roles may not connect to it. */
-  provision(name: string, password: string): AddonSecret {
+  async provision(name: string, password: string): Promise<AddonSecret> {
     const id = ident(name.replace(/-/g, '_'));
     this.sqlOrThrow(`CREATE ROLE ${id} LOGIN PASSWORD ${literal(password)};`, `could not create role ${id}`);
     this.sqlOrThrow(`CREATE DATABASE ${id} OWNER ${id};\nREVOKE ALL ON DATABASE ${id} FROM PUBLIC;`, `could not create database ${id}`);
     return { url: `postgres://${id}:${encodeURIComponent(password)}@127.0.0.1:${this.port}/${id}`, database: id, user: id };
   }
 
-  deprovision(secret: AddonSecret): void {
+  async deprovision(secret: AddonSecret): Promise<void> {
     if (!secret.database || !secret.user) return;
     const db = ident(secret.database);
     this.sqlOrThrow(`DROP DATABASE IF EXISTS ${db} WITH (FORCE);`, `could not drop database ${db}`);

@@ -9,6 +9,9 @@ export interface AddonSecret {
   /** Set for provisioned addons: the database (or Redis db number) and the user twelve created. */
   database?: string;
   user?: string;
+  /** A redis addon's own server (its directory under addons/redis) and its rediss:// URL. */
+  instance?: string;
+  tlsUrl?: string;
 }
 
 export interface Addon {

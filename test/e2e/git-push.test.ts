@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,12 +84,14 @@ test('git push deploys: first and second push, a refused failing build, a force 
   const builds = await platform.json<Array<{ sourceSha: string | null }>>('builds', '-a', 'pushed');
   assert.ok(builds.some((build) => build.sourceSha === first), 'the build records the pushed commit');
 
-  // A second push with a change redeploys.
+  // A second push with a change redeploys; its 2 MB asset makes git send the pack chunked.
+  writeFileSync(join(repo, 'asset.bin'), randomBytes(2 * 1024 * 1024));
   const second = await commit('second');
   const again = await push('twelve', 'main');
   assert.equal(again.code, 0, again.stderr);
   assert.match(again.stderr, /remote: -----> Released v2/);
   assert.equal(await body(), 'second');
+  assert.equal((await git('ls-remote', 'twelve', 'refs/heads/main')).split('\t')[0], second, 'fetching works too');
 
   // A failing build refuses the push, with the build's output; the ref stays and v2 keeps serving.
   await commit('broken', true);

@@ -5,6 +5,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { TwelveError, isTwelveError } from '../errors.js';
 import type { Platform } from '../platform.js';
+import type { SandboxState } from '../sandbox/sandbox.js';
 import { registerAddonRoutes } from './addon-routes.js';
 import { registerAppRoutes } from './apps-routes.js';
 import { registerBuildRoutes } from './build-routes.js';
@@ -21,6 +22,12 @@ import { registerReleaseRoutes } from './release-routes.js';
 import { registerRunRoutes } from './run-routes.js';
 
 export const API_VERSION = '0.1.0';
+
+/** GET /v1/status: how twelve runs apps on this machine. */
+export interface PlatformStatus {
+  version: number | string;
+  sandbox: SandboxState;
+}
 
 export function buildApiServer(platform: Platform, token: string): FastifyInstance {
   const server: FastifyInstance = Fastify({ loggerInstance: platform.logger.child({ part: 'api' }) as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 1024 * 1024,
@@ -55,6 +62,7 @@ export function buildApiServer(platform: Platform, token: string): FastifyInstan
   });
 
   server.get('/v1/health', async () => ({ ok: true, version: API_VERSION }));
+  server.get('/v1/status', async (): Promise<PlatformStatus> => ({ version: API_VERSION, sandbox: platform.sandbox.state }));
   registerAppRoutes(server, platform);
   registerDeployRoutes(server, platform);
   registerReleaseRoutes(server, platform);

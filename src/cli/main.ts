@@ -29,6 +29,7 @@ const FAMILIES: Record<string, () => Promise<Register>> = {
   drains: async () => (await import('./commands/drains.js')).registerDrainsCommands,
   domains: async () => (await import('./commands/domains.js')).registerDomainsCommands,
   git: async () => (await import('./commands/git.js')).registerGitCommands,
+  status: async () => (await import('./commands/status.js')).registerStatusCommand,
 };
 
 /** The family a verb belongs to: `apps:create` -> apps, `rollback` -> releases. */

@@ -27,6 +27,15 @@ function ident(name: string): string {
   return name;
 }
 
+/**
+ * The role and database name of an addon: its name with _ for -. PostgreSQL reserves role names that
+ * start with pg_, so an addon called pg-main gets addon_pg_main.
+ */
+export function roleName(addon: string): string {
+  const id = addon.replace(/-/g, '_');
+  return ident(id.startsWith('pg_') ? `addon_${id}` : id);
+}
+
 function literal(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;
 }
@@ -88,7 +97,7 @@ export class PostgresServer implements AddonServer {
 
   /** A database owned by a new role; other roles may not connect to it. */
   async provision(name: string, password: string): Promise<AddonSecret> {
-    const id = ident(name.replace(/-/g, '_'));
+    const id = roleName(name);
     this.sqlOrThrow(`CREATE ROLE ${id} LOGIN PASSWORD ${literal(password)};`, `could not create role ${id}`);
     this.sqlOrThrow(`CREATE DATABASE ${id} OWNER ${id};\nREVOKE ALL ON DATABASE ${id} FROM PUBLIC;`, `could not create database ${id}`);
     return { url: `postgres://${id}:${encodeURIComponent(password)}@127.0.0.1:${this.port}/${id}`, database: id, user: id };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { attachmentConfig, configKeyOf, kindOfUrl } from '../../src/addons/addon-actions.js';
-import { findPostgresBin } from '../../src/addons/postgres-server.js';
+import { findPostgresBin, postgresArgs, roleName } from '../../src/addons/postgres-server.js';
 import { redisConfig, redisUrls, specFromUrls } from '../../src/addons/redis-instance.js';
 import { asUser } from '../../src/addons/service-user.js';
 import { TwelveError } from '../../src/errors.js';
@@ -47,4 +47,16 @@ test('runs servers as the service user through setpriv only when twelve is root'
   assert.deepEqual(asUser({ name: 'me', uid: 1000, gid: 1000, switches: false }, 'postgres', ['-D', 'x']), ['postgres', ['-D', 'x']]);
   assert.deepEqual(asUser({ name: 'postgres', uid: 101, gid: 104, switches: true }, 'postgres', ['-D', 'x']),
     ['setpriv', ['--reuid=101', '--regid=104', '--init-groups', '--', 'postgres', '-D', 'x']]);
+});
+
+test('names a postgres addon\'s role and database after it, out of PostgreSQL\'s reserved pg_ names', () => {
+  assert.equal(roleName('postgres-ab12cd'), 'postgres_ab12cd');
+  assert.equal(roleName('pg-main'), 'addon_pg_main');
+});
+
+test('starts PostgreSQL with TLS on beside plain connections, with twelve\'s certificate', () => {
+  assert.deepEqual(postgresArgs('/d/data', 15432, '/d', { certFile: '/d/server.crt', keyFile: '/d/server.key' }), [
+    '-D', '/d/data', '-p', '15432', '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=/d',
+    '-c', 'ssl=on', '-c', 'ssl_cert_file=/d/server.crt', '-c', 'ssl_key_file=/d/server.key',
+  ]);
 });

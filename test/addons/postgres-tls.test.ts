@@ -38,7 +38,7 @@ test('a postgres addon takes TLS: node-postgres and psycopg connect with sslmode
   await server.start();
   const key = statSync(join(dataDir, 'addons', 'postgres', 'server.key'));
   assert.equal(key.mode & 0o777, 0o600, 'PostgreSQL refuses a key others can read');
-  const { url } = await server.provision('tls-db', 'pass/word');
+  const { url } = await server.provision('pg-tls', 'pass/word');
 
   assert.equal(await sslInUse({ connectionString: url, ssl: { rejectUnauthorized: false } }), true, 'ssl: { rejectUnauthorized: false }');
   assert.equal(await sslInUse({ connectionString: `${url}?sslmode=require&uselibpqcompat=true` }), true, '?sslmode=require, as libpq reads it');

@@ -91,8 +91,3 @@ export class TwelveError extends Error {
 export function isTwelveError(error: unknown): error is TwelveError {
   return error instanceof TwelveError;
 }
-
-/** The message of anything thrown, for reports that gather several failures. */
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

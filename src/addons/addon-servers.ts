@@ -52,7 +52,7 @@ export class AddonServers {
     const port = kind === 'redis' ? 0 : getAddonServer(this.db, kind)?.port ?? await pickServerPort();
     const server = kind === 'postgres'
       ? new PostgresServer(this.dataDir, this.serverDir(kind), port)
-      : new RedisServers(this.dataDir, this.serverDir(kind), () => this.provisionedSecrets(kind));
+      : new RedisServers(this.dataDir, this.serverDir(kind), () => this.provisionedSecrets(kind), this.logger);
     await server.start();
     saveAddonServer(this.db, { kind, port, version: server.version });
     this.running.set(kind, server);

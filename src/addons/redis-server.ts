@@ -7,7 +7,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { errorMessage, TwelveError } from '../errors.js';
+import type pino from 'pino';
+import { TwelveError } from '../errors.js';
 import type { AddonSecret } from '../store/addons.js';
 import type { AddonServer } from './addon-server.js';
 import { RedisInstance, redisUrls, specFromUrls, type RedisInstanceSpec } from './redis-instance.js';
@@ -29,7 +30,8 @@ export class RedisServers implements AddonServer {
   private readonly instances = new Map<string, RedisInstance>();
 
   /** `existing` lists the secrets of the redis addons twelve has provisioned, whose servers start with it. */
-  constructor(private readonly dataDir: string, private readonly dir: string, private readonly existing: () => AddonSecret[]) {
+  constructor(private readonly dataDir: string, private readonly dir: string, private readonly existing: () => AddonSecret[],
+    private readonly logger: pino.Logger) {
     this.user = serviceUser('redis', 'redis-server');
   }
 
@@ -37,14 +39,20 @@ export class RedisServers implements AddonServer {
     return join(this.dir, name);
   }
 
-  /** Starts every addon's server; one that fails does not keep the others down, and is reported. */
+  /**
+   * Starts every addon's server. One that fails is logged and does not keep the others down, nor new
+   * addons: its apps log their own connection errors.
+   */
   async start(): Promise<void> {
     const found = /v=(\S+)/.exec(spawnSync(this.bin.server, ['--version'], { encoding: 'utf8' }).stdout ?? '');
     this.version = found?.[1] ?? '';
-    const specs = this.existing().flatMap((secret) => (secret.instance && secret.tlsUrl ? [specFromUrls(secret.instance, secret.url, secret.tlsUrl)] : []));
-    const results = await Promise.allSettled(specs.map((spec) => this.startInstance(spec)));
-    const failed = results.flatMap((result, i) => (result.status === 'rejected' ? [`${specs[i]!.name}: ${errorMessage(result.reason)}`] : []));
-    if (failed.length > 0) throw new TwelveError('ADDON_SERVER_FAILED', `Redis did not start for ${failed.join('; ')}`);
+    const secrets = this.existing();
+    const legacy = secrets.filter((secret) => !secret.instance).map((secret) => secret.user);
+    if (legacy.length > 0) this.logger.warn({ addons: legacy }, 'redis addons made by an earlier twelve (one shared server) are not started: destroy them and create them anew (docs/addons.md)');
+    const specs = secrets.flatMap((secret) => (secret.instance && secret.tlsUrl ? [specFromUrls(secret.instance, secret.url, secret.tlsUrl)] : []));
+    await Promise.all(specs.map((spec) => this.startInstance(spec).catch((error: unknown) => {
+      this.logger.error({ addon: spec.name, err: error }, 'could not start the addon\'s Redis server');
+    })));
   }
 
   private async startInstance(spec: RedisInstanceSpec): Promise<void> {

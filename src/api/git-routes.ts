@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { errorMessage, isTwelveError, TwelveError } from '../errors.js';
+import { isTwelveError, TwelveError } from '../errors.js';
 import { ensureAppRepo } from '../git/app-repo.js';
 import { cgiEnvironment, HTTP_BACKEND, runHttpBackend } from '../git/http-backend.js';
 import { archiveCommit, assertQuarantine, commitToDeploy, liveCommit, parseRefUpdates } from '../git/push-deploy.js';
@@ -103,7 +103,7 @@ export function registerGitRoutes(server: FastifyInstance, platform: Platform, t
       }
     } catch (error) {
       if (!isTwelveError(error)) platform.logger.error({ err: error, app: appName }, 'push deploy crashed');
-      for (const line of pushLines({ type: 'error', error: isTwelveError(error) ? error.toJSON() : new TwelveError('INTERNAL', errorMessage(error)).toJSON() })) say(line);
+      for (const line of pushLines({ type: 'error', error: isTwelveError(error) ? error.toJSON() : new TwelveError('INTERNAL', 'the push failed inside twelve').toJSON() })) say(line);
     } finally {
       stream.send({ type: 'result', ok });
       stream.end();

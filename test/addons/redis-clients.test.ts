@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import pino from 'pino';
 import { RedisServers } from '../../src/addons/redis-server.js';
 import type { AddonSecret } from '../../src/store/addons.js';
 
@@ -45,7 +46,8 @@ function redis3RoundTrip(url: string, key: string, options: object = {}): Promis
 test('a redis addon speaks Heroku\'s URLs to ioredis 4 and 5, node redis 3 and 4 and Bull 3, in plain and TLS', { timeout: 120_000 }, async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'twelve-redis-'));
   let secrets: AddonSecret[] = [];
-  let servers = new RedisServers(dataDir, join(dataDir, 'addons', 'redis'), () => secrets);
+  const logger = pino({ level: 'silent' });
+  let servers = new RedisServers(dataDir, join(dataDir, 'addons', 'redis'), () => secrets, logger);
   t.after(async () => {
     await servers.stop();
     rmSync(dataDir, { recursive: true, force: true });
@@ -101,7 +103,7 @@ test('a redis addon speaks Heroku\'s URLs to ioredis 4 and 5, node redis 3 and 4
 
   // A restart of twelve starts the addon's server again, with its data.
   await servers.stop();
-  servers = new RedisServers(dataDir, join(dataDir, 'addons', 'redis'), () => secrets);
+  servers = new RedisServers(dataDir, join(dataDir, 'addons', 'redis'), () => secrets, logger);
   await servers.start();
   const again = new IORedis4(url);
   assert.equal(await again.get('ioredis4'), 'v');

@@ -108,6 +108,7 @@ export class OneOff {
       },
       onSpawnError: (error) => this.cannotStart(error),
       onEnd: () => this.ended(run),
+      spareLeader: spec.sandbox !== undefined,
     }, [streamOutput(child.stdout), streamOutput(child.stderr)]);
     this.run = run;
     this.pid = run.pid;

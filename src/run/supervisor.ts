@@ -196,6 +196,7 @@ export class Supervisor extends EventEmitter {
       onBlock: (bytes, count) => entry.log.block(bytes, count),
       onSpawnError: (error) => this.cannotStart(entry, `${errorText(error)} (cwd ${spec.cwd})`),
       onEnd: () => this.ended(entry, run),
+      spareLeader: spec.sandbox !== undefined,
     }, outputs);
     entry.run = run;
     view.pid = run.pid;

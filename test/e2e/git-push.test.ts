@@ -8,28 +8,40 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { CLI, TestPlatform, type CliResult } from './harness.js';
 
-function run(command: string, args: string[], cwd: string, env: Record<string, string>): Promise<CliResult> {
+/** Runs a command to completion; `onStderr` sees its stderr as it comes. */
+function run(command: string, args: string[], cwd: string, env: Record<string, string>, onStderr?: (sofar: string) => void): Promise<CliResult> {
   return new Promise((done) => {
     const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      onStderr?.(stderr);
+    });
     child.on('close', (code) => done({ code: code ?? 1, stdout, stderr }));
   });
 }
 
-/** A Node app whose build step prints a line (or fails, when `fail`), and whose web answers `text`. */
-function writeApp(dir: string, text: string, fail = false): void {
+const BUILD_OK = "console.log('the build step ran');\n";
+const BUILD_FAILS = "console.log('the build fails on purpose'); process.exit(1);\n";
+
+/** A build step that says it waits, then waits until the test's gate on `port` answers. */
+function buildWaitingAt(port: number): string {
+  return `console.log('waiting for the gate');\nrequire('node:http').get('http://127.0.0.1:${port}/', (res) => { res.resume(); console.log('gate opened'); });\n`;
+}
+
+/** A Node app whose build step runs `build`, and whose web answers `text`. */
+function writeApp(dir: string, text: string, build = BUILD_OK): void {
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'pushed', version: '1.0.0', private: true, scripts: { build: 'node build.js' } }));
-  writeFileSync(join(dir, 'build.js'), fail
-    ? "console.log('the build fails on purpose'); process.exit(1);\n"
-    : "console.log('the build step ran');\n");
+  writeFileSync(join(dir, 'build.js'), build);
   writeFileSync(join(dir, 'Procfile'), 'web: node server.js\n');
   writeFileSync(join(dir, 'server.js'), `require('node:http').createServer((q, s) => s.end(${JSON.stringify(text)})).listen(Number(process.env.PORT), '127.0.0.1');\n`);
 }
@@ -56,8 +68,8 @@ test('git push deploys: first and second push, a refused failing build, a force 
     return result.stdout.trim();
   };
   const push = (...args: string[]) => run('git', ['push', ...args], repo, env);
-  const commit = async (text: string, fail = false) => {
-    writeApp(repo, text, fail);
+  const commit = async (text: string, build = BUILD_OK) => {
+    writeApp(repo, text, build);
     await git('add', '-A');
     await git('commit', '-q', '-m', text);
     return git('rev-parse', 'HEAD');
@@ -84,17 +96,30 @@ test('git push deploys: first and second push, a refused failing build, a force 
   const builds = await platform.json<Array<{ sourceSha: string | null }>>('builds', '-a', 'pushed');
   assert.ok(builds.some((build) => build.sourceSha === first), 'the build records the pushed commit');
 
-  // A second push with a change redeploys; its 2 MB asset makes git send the pack chunked.
+  // A second push with a change redeploys; its 2 MB asset makes git send the pack chunked. Its build
+  // waits until the test has seen the build's first line come back: the push streams, it does not
+  // hold the output until the end.
+  let gateOpen = false;
+  const waiting: ServerResponse[] = [];
+  const gate = createServer((_request, response) => (gateOpen ? response.end('go') : waiting.push(response)));
+  const gatePort = await new Promise<number>((done) => gate.listen(0, '127.0.0.1', () => done((gate.address() as AddressInfo).port)));
+  t.after(() => gate.close());
   writeFileSync(join(repo, 'asset.bin'), randomBytes(2 * 1024 * 1024));
-  const second = await commit('second');
-  const again = await push('twelve', 'main');
+  const second = await commit('second', buildWaitingAt(gatePort));
+  const again = await run('git', ['push', 'twelve', 'main'], repo, env, (sofar) => {
+    if (gateOpen || !/remote: +waiting for the gate/.test(sofar)) return;
+    gateOpen = true;
+    for (const response of waiting.splice(0)) response.end('go');
+  });
   assert.equal(again.code, 0, again.stderr);
+  assert.ok(gateOpen, 'the build\'s line came back while the push ran');
+  assert.match(again.stderr, /remote: +gate opened/);
   assert.match(again.stderr, /remote: -----> Released v2/);
   assert.equal(await body(), 'second');
   assert.equal((await git('ls-remote', 'twelve', 'refs/heads/main')).split('\t')[0], second, 'fetching works too');
 
   // A failing build refuses the push, with the build's output; the ref stays and v2 keeps serving.
-  await commit('broken', true);
+  await commit('broken', BUILD_FAILS);
   const refused = await push('twelve', 'main');
   assert.notEqual(refused.code, 0);
   assert.match(refused.stderr, /remote: +the build fails on purpose/);

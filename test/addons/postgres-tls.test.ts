@@ -38,6 +38,7 @@ test('a postgres addon takes TLS: node-postgres and psycopg connect with sslmode
   await server.start();
   const key = statSync(join(dataDir, 'addons', 'postgres', 'server.key'));
   assert.equal(key.mode & 0o777, 0o600, 'PostgreSQL refuses a key others can read');
+  if (process.getuid?.() === 0) assert.equal(key.uid, Number(spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).stdout), 'owned by the server\'s user');
   const { url } = await server.provision('pg-tls', 'pass/word');
 
   assert.equal(await sslInUse({ connectionString: url, ssl: { rejectUnauthorized: false } }), true, 'ssl: { rejectUnauthorized: false }');

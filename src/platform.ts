@@ -91,7 +91,7 @@ export function openPlatform(settings: Settings, logger: pino.Logger = pino({ le
   });
   const fleet = new Fleet({ db, paths, supervisor, table, logs, logger, sandbox, bootTimeoutMs: settings.bootTimeoutMs, drainTimeoutMs: settings.stopTimeoutMs });
   const addons = new AddonServers(db, settings.dataDir, logger.child({ part: 'addons' }));
-  const oneOffs = new OneOffs({ db, paths, logs, logger, sandbox, stopTimeoutMs: settings.stopTimeoutMs });
+  const oneOffs = new OneOffs({ db, paths, logs, logger, sandbox, limits, stopTimeoutMs: settings.stopTimeoutMs });
   return { settings, paths, db, logs, drains, logger, supervisor, table, fleet, addons, oneOffs, sandbox };
 }
 

@@ -63,10 +63,11 @@ export async function buildApp(options: BuildOptions): Promise<BuildManifest> {
   const cacheDir = paths.buildCache(app);
   const stepAppDir = user ? APP_PATH : appDir;
   const stepCacheDir = user ? CACHE_PATH : cacheDir;
+  const readOnly: string[] = [];
   const context: BuildContext = {
-    app, buildDir, appDir, paths, onOutput, path: [], stepAppDir, stepCacheDir,
+    app, buildDir, appDir, paths, onOutput, path: [], stepAppDir, stepCacheDir, readOnly,
     env: buildEnv({ config: options.config, operator: options.operatorEnv, home: stepAppDir, cacheDir: stepCacheDir, app, sourceSha: options.sourceSha }),
-    sandboxFor: () => sandbox.specFor({ name: app, id: options.appId }, { appDir, writable: true, cacheDir, readOnly: runtimeDirs(buildDir, appDir) }),
+    sandboxFor: () => sandbox.specFor({ name: app, id: options.appId }, { appDir, writable: true, cacheDir, readOnly: [...readOnly, ...runtimeDirs(buildDir, appDir)] }),
   };
   try {
     await extractSource(options.source, context.appDir);

@@ -20,6 +20,8 @@ export interface BuildContext {
   /** Where the steps see the app (/app in the sandbox) and the app's dependency cache (/cache). */
   stepAppDir: string;
   stepCacheDir: string;
+  /** Host directories outside the build that steps must read: an interpreter's prefix a stack chose (read-only in the sandbox). */
+  readOnly: string[];
   /** The sandbox of a step, made for each (what it may read grows as the build installs runtimes); null when off. */
   sandboxFor: () => SandboxSpec | null;
 }

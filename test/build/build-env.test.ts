@@ -6,7 +6,7 @@ import { pathsFor } from '../../src/paths.js';
 
 const context = (env: Record<string, string>) => ({
   app: 'a', buildDir: '/b', appDir: '/b/app', paths: pathsFor('/d'), onOutput: () => {}, path: ['app/.heroku/node/bin', 'runtime/node/bin'],
-  env, stepAppDir: '/app', stepCacheDir: '/cache', sandboxFor: () => null,
+  env, stepAppDir: '/app', stepCacheDir: '/cache', readOnly: [], sandboxFor: () => null,
 });
 
 test('a build step sees the app\'s config, the operator\'s build settings and its own variables, never twelve\'s environment', () => {

@@ -1,6 +1,6 @@
 /** `ps`, `ps:scale`, `ps:restart`: the app's processes and how many of each type run. */
 import type { Command } from 'commander';
-import type { ProcessView } from '../api-types.js';
+import type { AppInfo, ProcessView } from '../api-types.js';
 import { applyScaleChanges, parseScaleArgs } from '../arguments.js';
 import { action, appPath, type CommonOptions, createClient, print, printJson, requireApp, withAppOptions } from '../context.js';
 import { renderFormation, renderProcesses } from '../render.js';
@@ -10,9 +10,12 @@ export function registerPsCommands(program: Command): void {
   withAppOptions(program.command('ps').description('list an app\'s processes'))
     .action(async (options: CommonOptions) => {
       const app = requireApp(options);
-      const processes = await createClient().request<ProcessView[]>('GET', appPath(app, '/ps'));
+      const client = createClient();
+      const processes = await client.request<ProcessView[]>('GET', appPath(app, '/ps'));
       if (options.json) printJson(processes);
-      else print(renderProcesses(app, processes));
+      else if (processes.length === 0 && (await client.request<AppInfo>('GET', appPath(app))).release === null) {
+        print(`${app} has not been deployed yet, so nothing runs: deploy it with \`twelve deploy DIR -a ${app}\`.`);
+      } else print(renderProcesses(app, processes));
     });
 
   withAppOptions(program.command('ps:scale')

@@ -34,6 +34,13 @@ export function gitRemoteCommands(input: { remote: string; url: string; exists: 
   ];
 }
 
+/** `git clone` of an app's repository into `dir`, with the same remote name and credential settings as git:remote. */
+export function gitCloneArgs(input: { remote: string; url: string; dir: string; helper: string }): string[] {
+  const origin = new URL(input.url).origin;
+  const key = `credential.${origin}.helper`;
+  return ['clone', '--origin', input.remote, '-c', `${key}=`, '-c', `${key}=${input.helper}`, '-c', `credential.${origin}.username=twelve`, input.url, input.dir];
+}
+
 /** The answer to git's `get`: the API token as the password (git's credential protocol, key=value lines). */
 export function credentialAnswer(token: string): string {
   return `username=twelve\npassword=${token}\n`;

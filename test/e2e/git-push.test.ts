@@ -2,7 +2,7 @@
  * `git push` deploys, with the real git client over smart HTTP: the first push deploys and serves, a
  * second redeploys, a failing build refuses the push with its output and leaves the remote ref where
  * it was, a force push of an older commit from another branch deploys it, a push of the live commit is
- * a no-op, and a wrong token is refused. The token never lands in .git/config.
+ * a no-op, git:clone clones it back, and a wrong token is refused. The token never lands in .git/config.
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -143,6 +143,14 @@ test('git push deploys: first and second push, a refused failing build, a force 
   assert.equal(noop.code, 0, noop.stderr);
   assert.match(noop.stderr, new RegExp(`remote: -----> ${first.slice(0, 7)} is already live \\(v3\\): nothing to deploy`));
   assert.equal((await platform.json<unknown[]>('releases', '-a', 'pushed')).length, releasesBefore);
+
+  // The app's repository can be cloned back; an app that does not exist has no repository.
+  const cloned = await run(process.execPath, [CLI, 'git:clone', '-a', 'pushed', 'clone'], home, env);
+  assert.equal(cloned.code, 0, cloned.stderr);
+  assert.equal((await run('git', ['rev-parse', 'twelve/main'], join(home, 'clone'), env)).stdout.trim(), first);
+  const missing = await push(`http://127.0.0.1:${platform.apiPort}/git/nope.git`, 'main');
+  assert.notEqual(missing.code, 0);
+  assert.match(missing.stderr, /not found/i);
 
   // A wrong token is refused before anything is received.
   await git('checkout', '-q', '-b', 'other', second);

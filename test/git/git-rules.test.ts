@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { basicPassword } from '../../src/api/credentials.js';
 import { pushLines } from '../../src/api/git-routes.js';
-import { appRemoteUrl, credentialAnswer, credentialHelper, gitRemoteCommands } from '../../src/cli/git-config.js';
+import { appRemoteUrl, credentialAnswer, credentialHelper, gitCloneArgs, gitRemoteCommands } from '../../src/cli/git-config.js';
 import { TwelveError } from '../../src/errors.js';
 import { preReceiveScript } from '../../src/git/app-repo.js';
 import { cgiEnvironment, parseCgiHeaders } from '../../src/git/http-backend.js';
@@ -84,6 +84,10 @@ test('git:remote sets the remote and a credential helper for twelve\'s address, 
   ]);
   assert.deepEqual(gitRemoteCommands({ remote: 'prod', url, exists: true, helper })[0], ['remote', 'set-url', 'prod', url]);
   assert.equal(credentialAnswer('tok'), 'username=twelve\npassword=tok\n');
+  assert.deepEqual(gitCloneArgs({ remote: 'twelve', url, dir: 'shop', helper }), [
+    'clone', '--origin', 'twelve', '-c', 'credential.http://127.0.0.1:5100.helper=', '-c', `credential.http://127.0.0.1:5100.helper=${helper}`,
+    '-c', 'credential.http://127.0.0.1:5100.username=twelve', url, 'shop',
+  ]);
 });
 
 test('reads the token from Basic auth\'s password, whatever the user name', () => {

@@ -1,10 +1,10 @@
-/** `git:remote` adds a git remote that deploys on push; `git:credential` is the helper git asks for the token. */
+/** `git:remote` adds a git remote that deploys on push, `git:clone` clones an app's repository; `git:credential` is the helper git asks for the token. */
 import { spawnSync } from 'node:child_process';
 import { Option, type Command } from 'commander';
 import { clientOptionsFromEnv } from '../api-client.js';
 import { CliError } from '../cli-error.js';
 import { appPath, type CommonOptions, createClient, print, printJson, requireApp, withAppOptions, withJsonOption } from '../context.js';
-import { appRemoteUrl, credentialAnswer, credentialHelper, gitRemoteCommands } from '../git-config.js';
+import { appRemoteUrl, credentialAnswer, credentialHelper, gitCloneArgs, gitRemoteCommands } from '../git-config.js';
 
 function git(args: string[]): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync('git', args, { encoding: 'utf8' });
@@ -40,6 +40,23 @@ export function registerGitCommands(program: Command): void {
       }
       if (options.json) return printJson({ remote: options.remote, url, app });
       print(`set git remote ${options.remote} to ${url}\n\`git push ${options.remote} main\` deploys ${app}`);
+    });
+
+  withAppOptions(program.command('git:clone')
+    .argument('[dir]', 'where to clone (default: the app\'s name)')
+    .addOption(new Option('-r, --remote <name>', 'the name of the git remote').default('twelve'))
+    .description('clone the app\'s repository (what was last pushed), with the remote and credentials git:remote sets'))
+    .action(async (dir: string | undefined, options: CommonOptions & { remote: string }) => {
+      const app = requireApp(options);
+      await createClient().request('GET', appPath(app));
+      const url = appRemoteUrl(clientOptionsFromEnv().baseUrl, app);
+      const target = dir ?? app;
+      const result = spawnSync('git', gitCloneArgs({ remote: options.remote, url, dir: target, helper: credentialHelper(process.execPath, process.argv[1]!) }),
+        { stdio: ['ignore', options.json ? 'ignore' : 'inherit', 'inherit'] });
+      if (result.error) throw new CliError('GIT_NOT_FOUND', `git could not run: ${result.error.message}`, 'Install git (apt-get install -y git).');
+      if (result.status !== 0) throw new CliError('GIT_FAILED', `git clone ${url} failed`, 'git\'s own message is above.');
+      if (options.json) return printJson({ remote: options.remote, url, app, dir: target });
+      print(`cloned ${app} into ${target}; \`git push ${options.remote} main\` deploys it`);
     });
 
   withJsonOption(program.command('git:credential')

@@ -6,10 +6,11 @@ import { CliError } from '../cli-error.js';
 import { appPath, type CommonOptions, createClient, print, printJson, requireApp, withAppOptions, withJsonOption } from '../context.js';
 import { appRemoteUrl, credentialAnswer, credentialHelper, gitCloneArgs, gitRemoteCommands } from '../git-config.js';
 
-function git(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync('git', args, { encoding: 'utf8' });
+/** Runs git to completion; with `show`, its output goes to the terminal (a clone's progress). */
+function git(args: string[], show = false): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync('git', args, { encoding: 'utf8', stdio: show ? ['ignore', 'inherit', 'inherit'] : 'pipe' });
   if (result.error) throw new CliError('GIT_NOT_FOUND', `git could not run: ${result.error.message}`, 'Install git (apt-get install -y git).');
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  return { status: result.status, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
 }
 
 async function readStdin(): Promise<string> {
@@ -51,10 +52,8 @@ export function registerGitCommands(program: Command): void {
       await createClient().request('GET', appPath(app));
       const url = appRemoteUrl(clientOptionsFromEnv().baseUrl, app);
       const target = dir ?? app;
-      const result = spawnSync('git', gitCloneArgs({ remote: options.remote, url, dir: target, helper: credentialHelper(process.execPath, process.argv[1]!) }),
-        { stdio: ['ignore', options.json ? 'ignore' : 'inherit', 'inherit'] });
-      if (result.error) throw new CliError('GIT_NOT_FOUND', `git could not run: ${result.error.message}`, 'Install git (apt-get install -y git).');
-      if (result.status !== 0) throw new CliError('GIT_FAILED', `git clone ${url} failed`, 'git\'s own message is above.');
+      const result = git(gitCloneArgs({ remote: options.remote, url, dir: target, helper: credentialHelper(process.execPath, process.argv[1]!) }), !options.json);
+      if (result.status !== 0) throw new CliError('GIT_FAILED', `git clone ${url} failed`, result.stderr.trim() || 'git\'s own message is above.');
       if (options.json) return printJson({ remote: options.remote, url, app, dir: target });
       print(`cloned ${app} into ${target}; \`git push ${options.remote} main\` deploys it`);
     });

@@ -145,6 +145,13 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
   },
   {
     version: 7,
+    name: 'process sizes per type (ps:resize)',
+    sql: `
+      ALTER TABLE formation ADD COLUMN size TEXT;
+    `,
+  },
+  {
+    version: 8,
     name: 'https: certificates (keys sealed), platform secrets (local CA, ACME account), app features, automatic certificates',
     sql: `
       CREATE TABLE certificates (

@@ -103,7 +103,9 @@ export async function startPebble(httpPort: number): Promise<Pebble> {
     track(spawn('pebble-challtestsrv', ['-dns01', `127.0.0.1:${dnsPort}`, '-http01', '', '-https01', '', '-tlsalpn01', '',
       '-management', `127.0.0.1:${challManagement}`, '-defaultIPv4', '127.0.0.1', '-defaultIPv6', ''], { stdio: ['ignore', 'pipe', 'pipe'] }));
     track(spawn('pebble', ['-config', join(dir, 'pebble.json'), '-dnsserver', `127.0.0.1:${dnsPort}`], {
-      stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PEBBLE_VA_NOSLEEP: '1', PEBBLE_WFE_NONCEREJECT: '0' },
+      // No reuse of valid authorizations (pebble reuses half by default): every order is validated, so a test can make one fail.
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, PEBBLE_VA_NOSLEEP: '1', PEBBLE_WFE_NONCEREJECT: '0', PEBBLE_AUTHZREUSE: '0' },
     }));
     const directoryUrl = `https://127.0.0.1:${listen}/dir`;
     await until('pebble\'s directory', async () => (await fetchText(directoryUrl, ca.rootPem)).status === 200 || undefined);

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { TwelveError } from '../errors.js';
 import { defaultHost, type RouteTable } from '../router/route-table.js';
 import { autoCertificatesOn, listAcmeStates } from '../store/acme-domains.js';
-import { getApp, listApps, type App } from '../store/apps.js';
+import { findApp, getApp, listApps, type App } from '../store/apps.js';
 import { deleteCertificate, insertCertificate, listCertificates, readPlatformSecret, writePlatformSecretOnce, type StoredCertificate } from '../store/certificates.js';
 import type { Db } from '../store/database.js';
 import { listDomains } from '../store/domains.js';
@@ -89,7 +89,7 @@ export class Certificates {
     const previous = this.served.get(appName) ?? [];
     this.book.remove(previous);
     this.served.delete(appName);
-    const app = listApps(this.db).find((candidate) => candidate.name === appName);
+    const app = findApp(this.db, appName);
     if (!app) return [];
     const certificates = listCertificates(this.db, app.id).filter((entry) => Date.parse(entry.notAfter) > now).reverse();
     const chosen: DomainCertificate[] = [];
@@ -132,6 +132,7 @@ export class Certificates {
     this.syncApp(app.name);
   }
 
+  /** The app's certificates and what serves each domain now (re-synced, so an expired certificate drops out here too). */
   list(appName: string): CertificateList {
     const app = getApp(this.db, appName);
     const states = new Map(listAcmeStates(this.db, app.id).map((state) => [state.hostname, state]));

@@ -34,7 +34,8 @@ export class Exchange extends ExchangeOutcome implements BackendOwner {
   start(): void {
     const { context } = this.conn;
     const head = this.head;
-    if (context.challenges !== undefined && this.conn.protocol === 'http' && this.answerChallenge(context.challenges)) return;
+    // Checked only while an ACME order waits for its challenge: the plain hot path pays one size test.
+    if (context.challenges !== undefined && context.challenges.size > 0 && this.conn.protocol === 'http' && this.answerChallenge(context.challenges)) return;
     const route = context.table.lookup(head.host);
     if (!route) {
       const host = normalizeHost(head.host);

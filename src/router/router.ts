@@ -5,7 +5,6 @@
  * requests in flight.
  */
 import net, { type AddressInfo } from 'node:net';
-import type tls from 'node:tls';
 import type { Logger } from 'pino';
 import { TwelveError } from '../errors.js';
 import type { LogBus } from '../logs/log-bus.js';
@@ -14,7 +13,7 @@ import { ClientConnection } from './client-connection.js';
 import { DEFAULT_LIMITS, type ProxyContext, type RouterLimits } from './proxy-context.js';
 import { RequestLogBatcher } from './request-log-batcher.js';
 import type { RouteTable } from './route-table.js';
-import { createTlsServer, type CertificateSource } from './tls-listener.js';
+import { createTlsServer, type CertificateSource, type TlsListener } from './tls-listener.js';
 
 export interface RouterDeps {
   table: RouteTable;
@@ -41,7 +40,7 @@ export interface RouterDeps {
 export class Router {
   private readonly server: net.Server;
   /** The https port's server, once listenTls was called. */
-  private tlsServer: tls.Server | undefined;
+  private tls: TlsListener | undefined;
   private readonly pool = new BackendPool();
   private readonly context: ProxyContext;
   private readonly closeTimeoutMs: number;
@@ -76,9 +75,10 @@ export class Router {
   /** Starts the https port (tls-listener.ts): TLS is taken off, then requests go the same way as plain ones. */
   async listenTls(port: number, host: string, certificates: CertificateSource): Promise<number> {
     const logger = this.context.logger;
-    this.tlsServer = await createTlsServer(certificates, (socket) => this.onConnection(socket),
+    // A handshake gets as long as a request head: both are what a slow client drips before any request.
+    this.tls = await createTlsServer(certificates, this.context.limits.headersTimeoutMs, (socket) => this.onConnection(socket),
       (error) => logger.debug({ err: error }, 'router: TLS handshake failed'));
-    this.context.httpsPort = await listenOn(this.tlsServer, port, host);
+    this.context.httpsPort = await listenOn(this.tls.server, port, host);
     return this.context.httpsPort;
   }
 
@@ -110,7 +110,7 @@ export class Router {
   }
 
   private async shutDown(): Promise<void> {
-    const serverClosed = Promise.all([this.server, this.tlsServer].map((server) => new Promise<void>((resolve) => {
+    const serverClosed = Promise.all([this.server, this.tls?.server].map((server) => new Promise<void>((resolve) => {
       if (server) server.close(() => resolve());
       else resolve();
     })));
@@ -123,6 +123,7 @@ export class Router {
     clearTimeout(deadline);
     // Connections already ending flush their last response and close on their own.
     for (const connection of this.connections) if (connection.busy || connection.tunnel || !connection.ending) connection.destroy();
+    this.tls?.cutHandshakes();
     this.pool.destroyAll();
     clearInterval(this.sweeper);
     await serverClosed;

@@ -4,6 +4,7 @@
  * CertificateSource, so a certificate added or renewed is served from the next handshake on, while
  * connections already open keep theirs.
  */
+import type net from 'node:net';
 import tls from 'node:tls';
 
 /** Where the TLS listener gets the certificate for a server name; the certs layer implements it. */
@@ -14,32 +15,50 @@ export interface CertificateSource {
   fallback(): Promise<{ key: string; cert: string }>;
 }
 
-/** How long a client may take to finish its handshake, as long as the head timeout (slowloris). */
-const HANDSHAKE_TIMEOUT_MS = 20_000;
-
 /**
  * A TLS server for TLS 1.2 and 1.3, ALPN http/1.1, with session tickets (resumption: Node's server
  * makes the ticket keys itself, so a ticket holds for sessionTimeout within one run of twelve).
  */
-export async function createTlsServer(certificates: CertificateSource, onSecureConnection: (socket: tls.TLSSocket) => void,
-  onHandshakeError: (error: Error) => void): Promise<tls.Server> {
+export interface TlsListener {
+  server: tls.Server;
+  /** Cuts the connections still in their handshake: at shutdown, so close() does not wait for them. */
+  cutHandshakes(): void;
+}
+
+/** `handshakeTimeoutMs`: how long a client may take from connecting to a finished handshake (slowloris). */
+export async function createTlsServer(certificates: CertificateSource, handshakeTimeoutMs: number, onSecureConnection: (socket: tls.TLSSocket) => void,
+  onHandshakeError: (error: Error) => void): Promise<TlsListener> {
+  /** The TCP connections whose handshake is not done. */
+  const handshaking = new Set<net.Socket>();
   const server = tls.createServer({
     ...await certificates.fallback(),
     noDelay: true,
     minVersion: 'TLSv1.2',
     maxVersion: 'TLSv1.3',
     ALPNProtocols: ['http/1.1'],
-    handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
+    handshakeTimeout: handshakeTimeoutMs,
     sessionTimeout: 3600,
     SNICallback: (servername, callback) => {
       certificates.contextFor(servername.toLowerCase()).then((context) => callback(null, context), (error: Error) => callback(error));
     },
   }, (socket) => {
+    const raw = (socket as tls.TLSSocket & { _parent?: net.Socket })._parent;
+    if (raw) {
+      handshaking.delete(raw);
+      raw.setTimeout(0);
+    }
     // Half-open only once secure: a server made allowHalfOpen ignores a client's FIN during the handshake
     // and holds that socket until handshakeTimeout. After it, a client may send its requests and FIN as on plain.
     socket.allowHalfOpen = true;
     onSecureConnection(socket);
   });
   server.on('tlsClientError', onHandshakeError);
-  return server;
+  // Node's handshakeTimeout starts at the ClientHello: a client that connects and says nothing would hold
+  // its socket (and close()) forever without a deadline of its own.
+  server.on('connection', (raw: net.Socket) => {
+    handshaking.add(raw);
+    raw.once('close', () => handshaking.delete(raw));
+    raw.setTimeout(handshakeTimeoutMs, () => raw.destroy());
+  });
+  return { server, cutHandshakes: () => { for (const raw of handshaking) raw.destroy(); } };
 }

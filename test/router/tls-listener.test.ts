@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import net from 'node:net';
 import { X509Certificate } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import tls from 'node:tls';
@@ -120,4 +121,17 @@ test('refuses the handshake for a name the local CA may not sign and nobody adde
   } finally {
     await ownRouter.close();
   }
+});
+
+test('a client that connects and never finishes its handshake is cut at the head timeout, and does not hold close() up', async () => {
+  const ownRouter = new Router({ table: router.table, logs: router.logs, logger: pino({ level: 'silent' }), limits: { headersTimeoutMs: 300 } });
+  const port = await ownRouter.listenTls(0, '127.0.0.1', book);
+  const silent = net.connect(port, '127.0.0.1');
+  silent.on('error', () => {});
+  await once(silent, 'close');
+  const lingering = net.connect(port, '127.0.0.1');
+  lingering.on('error', () => {});
+  await once(lingering, 'connect');
+  await ownRouter.close();
+  if (!lingering.destroyed) await once(lingering, 'close');
 });

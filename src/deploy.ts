@@ -41,6 +41,7 @@ export async function deploy(platform: Platform, options: DeployOptions): Promis
   try {
     manifest = await buildApp({
       app: app.name, buildId, source: options.source, sourceSha: options.sourceSha, paths,
+      sourceLimits: { maxBytes: platform.settings.maxSourceBytes, maxEntries: platform.settings.maxSourceEntries },
       onOutput: options.onOutput,
     });
   } catch (error) {

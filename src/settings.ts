@@ -32,7 +32,14 @@ export interface Settings {
   buildRetention: number;
   /** pino log level for the platform's own log lines. */
   logLevel: string;
+  /** Most bytes a deploy's upload may have, and its archive unpacked. */
+  maxSourceBytes: number;
+  /** Most entries (files, directories, links) a deploy's archive may hold. */
+  maxSourceEntries: number;
 }
+
+/** The defaults of TWELVE_MAX_SOURCE_MB and TWELVE_MAX_SOURCE_ENTRIES, for callers without settings. */
+export const SOURCE_LIMIT_DEFAULTS = { megabytes: 500, entries: 100_000 } as const;
 
 /** One row per variable: the documentation in docs/configuration.md is checked against this list. */
 export const SETTINGS_DOC: ReadonlyArray<{ name: string; default: string; meaning: string }> = [
@@ -50,6 +57,8 @@ export const SETTINGS_DOC: ReadonlyArray<{ name: string; default: string; meanin
   { name: 'TWELVE_RELEASE_TIMEOUT', default: '600', meaning: 'seconds the Procfile\'s release command may run before the release is refused' },
   { name: 'TWELVE_BUILD_RETENTION', default: '10', meaning: 'builds kept per app (`twelve builds:retention N -a APP` overrides it for one app)' },
   { name: 'TWELVE_LOG_LEVEL', default: 'info', meaning: 'level of the platform\'s own logs (pino)' },
+  { name: 'TWELVE_MAX_SOURCE_MB', default: String(SOURCE_LIMIT_DEFAULTS.megabytes), meaning: 'most megabytes a deploy may upload, and its archive unpack to' },
+  { name: 'TWELVE_MAX_SOURCE_ENTRIES', default: String(SOURCE_LIMIT_DEFAULTS.entries), meaning: 'most entries (files, directories, links) a deploy archive may hold' },
 ];
 
 type Env = Record<string, string | undefined>;
@@ -113,5 +122,7 @@ export function readSettings(env: Env = process.env): Settings {
     releaseTimeoutMs: readSeconds(env, 'TWELVE_RELEASE_TIMEOUT', 600),
     buildRetention: readCount(env, 'TWELVE_BUILD_RETENTION', 10),
     logLevel: env.TWELVE_LOG_LEVEL || 'info',
+    maxSourceBytes: readCount(env, 'TWELVE_MAX_SOURCE_MB', SOURCE_LIMIT_DEFAULTS.megabytes) * 1024 * 1024,
+    maxSourceEntries: readCount(env, 'TWELVE_MAX_SOURCE_ENTRIES', SOURCE_LIMIT_DEFAULTS.entries),
   };
 }

@@ -17,7 +17,7 @@ import { buildNode } from './node-stack.js';
 import { indent, topic, warning } from './output.js';
 import { parseProcfile } from './procfile.js';
 import { buildPython } from './python-stack.js';
-import { extractSource } from './source.js';
+import { extractSource, type SourceLimits } from './source.js';
 
 export interface BuildOptions {
   app: string;
@@ -25,6 +25,8 @@ export interface BuildOptions {
   /** The codebase as a gzipped tar, files at the archive root. */
   source: NodeJS.ReadableStream;
   sourceSha: string | null;
+  /** Caps on the upload and the unpacked archive (TWELVE_MAX_SOURCE_MB, TWELVE_MAX_SOURCE_ENTRIES). */
+  sourceLimits?: SourceLimits;
   paths: Paths;
   /** Every line of build output, as it is written. */
   onOutput: (line: string) => void;
@@ -49,7 +51,7 @@ export async function buildApp(options: BuildOptions): Promise<BuildManifest> {
   await mkdir(buildDir); // fails when it exists: a build id is never reused
   const context: BuildContext = { app, buildDir, appDir: join(buildDir, 'app'), paths, onOutput, path: [] };
   try {
-    await extractSource(options.source, context.appDir);
+    await extractSource(options.source, context.appDir, options.sourceLimits);
     const stack = detectStack(context.appDir);
     onOutput(topic(`${stackName(stack)} app detected`));
     const declared = await readProcfile(context.appDir);

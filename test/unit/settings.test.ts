@@ -39,3 +39,12 @@ test('documents every setting in docs/configuration.md', () => {
   const doc = readFileSync(new URL('../../../docs/configuration.md', import.meta.url), 'utf8');
   for (const setting of SETTINGS_DOC) assert.ok(doc.includes(`\`${setting.name}\``), `${setting.name} is missing from docs/configuration.md`);
 });
+
+test('caps deploy archives at 500 MB and 100,000 entries unless told otherwise', () => {
+  assert.equal(readSettings({}).maxSourceBytes, 500 * 1024 * 1024);
+  assert.equal(readSettings({}).maxSourceEntries, 100_000);
+  const settings = readSettings({ TWELVE_MAX_SOURCE_MB: '2', TWELVE_MAX_SOURCE_ENTRIES: '10' });
+  assert.equal(settings.maxSourceBytes, 2 * 1024 * 1024);
+  assert.equal(settings.maxSourceEntries, 10);
+  assert.throws(() => readSettings({ TWELVE_MAX_SOURCE_MB: '0' }), /TWELVE_MAX_SOURCE_MB/);
+});

@@ -6,6 +6,8 @@
 
 export const ERRORS = {
   INVALID_SETTING: { status: 500, hint: 'Fix the TWELVE_* environment variable and start twelve again.' },
+  DATA_DIR_IN_USE: { status: 500, hint: 'Another twelve serve runs on this data dir and keeps serving its apps: stop it first (SIGTERM), or give this one a TWELVE_DATA_DIR of its own.' },
+  STORE_MISSING: { status: 500, hint: 'Restore twelve.db (with its twelve.db-wal) from a backup, then start again; to start afresh on purpose, move DATA_DIR/apps (and DATA_DIR/addons) away first.' },
   UNAUTHORIZED: { status: 401, hint: 'Set TWELVE_API_TOKEN, or run the CLI as the user whose data dir holds api-token.' },
   BAD_REQUEST: { status: 400, hint: 'Check the request against docs/api.md: its query parameters, and its body (JSON objects).' },
   NOT_FOUND: { status: 404, hint: 'Check the path; `twelve --help` lists the commands.' },

@@ -6,6 +6,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import pino from 'pino';
 import { AddonServers } from './addons/addon-servers.js';
 import { loadKeyring } from './config/secret-key-file.js';
+import { openDataDir, type DataDirLock } from './data-dir.js';
 import type { DrainManager } from './logs/drains/drain-manager.js';
 import type { LogBus } from './logs/log-bus.js';
 import { openLogs } from './logs/open-logs.js';
@@ -41,10 +42,23 @@ export interface Platform {
   addons: AddonServers;
   /** `twelve run` processes and release phases: run once, never restarted. */
   oneOffs: OneOffs;
+  /** Held while this twelve runs: a second one on the data dir refuses to start. */
+  dataDirLock: DataDirLock;
 }
 
 export function openPlatform(settings: Settings, logger: pino.Logger = pino({ level: settings.logLevel })): Platform {
   const paths = pathsFor(settings.dataDir);
+  const { lock: dataDirLock, narrowed } = openDataDir(paths);
+  if (narrowed.length > 0) logger.warn({ narrowed }, 'made the data dir private: only twelve\'s user may read these now');
+  try {
+    return openParts(settings, paths, logger, dataDirLock);
+  } catch (error) {
+    dataDirLock.release();
+    throw error;
+  }
+}
+
+function openParts(settings: Settings, paths: Paths, logger: pino.Logger, dataDirLock: DataDirLock): Platform {
   mkdirSync(paths.tmp, { recursive: true });
   const db = openDatabase(paths.database);
   useKeyring(db, loadKeyring(paths.secretKey, settings.secretKey));
@@ -59,7 +73,7 @@ export function openPlatform(settings: Settings, logger: pino.Logger = pino({ le
   const fleet = new Fleet({ db, paths, supervisor, table, logs, logger, bootTimeoutMs: settings.bootTimeoutMs, drainTimeoutMs: settings.stopTimeoutMs });
   const addons = new AddonServers(db, settings.dataDir, logger.child({ part: 'addons' }));
   const oneOffs = new OneOffs({ db, paths, logs, logger, stopTimeoutMs: settings.stopTimeoutMs });
-  return { settings, paths, db, logs, drains, logger, supervisor, table, fleet, addons, oneOffs };
+  return { settings, paths, db, logs, drains, logger, supervisor, table, fleet, addons, oneOffs, dataDirLock };
 }
 
 /**
@@ -103,4 +117,5 @@ export async function closePlatform(platform: Platform): Promise<void> {
   platform.logs.close();
   platform.db.close();
   markStopped(platform.paths.runMarker);
+  platform.dataDirLock.release();
 }

@@ -1,0 +1,45 @@
+/** The data dir of a real `twelve serve`: private, held by one twelve at a time, and not mistaken for a fresh install. */
+import assert from 'node:assert/strict';
+import { rmSync, statSync, truncateSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { copyFixture, TestPlatform } from './harness.js';
+
+const first = new TestPlatform();
+const second = new TestPlatform({ TWELVE_DATA_DIR: first.dataDir });
+after(async () => {
+  await second.dispose();
+  await first.dispose();
+});
+
+function mode(path: string): number {
+  return statSync(path).mode & 0o7777;
+}
+
+test('a second twelve serve on the same data dir refuses to start, and starts once the first was killed with -9', async () => {
+  await first.start();
+  await first.ok('apps:create', 'site');
+  await first.ok('deploy', copyFixture('procfile-only'), '-a', 'site');
+  assert.equal((await first.get('site')).status, 200);
+  const dataDir = first.dataDir;
+  assert.equal(mode(dataDir), 0o700);
+  for (const file of ['twelve.db', 'twelve.db-wal', 'twelve.db-shm', 'api-token', 'secret-key', 'twelve.lock']) {
+    assert.equal(mode(join(dataDir, file)), 0o600, file);
+  }
+
+  await assert.rejects(second.start(), /another twelve serve \(pid \d+\) runs on .*: a second one would take over[\s\S]*stop it first/);
+  assert.equal((await first.get('site')).status, 200, 'the first one keeps serving its app');
+
+  await first.kill9();
+  await second.start();
+  assert.equal((await second.get('site')).status, 200, 'the app is restored by the new twelve');
+});
+
+test('an emptied store beside the apps\' directories is refused at start, not read as a fresh install', async () => {
+  await second.stop();
+  const store = join(first.dataDir, 'twelve.db');
+  truncateSync(store, 0);
+  rmSync(`${store}-wal`, { force: true });
+  rmSync(`${store}-shm`, { force: true });
+  await assert.rejects(second.start(), /twelve\.db is empty, but .*apps holds 1 app directory \(site\)[\s\S]*Restore twelve\.db/);
+});

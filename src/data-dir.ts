@@ -17,7 +17,7 @@ export interface DataDirLock {
 
 /** Files only twelve's user may read or write: the store, its WAL and shared memory, the keys, the lock. */
 export function privateFiles(paths: Paths): string[] {
-  return [paths.database, `${paths.database}-wal`, `${paths.database}-shm`, paths.apiToken, paths.secretKey, paths.lock];
+  return [paths.database, `${paths.database}-wal`, `${paths.database}-shm`, paths.apiToken, paths.secretKey, paths.lock, paths.reserve];
 }
 
 /**

@@ -106,8 +106,12 @@ export function isDiskFull(error: unknown): boolean {
  */
 export function asTwelveError(error: unknown, fallback: string): TwelveError {
   if (isTwelveError(error)) return error;
-  if (isDiskFull(error)) return new TwelveError('DISK_FULL', `${fallback}: the disk is full (${errorText(error)})`);
+  if (isDiskFull(error)) return diskFull(error);
   return new TwelveError('INTERNAL', fallback);
+}
+
+export function diskFull(error: unknown): TwelveError {
+  return new TwelveError('DISK_FULL', `the disk of twelve's data dir is full (${errorText(error)}); nothing was changed`);
 }
 
 /** An error's message, whatever was thrown. */

@@ -2,10 +2,11 @@
  * `twelve serve`: read the settings, open the platform, start the API and the router, restore every app,
  * and stop everything gracefully on SIGTERM or SIGINT. The only place that exits the process.
  */
-import pino from 'pino';
+import type pino from 'pino';
 import { buildApiServer } from './api/server.js';
 import { loadOrCreateApiToken } from './api-token.js';
 import { isTwelveError } from './errors.js';
+import { createLogger } from './log-throttle.js';
 import { closePlatform, openPlatform, restorePlatform } from './platform.js';
 import { Router } from './router/router.js';
 import { readSettings } from './settings.js';
@@ -20,7 +21,7 @@ export interface RunningPlatform {
 /** Starts the whole platform in this process; used by `twelve serve` and by in-process tests. */
 export async function startPlatform(env: Record<string, string | undefined> = process.env, logger?: pino.Logger): Promise<RunningPlatform> {
   const settings = readSettings(env);
-  const log = logger ?? pino({ level: settings.logLevel });
+  const log = logger ?? createLogger(settings.logLevel);
   const platform = openPlatform(settings, log);
   const token = loadOrCreateApiToken(platform.paths.apiToken, settings.apiToken);
   const api = buildApiServer(platform, token);

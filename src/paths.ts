@@ -23,6 +23,8 @@ export interface Paths {
   tmp: string;
   /** There while twelve runs; still there at start after an unclean stop (src/run-marker.ts). */
   runMarker: string;
+  /** Space kept for the writes that free space on a full disk (src/disk-reserve.ts). */
+  reserve: string;
 }
 
 export function pathsFor(dataDir: string): Paths {
@@ -42,5 +44,6 @@ export function pathsFor(dataDir: string): Paths {
     logs: (app) => join(apps, app, 'logs'),
     tmp: join(dataDir, 'tmp'),
     runMarker: join(dataDir, 'running'),
+    reserve: join(dataDir, 'reserve'),
   };
 }

@@ -3,10 +3,12 @@
  * the supervisor, the routing table and the fleet. `openPlatform` also repairs what a crash left behind.
  */
 import { mkdirSync, rmSync } from 'node:fs';
-import pino from 'pino';
+import type pino from 'pino';
 import { AddonServers } from './addons/addon-servers.js';
 import { loadKeyring } from './config/secret-key-file.js';
 import { openDataDir, type DataDirLock } from './data-dir.js';
+import { DiskReserve } from './disk-reserve.js';
+import { createLogger } from './log-throttle.js';
 import type { DrainManager } from './logs/drains/drain-manager.js';
 import type { LogBus } from './logs/log-bus.js';
 import { openLogs } from './logs/open-logs.js';
@@ -44,9 +46,11 @@ export interface Platform {
   oneOffs: OneOffs;
   /** Held while this twelve runs: a second one on the data dir refuses to start. */
   dataDirLock: DataDirLock;
+  /** Room kept for stopping and destroying apps on a full disk. */
+  reserve: DiskReserve;
 }
 
-export function openPlatform(settings: Settings, logger: pino.Logger = pino({ level: settings.logLevel })): Platform {
+export function openPlatform(settings: Settings, logger: pino.Logger = createLogger(settings.logLevel)): Platform {
   const paths = pathsFor(settings.dataDir);
   const { lock: dataDirLock, narrowed } = openDataDir(paths);
   if (narrowed.length > 0) logger.warn({ narrowed }, 'made the data dir private: only twelve\'s user may read these now');
@@ -73,7 +77,8 @@ function openParts(settings: Settings, paths: Paths, logger: pino.Logger, dataDi
   const fleet = new Fleet({ db, paths, supervisor, table, logs, logger, bootTimeoutMs: settings.bootTimeoutMs, drainTimeoutMs: settings.stopTimeoutMs });
   const addons = new AddonServers(db, settings.dataDir, logger.child({ part: 'addons' }));
   const oneOffs = new OneOffs({ db, paths, logs, logger, stopTimeoutMs: settings.stopTimeoutMs });
-  return { settings, paths, db, logs, drains, logger, supervisor, table, fleet, addons, oneOffs, dataDirLock };
+  const reserve = new DiskReserve(paths.reserve, logger);
+  return { settings, paths, db, logs, drains, logger, supervisor, table, fleet, addons, oneOffs, dataDirLock, reserve };
 }
 
 /**
@@ -93,6 +98,7 @@ export async function restorePlatform(platform: Platform): Promise<void> {
   if (failed > 0) logger.warn({ failed }, 'marked releases interrupted by the previous run as failed');
   rmSync(paths.tmp, { recursive: true, force: true });
   mkdirSync(paths.tmp, { recursive: true });
+  platform.reserve.fill();
 
   // Apps connect to their databases as they boot.
   await platform.addons.startExisting();

@@ -9,7 +9,7 @@ import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import * as tar from 'tar';
-import { errorText, isDiskFull, isTwelveError, TwelveError } from '../errors.js';
+import { diskFull, errorText, isDiskFull, isTwelveError, TwelveError } from '../errors.js';
 import { SOURCE_LIMIT_DEFAULTS } from '../settings.js';
 import { ArchiveTree, showName } from './archive-tree.js';
 
@@ -136,14 +136,14 @@ function refuseCompressedTar(chunk: Buffer): TwelveError | undefined {
 /** Why the stream into tar failed: a cap, a full disk, or not a gzip at all. */
 function streamRefusal(error: unknown): TwelveError {
   if (isTwelveError(error)) return error;
-  if (isDiskFull(error)) return new TwelveError('DISK_FULL', `the source could not be unpacked: the disk is full (${errorText(error)})`);
+  if (isDiskFull(error)) return diskFull(error);
   return new TwelveError('INVALID_SOURCE', `the source is not a gzipped tar archive (${errorText(error)})`);
 }
 
 /** tar's own refusals name the entry; the server's paths stay out of the message. */
 function tarRefusal(error: Error & { tarCode?: string; entry?: { path?: string } }, destDir: string): TwelveError {
   const text = errorText(error).split(destDir).join('.');
-  if (isDiskFull(error)) return new TwelveError('DISK_FULL', `the source could not be unpacked: the disk is full (${text})`);
+  if (isDiskFull(error)) return diskFull(error);
   if (error.tarCode === 'TAR_BAD_ARCHIVE' || error.tarCode === 'TAR_ABORT') {
     return new TwelveError('INVALID_SOURCE', `the source is not a gzipped tar archive (${text})`);
   }

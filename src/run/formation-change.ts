@@ -38,7 +38,11 @@ export async function scaleApp(platform: Platform, appName: string, body: unknow
     const release = currentRelease(platform, appName);
     const changes = validateScale(body, release.processTypes);
     const before = getFormation(platform.db, app.id);
-    setFormation(platform.db, app.id, changes);
+    const running = formationForRelease(before, release.processTypes);
+    // Scaling down is how a user stops an app that fills the disk: it may spend the reserve to be recorded.
+    const stopsOnly = Object.entries(changes).every(([type, quantity]) => quantity <= (running[type] ?? 0));
+    if (stopsOnly) await platform.reserve.spendIfFull(`ps:scale ${app.name}`, () => setFormation(platform.db, app.id, changes));
+    else setFormation(platform.db, app.id, changes);
     try {
       await platform.fleet.scale(app);
     } catch (error) {

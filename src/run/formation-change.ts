@@ -14,7 +14,8 @@ export function validateScale(body: unknown, processTypes: Record<string, string
   }
   const changes: Formation = {};
   for (const [type, quantity] of Object.entries(body)) {
-    if (!(type in processTypes) || type === 'release') {
+    // Own keys only: `constructor` or `__proto__` is "in" every object.
+    if (!Object.hasOwn(processTypes, type) || type === 'release') {
       const scalable = Object.keys(processTypes).filter((name) => name !== 'release');
       throw new TwelveError('UNKNOWN_PROCESS_TYPE', `no ${type} process type to scale in this app's Procfile (it has: ${scalable.join(', ')}; \`release\` runs once per release)`);
     }
@@ -61,7 +62,7 @@ export async function restartApp(platform: Platform, appName: string, type?: str
   const app = getApp(platform.db, appName);
   return platform.fleet.exclusive(app.id, async () => {
     const release = currentRelease(platform, appName);
-    if (type !== undefined && !(type in release.processTypes)) {
+    if (type !== undefined && !Object.hasOwn(release.processTypes, type)) {
       throw new TwelveError('UNKNOWN_PROCESS_TYPE', `no ${type} process type in this app's Procfile`);
     }
     await platform.fleet.rollout(app, release, type ? { types: [type] } : {});

@@ -43,3 +43,21 @@ test('an emptied store beside the apps\' directories is refused at start, not re
   rmSync(`${store}-shm`, { force: true });
   await assert.rejects(second.start(), /twelve\.db is empty, but .*apps holds 1 app directory \(site\)[\s\S]*Restore twelve\.db/);
 });
+
+test('an API bound beyond loopback in plain HTTP is refused at start unless TWELVE_API_ALLOW_INSECURE=1', async () => {
+  const exposed = new TestPlatform({ TWELVE_BIND: '0.0.0.0' });
+  try {
+    await assert.rejects(exposed.start(), /TWELVE_BIND=0\.0\.0\.0 would serve the API beyond this machine in plain HTTP[\s\S]*TWELVE_API_ALLOW_INSECURE=1/);
+  } finally {
+    await exposed.dispose();
+  }
+  // Apart from the API's address; loopback still, so that nothing of the test is reachable from elsewhere.
+  const routerOnly = new TestPlatform({ TWELVE_ROUTER_BIND: '127.0.0.2' });
+  try {
+    await routerOnly.start();
+    assert.match(routerOnly.output, /"router":"http:\/\/127\.0\.0\.2:\d+"/);
+    assert.match(routerOnly.output, /"api":"http:\/\/127\.0\.0\.1:\d+"/);
+  } finally {
+    await routerOnly.dispose();
+  }
+});

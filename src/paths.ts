@@ -25,6 +25,8 @@ export interface Paths {
   runMarker: string;
   /** Space kept for the writes that free space on a full disk (src/disk-reserve.ts). */
   reserve: string;
+  /** An empty directory on which each sandboxed process mounts its private /app, in its own mount namespace. */
+  sandboxMount: string;
 }
 
 export function pathsFor(dataDir: string): Paths {
@@ -45,5 +47,6 @@ export function pathsFor(dataDir: string): Paths {
     tmp: join(dataDir, 'tmp'),
     runMarker: join(dataDir, 'running'),
     reserve: join(dataDir, 'reserve'),
+    sandboxMount: join(dataDir, 'sandbox'),
   };
 }

@@ -47,13 +47,13 @@ export function createLogger(level: string, destination?: pino.DestinationStream
 }
 
 /**
- * The message and the app it is about make two lines "the same"; the error attached may differ (a short
- * write, then ENOSPC) and is shown by the first line.
+ * The message, the app and the API route it is about make two lines "the same"; the error attached may
+ * differ (a short write, then ENOSPC) and is shown by the first line.
  */
 function messageKey(args: unknown[]): string {
   const [first] = args;
-  const app = typeof first === 'object' && first !== null ? (first as { app?: unknown }).app : undefined;
-  return `${messageText(args)}\u0000${String(app ?? '')}`;
+  const fields = typeof first === 'object' && first !== null ? first as { app?: unknown; url?: unknown } : {};
+  return [messageText(args), String(fields.app ?? ''), String(fields.url ?? '')].join('\u0000');
 }
 
 function messageText(args: unknown[]): string {

@@ -62,8 +62,15 @@ export async function extractSource(source: NodeJS.ReadableStream, destDir: stri
   unpack.on('ignoredEntry', (entry: tar.ReadEntry) => {
     refuse(new TwelveError('INVALID_SOURCE', `the source archive was refused: entry ${showName(entry.path)} is of a kind twelve does not unpack (${entry.type})`));
   });
-  unpack.on('error', (error: Error) => refuse(tarRefusal(error, destDir)));
-  const finished = new Promise<void>((resolve) => unpack.on('finish', () => resolve()));
+  // tar ends with 'finish' once every write it began is done; after a CwdError (the directory itself
+  // cannot be used) it writes nothing more and never finishes.
+  const finished = new Promise<void>((resolve) => {
+    unpack.on('finish', () => resolve());
+    unpack.on('error', (error: Error) => {
+      refuse(tarRefusal(error, destDir));
+      if (error.name === 'CwdError') resolve();
+    });
+  });
 
   const upload = byteCap(limits.maxBytes, () => tooLarge(`the upload is larger than ${megabytes(limits.maxBytes)} (TWELVE_MAX_SOURCE_MB)`));
   // Piped by hand rather than through pipeline(): a refusal must not destroy the request, whose

@@ -1,6 +1,8 @@
 /** Hostile deploy archives: each is refused with a message naming what it held, or neutralised, and leaves nothing behind. */
 import assert from 'node:assert/strict';
-import { existsSync, lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readlinkSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, describe, it } from 'node:test';
@@ -180,5 +182,23 @@ describe('hostile deploy archives', () => {
       await assert.rejects(runBuild(data.paths, 'hostile', streamOf(archive)), (error: unknown) => error instanceof TwelveError && error.code === 'INVALID_SOURCE');
     }
     assert.deepEqual(readdirSync(join(data.dir, 'apps', 'hostile', 'builds')), []);
+  });
+
+  it('says DISK_FULL, not a broken archive, when the disk fills while it unpacks', async (t) => {
+    const mountPoint = mkdtempSync(join(tmpdir(), 'twelve-full-'));
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mountPoint], { stdio: 'ignore' });
+    } catch {
+      rmSync(mountPoint, { recursive: true, force: true });
+      t.skip('needs root to mount a tmpfs');
+      return;
+    }
+    try {
+      const archive = rawTar([{ path: 'Procfile', body: 'web: x\n' }, { path: 'big', body: Buffer.alloc(2 * MB, 7) }]);
+      await assert.rejects(extractSource(streamOf(archive), join(mountPoint, 'app'), { maxBytes: 10 * MB, maxEntries: 10 }), refused('DISK_FULL', /disk of twelve's data dir is full \(.*ENOSPC/));
+    } finally {
+      execFileSync('umount', ['-l', mountPoint]);
+      rmSync(mountPoint, { recursive: true, force: true });
+    }
   });
 });

@@ -4,11 +4,11 @@
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import type pino from 'pino';
+import { createPlatformLogger } from './platform-log.js';
 import { AddonServers } from './addons/addon-servers.js';
 import { loadKeyring } from './config/secret-key-file.js';
 import { openDataDir, type DataDirLock } from './data-dir.js';
 import { DiskReserve } from './disk-reserve.js';
-import { createLogger } from './log-throttle.js';
 import type { DrainManager } from './logs/drains/drain-manager.js';
 import type { LogBus } from './logs/log-bus.js';
 import { openLogs } from './logs/open-logs.js';
@@ -82,7 +82,7 @@ function openSandbox(settings: Settings, paths: Paths, logger: pino.Logger): { s
 /** How much a process may write into its private /app (kept in memory, gone at exit), as Heroku's ephemeral dyno disk. */
 const SCRATCH_MB = 512;
 
-export function openPlatform(settings: Settings, logger: pino.Logger = createLogger(settings.logLevel)): Platform {
+export function openPlatform(settings: Settings, logger: pino.Logger = createPlatformLogger(settings.logLevel)): Platform {
   const paths = pathsFor(settings.dataDir);
   const { lock: dataDirLock, narrowed } = openDataDir(paths);
   if (narrowed.length > 0) logger.warn({ narrowed }, 'made the data dir private: only twelve\'s user may read these now');

@@ -55,7 +55,7 @@ async function failsWithDiskFull(...args: string[]): Promise<void> {
   assert.doesNotMatch(result.stderr, /bug in twelve/);
 }
 
-test('on a full disk: DISK_FULL with what to do, the app can be scaled to 0 and destroyed, and each failure is logged once', { skip: !mounted && 'needs root to mount a tmpfs' }, async () => {
+test('on a full disk: DISK_FULL with what to do, the app can be stopped, scaled to 0 and destroyed, and each failure is logged once', { skip: !mounted && 'needs root to mount a tmpfs' }, async () => {
   assert.equal((await platform.get('site')).status, 200);
   fillDisk();
 
@@ -66,8 +66,9 @@ test('on a full disk: DISK_FULL with what to do, the app can be scaled to 0 and 
   for (let i = 0; i < 50; i++) assert.equal((await platform.get('site')).status, 200);
   await waitFor('the log store to fail a flush', () => platform.output.includes('could not write log lines to disk'));
 
-  await platform.ok('ps:scale', 'web=0', '-a', 'site');
+  await platform.ok('ps:stop', 'web', '-a', 'site');
   await waitFor('web.1 to stop', async () => !(await platform.ok('ps', '-a', 'site')).stdout.includes('web.1'));
+  await platform.ok('ps:scale', 'web=0', '-a', 'site');
   await platform.ok('apps:destroy', '-a', 'site', '--confirm', 'site');
   assert.doesNotMatch((await platform.ok('apps')).stdout, /site/);
 

@@ -1,6 +1,6 @@
 /** The data dir of a real `twelve serve`: private, held by one twelve at a time, and not mistaken for a fresh install. */
 import assert from 'node:assert/strict';
-import { rmSync, statSync, truncateSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { copyFixture, TestPlatform } from './harness.js';
@@ -25,6 +25,13 @@ test('a second twelve serve on the same data dir refuses to start, and starts on
   assert.equal(mode(dataDir), 0o700);
   for (const file of ['twelve.db', 'twelve.db-wal', 'twelve.db-shm', 'api-token', 'secret-key', 'twelve.lock']) {
     assert.equal(mode(join(dataDir, file)), 0o600, file);
+  }
+
+  // A drain's URL, password and all, is sealed like config: neither the store nor its WAL holds it.
+  await first.ok('drains:add', 'https://drain-user:hunter2-drain-secret@127.0.0.1:9/ingest', '-a', 'site');
+  for (const file of ['twelve.db', 'twelve.db-wal']) {
+    const bytes = readFileSync(join(dataDir, file));
+    for (const secret of ['hunter2-drain-secret', 'drain-user']) assert.equal(bytes.includes(secret), false, `${file} holds ${secret}`);
   }
 
   await assert.rejects(second.start(), /another twelve serve \(pid \d+\) runs on .*: a second one would take over[\s\S]*stop it first/);

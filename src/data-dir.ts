@@ -15,7 +15,7 @@ export interface DataDirLock {
   release(): void;
 }
 
-/** Files only twelve's user may read or write: the store, its WAL and shared memory, the keys, the lock. */
+/** Files only twelve's user may read or write: the store, its WAL and shared memory, the keys, the lock, the disk reserve. */
 export function privateFiles(paths: Paths): string[] {
   return [paths.database, `${paths.database}-wal`, `${paths.database}-shm`, paths.apiToken, paths.secretKey, paths.lock, paths.reserve];
 }
@@ -51,6 +51,7 @@ export function lockDataDir(paths: Paths): DataDirLock {
   try {
     db.pragma('locking_mode = EXCLUSIVE');
     db.pragma('journal_mode = OFF');
+    // The write that takes the lock; what it writes (who holds it) is for a person reading the file later.
     db.exec('CREATE TABLE IF NOT EXISTS holder (pid INTEGER NOT NULL, started_at TEXT NOT NULL); DELETE FROM holder');
     db.prepare('INSERT INTO holder (pid, started_at) VALUES (?, ?)').run(process.pid, new Date().toISOString());
   } catch (error) {

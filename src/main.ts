@@ -29,17 +29,17 @@ export async function startPlatform(env: Record<string, string | undefined> = pr
   const router = new Router({ table: platform.table, logs: platform.logs, logger: log.child({ part: 'router' }), challenges: platform.challenges });
   platform.fleet.setDrainer((backendId, timeoutMs) => router.drain(backendId, timeoutMs));
 
-  await api.listen({ port: settings.apiPort, host: settings.bind }).catch((error: unknown) => refuseBusyPort(error, 'TWELVE_API_PORT', settings.apiPort, settings.bind));
+  await api.listen({ port: settings.apiPort, host: settings.apiBind }).catch((error: unknown) => refuseBusyPort(error, 'TWELVE_API_PORT', settings.apiPort, settings.apiBind));
   const apiPort = (api.server.address() as { port: number }).port;
   // The router takes traffic only once the apps it serves are back, so nobody sees a 503 for a live app.
   await restorePlatform(platform);
-  const routerPort = await router.listen(settings.routerPort, settings.bind).catch((error: unknown) => refuseBusyPort(error, 'TWELVE_ROUTER_PORT', settings.routerPort, settings.bind));
+  const routerPort = await router.listen(settings.routerPort, settings.routerBind).catch((error: unknown) => refuseBusyPort(error, 'TWELVE_ROUTER_PORT', settings.routerPort, settings.routerBind));
   platform.settings.routerPort = routerPort;
-  const httpsPort = await router.listenTls(settings.httpsPort, settings.bind, platform.certs.book).catch((error: unknown) => refuseBusyPort(error, 'TWELVE_HTTPS_PORT', settings.httpsPort, settings.bind));
+  const httpsPort = await router.listenTls(settings.httpsPort, settings.routerBind, platform.certs.book).catch((error: unknown) => refuseBusyPort(error, 'TWELVE_HTTPS_PORT', settings.httpsPort, settings.routerBind));
   platform.settings.httpsPort = httpsPort;
   // Orders need the plain port up: the ACME server fetches its challenges there.
   platform.acme.start();
-  log.info({ api: `http://${settings.bind}:${apiPort}`, router: `http://${settings.bind}:${routerPort}`, https: `https://${settings.bind}:${httpsPort}`, dataDir: settings.dataDir }, 'twelve is serving');
+  log.info({ api: `http://${urlHost(settings.apiBind)}:${apiPort}`, router: `http://${urlHost(settings.routerBind)}:${routerPort}`, https: `https://${urlHost(settings.routerBind)}:${httpsPort}`, dataDir: settings.dataDir }, 'twelve is serving');
 
   let stopping: Promise<void> | undefined;
   return {
@@ -56,6 +56,11 @@ export async function startPlatform(env: Record<string, string | undefined> = pr
       return stopping;
     },
   };
+}
+
+/** An IPv6 address goes in brackets in a URL. */
+function urlHost(address: string): string {
+  return address.includes(':') ? `[${address}]` : address;
 }
 
 /** A port another program holds: said with the setting that moves it, instead of a bare EADDRINUSE. */

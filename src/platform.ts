@@ -9,6 +9,8 @@ import { AddonServers } from './addons/addon-servers.js';
 import { AcmeRenewer } from './certs/acme-renewer.js';
 import { Certificates } from './certs/certificates.js';
 import { loadKeyring } from './config/secret-key-file.js';
+import { openDataDir, type DataDirLock } from './data-dir.js';
+import { DiskReserve } from './disk-reserve.js';
 import type { DrainManager } from './logs/drains/drain-manager.js';
 import type { LogBus } from './logs/log-bus.js';
 import { openLogs } from './logs/open-logs.js';
@@ -57,6 +59,10 @@ export interface Platform {
   acme: AcmeRenewer;
   /** Where every app process and build step runs (docs/security.md). */
   sandbox: Sandbox;
+  /** Held while this twelve runs: a second one on the data dir refuses to start. */
+  dataDirLock: DataDirLock;
+  /** Room kept for stopping and destroying apps on a full disk. */
+  reserve: DiskReserve;
 }
 
 /**
@@ -87,6 +93,17 @@ const SCRATCH_MB = 512;
 
 export function openPlatform(settings: Settings, logger: pino.Logger = createPlatformLogger(settings.logLevel)): Platform {
   const paths = pathsFor(settings.dataDir);
+  const { lock: dataDirLock, narrowed } = openDataDir(paths);
+  if (narrowed.length > 0) logger.warn({ narrowed }, 'made the data dir private: only twelve\'s user may read these now');
+  try {
+    return openParts(settings, paths, logger, dataDirLock);
+  } catch (error) {
+    dataDirLock.release();
+    throw error;
+  }
+}
+
+function openParts(settings: Settings, paths: Paths, logger: pino.Logger, dataDirLock: DataDirLock): Platform {
   mkdirSync(paths.tmp, { recursive: true });
   const db = openDatabase(paths.database);
   useKeyring(db, loadKeyring(paths.secretKey, settings.secretKey));
@@ -105,7 +122,8 @@ export function openPlatform(settings: Settings, logger: pino.Logger = createPla
   const certs = new Certificates(db, table, logger.child({ part: 'certs' }));
   const challenges = new Map<string, string>();
   const acme = new AcmeRenewer({ db, certs, challenges, directoryUrl: settings.acmeDirectory, logger: logger.child({ part: 'acme' }) });
-  return { settings, paths, db, logs, drains, logger, supervisor, table, fleet, addons, oneOffs, sandbox, certs, challenges, acme };
+  const reserve = new DiskReserve(paths.reserve, logger);
+  return { settings, paths, db, logs, drains, logger, supervisor, table, fleet, addons, oneOffs, sandbox, dataDirLock, reserve, certs, challenges, acme };
 }
 
 /**
@@ -125,6 +143,7 @@ export async function restorePlatform(platform: Platform): Promise<void> {
   if (failed > 0) logger.warn({ failed }, 'marked releases interrupted by the previous run as failed');
   rmSync(paths.tmp, { recursive: true, force: true });
   mkdirSync(paths.tmp, { recursive: true });
+  platform.reserve.fill();
 
   // Apps connect to their databases as they boot.
   await platform.addons.startExisting();
@@ -152,4 +171,5 @@ export async function closePlatform(platform: Platform): Promise<void> {
   platform.logs.close();
   platform.db.close();
   markStopped(platform.paths.runMarker);
+  platform.dataDirLock.release();
 }

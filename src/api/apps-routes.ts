@@ -55,7 +55,7 @@ export function registerAppRoutes(server: FastifyInstance, platform: Platform): 
       });
       // Before the rows go: builds that other apps run (promoted) are handed to them and stay on disk.
       await removeAppFiles(platform, app);
-      deleteApp(db, app.id);
+      await platform.reserve.spendIfFull(`apps:destroy ${app.name}`, () => deleteApp(db, app.id));
       try {
         platform.sandbox.removeUser(app);
       } catch (error) {
@@ -63,6 +63,7 @@ export function registerAppRoutes(server: FastifyInstance, platform: Platform): 
       }
     });
     platform.certs.syncApp(app.name);
+    platform.reserve.fill();
     platform.logs.forget(app.name);
     return { destroyed: app.name };
   });

@@ -1,0 +1,36 @@
+/** /v1/apps/:app/exports/*: a release as an OCI image archive, Kubernetes manifests or systemd units (docs/export.md). */
+import type { FastifyInstance } from 'fastify';
+import { TwelveError } from '../errors.js';
+import { exportImage } from '../export/export-image.js';
+import { exportSubject } from '../export/export-subject.js';
+import type { ArchiveFormat } from '../export/oci-image.js';
+import type { Platform } from '../platform.js';
+
+type ExportRequest = { Params: { app: string }; Querystring: { release?: string; format?: string } };
+
+const FORMATS: ArchiveFormat[] = ['oci-archive', 'docker-archive'];
+
+export function releaseQuery(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const version = Number(value.replace(/^v/, ''));
+  if (!Number.isInteger(version) || version < 1) throw new TwelveError('BAD_REQUEST', `release must be a release number such as 3, not ${value}`);
+  return version;
+}
+
+export function registerExportRoutes(server: FastifyInstance, platform: Platform): void {
+  /** The archive's summary rides in a header, so the body can be the archive itself. */
+  server.post<ExportRequest>('/v1/apps/:app/exports/image', async (request, reply) => {
+    const format = (request.query.format ?? 'oci-archive') as ArchiveFormat;
+    if (!FORMATS.includes(format)) throw new TwelveError('INVALID_EXPORT', `format must be one of ${FORMATS.join(', ')}`);
+    const subject = exportSubject(platform.db, platform.paths, request.params.app, releaseQuery(request.query.release));
+    const { image, warnings, archive } = await exportImage(subject, format, platform.paths.tmp);
+    const summary = {
+      app: subject.app.name, release: subject.release.version, format, ref: image.refName,
+      manifest: { digest: image.manifest.digest, size: image.manifest.size },
+      config: { digest: image.config.digest, size: image.config.size },
+      layers: image.layers.map((layer) => ({ digest: layer.digest, size: layer.size })),
+      warnings,
+    };
+    return reply.type('application/x-tar').header('x-twelve-export', encodeURIComponent(JSON.stringify(summary))).send(archive);
+  });
+}

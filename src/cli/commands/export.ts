@@ -1,0 +1,61 @@
+/** `export image`, `export kubernetes`, `export systemd`: a release, carried to engines beyond twelve (docs/export.md). */
+import { spawnSync } from 'node:child_process';
+import { Option, type Command } from 'commander';
+import { parseReleaseVersion } from '../arguments.js';
+import { CliError } from '../cli-error.js';
+import { appPath, type CommonOptions, createClient, print, printJson, requireApp, warn, withAppOptions } from '../context.js';
+import { assertFreeDestination, extractArchive, listWritten, writeArchiveFile } from '../export-files.js';
+import { imageFormat, pushArgv } from '../image-destination.js';
+
+interface ImageOptions extends CommonOptions { release?: string; output?: string; format?: string; push?: string }
+
+/** What the platform says about the archive it sends (the x-twelve-export header). */
+interface ImageSummary {
+  app: string; release: number; ref: string;
+  manifest: { digest: string; size: number }; config: { digest: string; size: number };
+  layers: Array<{ digest: string; size: number }>; warnings: string[];
+}
+
+function releaseQuery(release: string | undefined): string {
+  return release === undefined ? '' : `release=${parseReleaseVersion(release)}&`;
+}
+
+function push(path: string, format: ReturnType<typeof imageFormat>, ref: string): void {
+  const argv = pushArgv(path, format, ref);
+  const result = spawnSync(argv[0]!, argv.slice(1), { stdio: ['ignore', 'inherit', 'inherit'] });
+  if ((result.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
+    throw new CliError('SKOPEO_MISSING', `the image was written to ${path}, but skopeo is not installed to push it`,
+      `Install it (apt-get install skopeo), then run: ${argv.join(' ')}`);
+  }
+  if (result.status !== 0) throw new CliError('PUSH_FAILED', `${argv.join(' ')} exited with ${result.status ?? result.signal}`, 'Its output above says why; the image is still at the path written.');
+}
+
+async function exportImageCommand(options: ImageOptions): Promise<void> {
+  const app = requireApp(options);
+  if (!options.output) throw new CliError('INVALID_ARGUMENT', 'Missing -o PATH', 'Name where to write the image: a directory, X.tar or X.docker.tar.');
+  const path = options.output;
+  const format = imageFormat(path, options.format);
+  await assertFreeDestination(path, format === 'oci' ? 'directory' : 'file');
+  const wire = format === 'docker-archive' ? 'docker-archive' : 'oci-archive';
+  if (!options.json) process.stdout.write(`Exporting ${app} as an image (${format}) to ${path}... `);
+  const response = await createClient().download('POST', appPath(app, `/exports/image?${releaseQuery(options.release)}format=${wire}`));
+  const summary = JSON.parse(decodeURIComponent(String(response.headers['x-twelve-export']))) as ImageSummary;
+  if (format === 'oci') await extractArchive(response, path);
+  else await writeArchiveFile(response, path);
+  if (!options.json) print(`done, ${summary.ref} ${summary.manifest.digest}`);
+  for (const warning of summary.warnings) if (!options.json) warn(warning);
+  if (options.push) push(path, format, options.push);
+  if (options.json) printJson({ ...summary, format, path, pushed: options.push ?? null, files: await listWritten(path) });
+}
+
+export function registerExportCommands(program: Command): void {
+  const exportCommand = program.command('export').description('carry a release beyond twelve: an OCI image, Kubernetes manifests, systemd units');
+
+  withAppOptions(exportCommand.command('image')
+    .description('write the release\'s build as an OCI image: a layout directory, X.tar (oci-archive) or X.docker.tar (docker-archive)'))
+    .addOption(new Option('-o, --output <path>', 'where to write it'))
+    .addOption(new Option('--release <release>', 'the release to export (v3 or 3; default: the current one)'))
+    .addOption(new Option('--format <format>', 'oci, oci-archive or docker-archive (default: from the path\'s name)'))
+    .addOption(new Option('--push <ref>', 'then copy it to a registry with skopeo (e.g. registry.example.com/shop:v3)'))
+    .action(exportImageCommand);
+}

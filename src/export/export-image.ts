@@ -1,0 +1,57 @@
+/**
+ * `twelve export image`, on the platform's side: the release's build and what it needs from this
+ * machine as two layers written to a temporary directory, then one archive (oci-archive or
+ * docker-archive) streamed from them. The temporary directory goes when the stream ends.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PassThrough, type Readable } from 'node:stream';
+import { entrypointScript } from './entrypoint-script.js';
+import type { ExportSubject } from './export-subject.js';
+import { imageConfig } from './image-config.js';
+import { collectImageFiles } from './image-files.js';
+import { type ArchiveFormat, assembleImage, type LayerBlob, MEDIA_TYPES, type OciImage, writeImageArchive } from './oci-image.js';
+import { writeTarFile } from './tar-writer.js';
+
+export interface ImageExport {
+  image: OciImage;
+  warnings: string[];
+  /** The archive's bytes; reading it to the end (or destroying it) removes the layers' files. */
+  archive: Readable;
+}
+
+/** The image's layer files, written under `tmpRoot`; the caller removes `dir`. */
+export async function buildImage(subject: ExportSubject, dir: string): Promise<{ image: OciImage; warnings: string[] }> {
+  const { app, release, manifest, buildDir } = subject;
+  const files = await collectImageFiles(buildDir, manifest, entrypointScript(release.processTypes));
+  const layers: LayerBlob[] = [];
+  for (const [name, entries] of [['system', files.system], ['app', files.app]] as const) {
+    const file = join(dir, `${name}.tar`);
+    const blob = await writeTarFile(entries.sorted(), file);
+    layers.push({ ...blob, file, mediaType: MEDIA_TYPES.layer, diffId: blob.digest });
+  }
+  const config = imageConfig({
+    app: app.name, version: release.version, createdAt: release.createdAt, manifestPath: manifest.path,
+    processTypes: release.processTypes, diffIds: layers.map((layer) => layer.diffId),
+  });
+  return { image: assembleImage(`${app.name}:v${release.version}`, config, layers), warnings: files.warnings };
+}
+
+export async function exportImage(subject: ExportSubject, format: ArchiveFormat, tmpRoot: string): Promise<ImageExport> {
+  const dir = await mkdtemp(join(tmpRoot, 'export-image-'));
+  try {
+    const { image, warnings } = await buildImage(subject, dir);
+    const archive = new PassThrough({ highWaterMark: 1 << 20 });
+    const drained = (): Promise<void> => new Promise((resolve) => archive.once('drain', resolve));
+    const closed = new Promise<never>((_, reject) => archive.once('close', () => reject(new Error('the archive\'s reader went away'))));
+    closed.catch(() => {}); // raced below; a reader that left ends the writing, nothing else
+    void writeImageArchive(image, format, async (chunk) => {
+      if (!archive.write(chunk)) await Promise.race([drained(), closed]);
+    }).then(() => archive.end(), (error: Error) => archive.destroy(error))
+      .finally(() => rm(dir, { recursive: true, force: true }));
+    return { image, warnings, archive };
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+}

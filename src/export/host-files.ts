@@ -58,7 +58,8 @@ export async function addHostPath(layer: LayerEntries, copy: HostCopy, hostPath:
       await addHostPath(layer, copy, join(resolve(dirname(current), target), ...parts.slice(index + 1)), depth + 1);
       return;
     }
-    if (stat.isDirectory()) layer.directory(current, stat.mode);
+    // A directory on the way only has to be passed through: the app's user may, whatever this machine's mode (/root is 0700).
+    if (stat.isDirectory()) layer.directory(current, last ? stat.mode : stat.mode | 0o555);
     else if (last && stat.isFile()) await addFile(layer, copy, current, current, stat.mode, stat.size, ROOT_OWNER);
   }
 }

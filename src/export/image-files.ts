@@ -24,7 +24,7 @@ export interface ImageFiles {
 
 const APP_OWNER = { uid: APP_USER.uid, gid: APP_USER.gid };
 /** A virtualenv uses its own site-packages; the interpreter's tests and tooling are not run by apps. */
-const STDLIB_LEFT_OUT = /^(site-packages|dist-packages|test|idlelib|tkinter|turtledemo|ensurepip|config-[^/]*)(\/|$)/;
+const STDLIB_LEFT_OUT = /^(site-packages|dist-packages|test|idlelib|tkinter|turtledemo|ensurepip|config-[^/]*|lib-dynload\/_tkinter[^/]*)(\/|$)/;
 const NSSWITCH = 'passwd: files\ngroup: files\nhosts: files dns\n';
 
 export async function collectImageFiles(buildDir: string, manifest: BuildManifest, entrypoint: string): Promise<ImageFiles> {
@@ -36,8 +36,9 @@ export async function collectImageFiles(buildDir: string, manifest: BuildManifes
   if (existsSync(runtime)) await addHostTree(app, copy, runtime, NODE_RUNTIME_DIR, { owner: APP_OWNER });
   // Virtualenv scripts and some packages hold the build's absolute path: it leads to /app in the image.
   if (resolve(buildDir, 'app') !== APP_DIR) {
-    // Its parents keep this machine's modes: a data dir under /tmp must not make the image's /tmp 0755.
-    for (let dir = buildDir; dir !== '/'; dir = dirname(dir)) app.directory(dir, (await stat(dir)).mode);
+    // Its parents keep this machine's modes (a data dir under /tmp must not make the image's /tmp 0755),
+    // opened for passing through (the app's user reaches the build's path under a 0700 /root).
+    for (let dir = buildDir; dir !== '/'; dir = dirname(dir)) app.directory(dir, (await stat(dir)).mode | 0o555);
     app.symlink(join(buildDir, 'app'), APP_DIR);
     if (existsSync(runtime)) app.symlink(runtime, NODE_RUNTIME_DIR);
   }

@@ -2,11 +2,16 @@
 import type { FastifyInstance } from 'fastify';
 import { TwelveError } from '../errors.js';
 import { exportImage } from '../export/export-image.js';
+import { exportKubernetes } from '../export/export-kubernetes.js';
+import { releasePlan } from '../export/release-plan.js';
 import { exportSubject } from '../export/export-subject.js';
 import type { ArchiveFormat } from '../export/oci-image.js';
 import type { Platform } from '../platform.js';
 
-type ExportRequest = { Params: { app: string }; Querystring: { release?: string; format?: string } };
+type ExportRequest = { Params: { app: string }; Querystring: { release?: string; format?: string; image?: string; configFrom?: string } };
+
+/** A DNS subdomain (Kubernetes object names): lower case, digits, dashes and dots. */
+const OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
 const FORMATS: ArchiveFormat[] = ['oci-archive', 'docker-archive'];
 
@@ -32,5 +37,15 @@ export function registerExportRoutes(server: FastifyInstance, platform: Platform
       warnings,
     };
     return reply.type('application/x-tar').header('x-twelve-export', encodeURIComponent(JSON.stringify(summary))).send(archive);
+  });
+
+  server.get<ExportRequest>('/v1/apps/:app/exports/kubernetes', async (request) => {
+    const { image, configFrom } = request.query;
+    if (configFrom !== undefined && !OBJECT_NAME.test(configFrom)) throw new TwelveError('INVALID_EXPORT', `--config-from ${configFrom} is not a Secret's name`);
+    if (image !== undefined && !/^[^\s]+$/.test(image)) throw new TwelveError('INVALID_EXPORT', 'image must be an image reference such as registry.example.com/shop:v3');
+    const subject = exportSubject(platform.db, platform.paths, request.params.app, releaseQuery(request.query.release));
+    const plan = releasePlan(platform.db, subject, platform.settings);
+    const exported = exportKubernetes(plan, { image: image ?? `${plan.app}:v${plan.version}`, configFrom });
+    return { app: plan.app, release: plan.version, ...exported };
   });
 }

@@ -70,3 +70,22 @@ export async function listWritten(root: string): Promise<WrittenFile[]> {
   await walk(root);
   return files;
 }
+
+/** Writes the files of an export (manifests, units) into `dir`, which must be absent or empty. */
+export async function writeExportedFiles(dir: string, files: Array<{ name: string; content: string; mode: number }>): Promise<void> {
+  const { chmod, writeFile } = await import('node:fs/promises');
+  const temp = temporaryName(dir);
+  await mkdir(temp, { recursive: true });
+  try {
+    for (const file of files) {
+      if (file.name.includes('/') || file.name.startsWith('.')) throw new CliError('BAD_RESPONSE', `the API named a file ${file.name}`);
+      await writeFile(join(temp, file.name), file.content, { mode: file.mode });
+      await chmod(join(temp, file.name), file.mode);
+    }
+    await rm(dir, { recursive: true, force: true });
+    await rename(temp, dir);
+  } catch (error) {
+    await rm(temp, { recursive: true, force: true });
+    throw error;
+  }
+}

@@ -4,10 +4,14 @@ import { Option, type Command } from 'commander';
 import { parseReleaseVersion } from '../arguments.js';
 import { CliError } from '../cli-error.js';
 import { appPath, type CommonOptions, createClient, print, printJson, requireApp, warn, withAppOptions } from '../context.js';
-import { assertFreeDestination, extractArchive, listWritten, writeArchiveFile } from '../export-files.js';
+import { assertFreeDestination, extractArchive, listWritten, writeArchiveFile, writeExportedFiles } from '../export-files.js';
 import { imageFormat, pushArgv } from '../image-destination.js';
 
 interface ImageOptions extends CommonOptions { release?: string; output?: string; format?: string; push?: string }
+interface FilesOptions extends CommonOptions { release?: string; output?: string; image?: string; configFrom?: string }
+
+/** What the platform answers for manifests and units: the files to write and what they cannot carry. */
+interface FilesAnswer { app: string; release: number; files: Array<{ name: string; content: string; mode: number }>; warnings: string[] }
 
 /** What the platform says about the archive it sends (the x-twelve-export header). */
 interface ImageSummary {
@@ -48,6 +52,30 @@ async function exportImageCommand(options: ImageOptions): Promise<void> {
   if (options.json) printJson({ ...summary, format, path, pushed: options.push ?? null, files: await listWritten(path) });
 }
 
+async function exportFiles(target: 'kubernetes' | 'systemd', options: FilesOptions): Promise<void> {
+  const app = requireApp(options);
+  const query = new URLSearchParams();
+  if (options.release !== undefined) query.set('release', String(parseReleaseVersion(options.release)));
+  if (options.image !== undefined) query.set('image', options.image);
+  if (options.configFrom !== undefined) query.set('configFrom', options.configFrom);
+  const answer = await createClient().request<FilesAnswer>('GET', appPath(app, `/exports/${target}?${query}`));
+  if (options.output === undefined) {
+    // Without a directory the manifests go to stdout, one YAML stream: `| kubectl apply -f -` (without the wait for the release Job).
+    process.stdout.write(answer.files.filter((file) => file.name.endsWith('.yaml')).map((file) => file.content).join('---\n'));
+    for (const warning of answer.warnings) warn(warning);
+    return;
+  }
+  await assertFreeDestination(options.output, 'directory');
+  await writeExportedFiles(options.output, answer.files);
+  if (options.json) {
+    printJson({ app: answer.app, release: answer.release, path: options.output, files: await listWritten(options.output), warnings: answer.warnings });
+    return;
+  }
+  print(`Wrote ${target === 'kubernetes' ? 'Kubernetes manifests' : 'systemd units'} of ${answer.app} v${answer.release} to ${options.output}:`);
+  for (const file of answer.files) print(`  ${file.name}`);
+  for (const warning of answer.warnings) warn(warning);
+}
+
 export function registerExportCommands(program: Command): void {
   const exportCommand = program.command('export').description('carry a release beyond twelve: an OCI image, Kubernetes manifests, systemd units');
 
@@ -58,4 +86,12 @@ export function registerExportCommands(program: Command): void {
     .addOption(new Option('--format <format>', 'oci, oci-archive or docker-archive (default: from the path\'s name)'))
     .addOption(new Option('--push <ref>', 'then copy it to a registry with skopeo (e.g. registry.example.com/shop:v3)'))
     .action(exportImageCommand);
+
+  withAppOptions(exportCommand.command('kubernetes')
+    .description('write the release as Kubernetes manifests (a Deployment per process type, Service, Ingress, config Secret, release Job) and apply.sh'))
+    .addOption(new Option('-o, --output <dir>', 'the directory to write (default: the YAML to stdout)'))
+    .addOption(new Option('--release <release>', 'the release to export (v3 or 3; default: the current one)'))
+    .addOption(new Option('--image <ref>', 'the image the pods run (default: APP:vN, as `export image` tags it)'))
+    .addOption(new Option('--config-from <secret>', 'use this Secret of the cluster for config instead of exporting it'))
+    .action((options: FilesOptions) => exportFiles('kubernetes', options));
 }

@@ -1,8 +1,9 @@
 /** /v1/apps/:app/exports/*: a release as an OCI image archive, Kubernetes manifests or systemd units (docs/export.md). */
 import type { FastifyInstance } from 'fastify';
 import { TwelveError } from '../errors.js';
-import { exportImage } from '../export/export-image.js';
+import { exportImage, exportRootfs } from '../export/export-image.js';
 import { exportKubernetes } from '../export/export-kubernetes.js';
+import { exportSystemd } from '../export/export-systemd.js';
 import { releasePlan } from '../export/release-plan.js';
 import { exportSubject } from '../export/export-subject.js';
 import type { ArchiveFormat } from '../export/oci-image.js';
@@ -25,9 +26,15 @@ export function releaseQuery(value: string | undefined): number | undefined {
 export function registerExportRoutes(server: FastifyInstance, platform: Platform): void {
   /** The archive's summary rides in a header, so the body can be the archive itself. */
   server.post<ExportRequest>('/v1/apps/:app/exports/image', async (request, reply) => {
-    const format = (request.query.format ?? 'oci-archive') as ArchiveFormat;
-    if (!FORMATS.includes(format)) throw new TwelveError('INVALID_EXPORT', `format must be one of ${FORMATS.join(', ')}`);
+    const format = (request.query.format ?? 'oci-archive') as ArchiveFormat | 'rootfs';
+    if (format !== 'rootfs' && !FORMATS.includes(format)) throw new TwelveError('INVALID_EXPORT', `format must be one of ${FORMATS.join(', ')} or rootfs`);
     const subject = exportSubject(platform.db, platform.paths, request.params.app, releaseQuery(request.query.release));
+    if (format === 'rootfs') {
+      // The image's files as one tree, for `export systemd`: streamed as it is made.
+      const { archive, warnings } = await exportRootfs(subject);
+      const summary = { app: subject.app.name, release: subject.release.version, format, warnings };
+      return reply.type('application/x-tar').header('x-twelve-export', encodeURIComponent(JSON.stringify(summary))).send(archive);
+    }
     const { image, warnings, archive } = await exportImage(subject, format, platform.paths.tmp);
     const summary = {
       app: subject.app.name, release: subject.release.version, format, ref: image.refName,
@@ -47,5 +54,11 @@ export function registerExportRoutes(server: FastifyInstance, platform: Platform
     const plan = releasePlan(platform.db, subject, platform.settings);
     const exported = exportKubernetes(plan, { image: image ?? `${plan.app}:v${plan.version}`, configFrom });
     return { app: plan.app, release: plan.version, ...exported };
+  });
+
+  server.get<ExportRequest>('/v1/apps/:app/exports/systemd', async (request) => {
+    const subject = exportSubject(platform.db, platform.paths, request.params.app, releaseQuery(request.query.release));
+    const plan = releasePlan(platform.db, subject, platform.settings);
+    return { app: plan.app, release: plan.version, ...exportSystemd(plan, subject.manifest.path) };
   });
 }

@@ -11,7 +11,7 @@ import type { ExportSubject } from './export-subject.js';
 import { imageConfig } from './image-config.js';
 import { collectImageFiles } from './image-files.js';
 import { type ArchiveFormat, assembleImage, type LayerBlob, MEDIA_TYPES, type OciImage, writeImageArchive } from './oci-image.js';
-import { writeTarFile } from './tar-writer.js';
+import { type Sink, type TarEntry, writeTar, writeTarFile } from './tar-writer.js';
 
 export interface ImageExport {
   image: OciImage;
@@ -37,21 +37,41 @@ export async function buildImage(subject: ExportSubject, dir: string): Promise<{
   return { image: assembleImage(`${app.name}:v${release.version}`, config, layers), warnings: files.warnings };
 }
 
+/** A stream of what `write` writes, with backpressure; `done` runs when the writing ends, however it ends. */
+function streamFrom(write: (sink: Sink) => Promise<void>, done: () => Promise<void> = async () => {}): Readable {
+  const archive = new PassThrough({ highWaterMark: 1 << 20 });
+  const drained = (): Promise<void> => new Promise((resolve) => archive.once('drain', resolve));
+  const closed = new Promise<never>((_, reject) => archive.once('close', () => reject(new Error('the archive\'s reader went away'))));
+  closed.catch(() => {}); // raced below; a reader that left ends the writing, nothing else
+  void write(async (chunk) => {
+    if (!archive.write(chunk)) await Promise.race([drained(), closed]);
+  }).then(() => archive.end(), (error: Error) => archive.destroy(error)).finally(done);
+  return archive;
+}
+
+function streamTar(entries: TarEntry[]): Readable {
+  return streamFrom((sink) => writeTar(entries, sink));
+}
+
 export async function exportImage(subject: ExportSubject, format: ArchiveFormat, tmpRoot: string): Promise<ImageExport> {
   const dir = await mkdtemp(join(tmpRoot, 'export-image-'));
   try {
     const { image, warnings } = await buildImage(subject, dir);
-    const archive = new PassThrough({ highWaterMark: 1 << 20 });
-    const drained = (): Promise<void> => new Promise((resolve) => archive.once('drain', resolve));
-    const closed = new Promise<never>((_, reject) => archive.once('close', () => reject(new Error('the archive\'s reader went away'))));
-    closed.catch(() => {}); // raced below; a reader that left ends the writing, nothing else
-    void writeImageArchive(image, format, async (chunk) => {
-      if (!archive.write(chunk)) await Promise.race([drained(), closed]);
-    }).then(() => archive.end(), (error: Error) => archive.destroy(error))
-      .finally(() => rm(dir, { recursive: true, force: true }));
+    const archive = streamFrom((sink) => writeImageArchive(image, format, sink), () => rm(dir, { recursive: true, force: true }));
     return { image, warnings, archive };
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
     throw error;
   }
+}
+
+/**
+ * The image's two layers flattened into one tar: the root filesystem `export systemd` runs its units
+ * in. Streamed as it is made: nothing about it has to be known before its first byte.
+ */
+export async function exportRootfs(subject: ExportSubject): Promise<{ archive: Readable; warnings: string[] }> {
+  const { release, manifest, buildDir } = subject;
+  const files = await collectImageFiles(buildDir, manifest, entrypointScript(release.processTypes));
+  files.system.absorb(files.app);
+  return { archive: streamTar(files.system.sorted()), warnings: files.warnings };
 }

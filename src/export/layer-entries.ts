@@ -39,6 +39,11 @@ export class LayerEntries {
     this.put({ type: 'symlink', path: layerPath(path), linkpath, ...owner });
   }
 
+  /** Adds the other layer's entries that this one lacks: two layers flattened into one tree, this one's first. */
+  absorb(other: LayerEntries): void {
+    for (const entry of other.entries.values()) this.put(entry);
+  }
+
   /** The entries sorted by path, each directory before what it holds, missing parents made 0755 root. */
   sorted(): TarEntry[] {
     const all = new Map(this.entries);

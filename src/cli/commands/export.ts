@@ -1,5 +1,7 @@
 /** `export image`, `export kubernetes`, `export systemd`: a release, carried to engines beyond twelve (docs/export.md). */
 import { spawnSync } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { parseReleaseVersion } from '../arguments.js';
 import { CliError } from '../cli-error.js';
@@ -11,7 +13,7 @@ interface ImageOptions extends CommonOptions { release?: string; output?: string
 interface FilesOptions extends CommonOptions { release?: string; output?: string; image?: string; configFrom?: string }
 
 /** What the platform answers for manifests and units: the files to write and what they cannot carry. */
-interface FilesAnswer { app: string; release: number; files: Array<{ name: string; content: string; mode: number }>; warnings: string[] }
+interface FilesAnswer { app: string; release: number; files: Array<{ name: string; content: string; mode: number }>; warnings: string[]; tarball?: string }
 
 /** What the platform says about the archive it sends (the x-twelve-export header). */
 interface ImageSummary {
@@ -67,12 +69,25 @@ async function exportFiles(target: 'kubernetes' | 'systemd', options: FilesOptio
   }
   await assertFreeDestination(options.output, 'directory');
   await writeExportedFiles(options.output, answer.files);
+  if (answer.tarball !== undefined) {
+    // The root filesystem the units run in: the release's image, flattened.
+    if (!options.json) process.stdout.write(`Writing ${answer.tarball}... `);
+    try {
+      const query = `release=${answer.release}&format=rootfs`;
+      await writeArchiveFile(await createClient().download('POST', appPath(app, `/exports/image?${query}`)), join(options.output, answer.tarball));
+    } catch (error) {
+      await rm(options.output, { recursive: true, force: true });
+      throw error;
+    }
+    if (!options.json) print('done');
+  }
   if (options.json) {
     printJson({ app: answer.app, release: answer.release, path: options.output, files: await listWritten(options.output), warnings: answer.warnings });
     return;
   }
   print(`Wrote ${target === 'kubernetes' ? 'Kubernetes manifests' : 'systemd units'} of ${answer.app} v${answer.release} to ${options.output}:`);
   for (const file of answer.files) print(`  ${file.name}`);
+  if (answer.tarball !== undefined) print(`  ${answer.tarball}`);
   for (const warning of answer.warnings) warn(warning);
 }
 
@@ -94,4 +109,13 @@ export function registerExportCommands(program: Command): void {
     .addOption(new Option('--image <ref>', 'the image the pods run (default: APP:vN, as `export image` tags it)'))
     .addOption(new Option('--config-from <secret>', 'use this Secret of the cluster for config instead of exporting it'))
     .action((options: FilesOptions) => exportFiles('kubernetes', options));
+
+  withAppOptions(exportCommand.command('systemd')
+    .description('write the release as systemd units (a template per process type, a target, the release phase), its root filesystem and install.sh'))
+    .addOption(new Option('-o, --output <dir>', 'the directory to write'))
+    .addOption(new Option('--release <release>', 'the release to export (v3 or 3; default: the current one)'))
+    .action((options: FilesOptions) => {
+      if (options.output === undefined) throw new CliError('INVALID_ARGUMENT', 'Missing -o DIR', 'Name the directory to write the units, the root filesystem and install.sh to.');
+      return exportFiles('systemd', options);
+    });
 }

@@ -49,12 +49,14 @@ export async function collectImageFiles(buildDir: string, manifest: BuildManifes
   system.data('/etc/group', 0o644, groupFile());
   system.data('/etc/nsswitch.conf', 0o644, NSSWITCH);
   system.directory('/tmp', 0o1777);
-  for (const path of ['/bin/sh', '/usr/bin/env', '/etc/ssl/certs/ca-certificates.crt']) {
+  // env: `#!/usr/bin/env node` scripts (node_modules/.bin); dirname: the runtime's npm shims.
+  for (const path of ['/bin/sh', '/usr/bin/env', '/usr/bin/dirname', '/etc/ssl/certs/ca-certificates.crt']) {
     if (existsSync(path)) await addHostPath(system, copy, path);
   }
   if (existsSync('/usr/share/zoneinfo')) await addHostTree(system, copy, '/usr/share/zoneinfo', '/usr/share/zoneinfo');
   await addMachineNode(system, copy, manifest);
-  await addNpmShimTargets(system, copy, runtime);
+  // Today's builds have the runtime beside app/; the sandbox's have it in app/.heroku/node.
+  for (const dir of [runtime, join(buildDir, 'app', '.heroku', 'node')]) await addNpmShimTargets(system, copy, dir);
   await addVirtualenvPython(system, copy, join(buildDir, 'app', '.venv'));
   const missing = await addSharedLibraries(system, copy, [buildDir]);
   return { system, app, warnings: missing.map((name) => `shared library not found on this machine: ${name}`) };

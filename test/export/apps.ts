@@ -28,6 +28,12 @@ export const NODE_APP = {
   'app.json': JSON.stringify({ healthcheck: { path: '/', timeout: 2 } }),
 };
 
+/** No Procfile: Heroku's default `web: npm start`, with the Node.js runtime the build pins (engines.node). */
+export const PINNED_NODE_APP = {
+  'package.json': JSON.stringify({ name: 'export-pinned', version: '1.0.0', private: true, engines: { node: '20.x' }, scripts: { start: 'node server.js' } }),
+  'server.js': NODE_APP['server.js'],
+};
+
 export const PYTHON_APP = {
   'requirements.txt': '# nothing to install\n',
   Procfile: 'web: python3 app.py\n',

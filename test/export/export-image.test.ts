@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { TestPlatform, waitFor } from '../e2e/harness.js';
-import { httpGet, NODE_APP, PROCFILE_APP, PYTHON_APP, writeApp } from './apps.js';
+import { httpGet, NODE_APP, PINNED_NODE_APP, PROCFILE_APP, PYTHON_APP, writeApp } from './apps.js';
 import { freePort, Podman, PODMAN_MISSING } from './podman.js';
 
 interface Exported { ref: string; manifest: { digest: string }; config: { digest: string }; files: Array<{ path: string; sha256: string }> }
@@ -14,7 +14,7 @@ describe('twelve export image', () => {
 
   before(async () => {
     await platform.start();
-    for (const [app, files] of [['node', NODE_APP], ['py', PYTHON_APP], ['shell', PROCFILE_APP]] as const) {
+    for (const [app, files] of [['node', NODE_APP], ['py', PYTHON_APP], ['shell', PROCFILE_APP], ['pinned', PINNED_NODE_APP]] as const) {
       await platform.ok('apps:create', app);
       await platform.ok('deploy', writeApp(files), '-a', app);
     }
@@ -76,6 +76,17 @@ describe('twelve export image', () => {
     const layout = `oci:${join(podman.dir, 'shell-layout')}`;
     assert.equal((await podman.ok(['run', '--rm', layout, 'worker'])).trim(), 'worker v1 in /app as /app');
     assert.equal((await podman.ok(['run', '--rm', layout, 'release'])).trim(), 'release phase of shell');
+  });
+
+  test('a build\'s pinned Node.js runtime is at /app/.heroku/node, and npm start serves', { skip: PODMAN_MISSING }, async () => {
+    await exportTo('pinned', 'pinned.tar');
+    await podman.ok(['load', '--input', join(podman.dir, 'pinned.tar')]);
+    assert.equal((await podman.ok(['run', '--rm', 'pinned:v1', 'sh', '-c', 'command -v node; command -v npm'])).trim(),
+      '/app/.heroku/node/bin/node\n/app/.heroku/node/bin/npm');
+    const port = await freePort();
+    await podman.ok(['run', '--detach', '--name', 'pinned-web', '--network', 'host', '-e', `PORT=${port}`, 'pinned:v1']);
+    const answer = await waitFor('npm start to serve', () => httpGet(`http://127.0.0.1:${port}/`).catch(() => undefined), 60_000, 200);
+    assert.equal(answer.body, 'hello  uid=1000 dyno=web.1');
   });
 
   test('refuses to write over an existing export', async () => {

@@ -1,4 +1,5 @@
 /** /v1/apps/:app/exports/*: a release as an OCI image archive, Kubernetes manifests or systemd units (docs/export.md). */
+import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { TwelveError } from '../errors.js';
 import { exportImage, exportRootfs } from '../export/export-image.js';
@@ -24,26 +25,10 @@ export function releaseQuery(value: string | undefined): number | undefined {
 }
 
 export function registerExportRoutes(server: FastifyInstance, platform: Platform): void {
-  /** The archive's summary rides in a header, so the body can be the archive itself. */
-  server.post<ExportRequest>('/v1/apps/:app/exports/image', async (request, reply) => {
-    const format = (request.query.format ?? 'oci-archive') as ArchiveFormat | 'rootfs';
-    if (format !== 'rootfs' && !FORMATS.includes(format)) throw new TwelveError('INVALID_EXPORT', `format must be one of ${FORMATS.join(', ')} or rootfs`);
-    const subject = exportSubject(platform.db, platform.paths, request.params.app, releaseQuery(request.query.release));
-    if (format === 'rootfs') {
-      // The image's files as one tree, for `export systemd`: streamed as it is made.
-      const { archive, warnings } = await exportRootfs(subject);
-      const summary = { app: subject.app.name, release: subject.release.version, format, warnings };
-      return reply.type('application/x-tar').header('x-twelve-export', encodeURIComponent(JSON.stringify(summary))).send(archive);
-    }
-    const { image, warnings, archive } = await exportImage(subject, format, platform.paths.tmp);
-    const summary = {
-      app: subject.app.name, release: subject.release.version, format, ref: image.refName,
-      manifest: { digest: image.manifest.digest, size: image.manifest.size },
-      config: { digest: image.config.digest, size: image.config.size },
-      layers: image.layers.map((layer) => ({ digest: layer.digest, size: layer.size })),
-      warnings,
-    };
-    return reply.type('application/x-tar').header('x-twelve-export', encodeURIComponent(JSON.stringify(summary))).send(archive);
+  server.register(async (scoped) => {
+    // A base image comes in as the body, an OCI image layout as a tar, handed on as a stream.
+    scoped.addContentTypeParser('application/x-tar', (_request, payload, done) => done(null, payload));
+    registerImageRoute(scoped, platform);
   });
 
   server.get<ExportRequest>('/v1/apps/:app/exports/kubernetes', async (request) => {
@@ -60,5 +45,30 @@ export function registerExportRoutes(server: FastifyInstance, platform: Platform
     const subject = exportSubject(platform.db, platform.paths, request.params.app, releaseQuery(request.query.release));
     const plan = releasePlan(platform.db, subject, platform.settings);
     return { app: plan.app, release: plan.version, ...exportSystemd(plan, subject.manifest.path) };
+  });
+}
+
+/** The archive's summary rides in a header, so the body can be the archive itself. */
+function registerImageRoute(server: FastifyInstance, platform: Platform): void {
+  server.post<ExportRequest>('/v1/apps/:app/exports/image', async (request, reply) => {
+    const format = (request.query.format ?? 'oci-archive') as ArchiveFormat | 'rootfs';
+    if (format !== 'rootfs' && !FORMATS.includes(format)) throw new TwelveError('INVALID_EXPORT', `format must be one of ${FORMATS.join(', ')} or rootfs`);
+    const subject = exportSubject(platform.db, platform.paths, request.params.app, releaseQuery(request.query.release));
+    if (format === 'rootfs') {
+      // The image's files as one tree, for `export systemd`: streamed as it is made.
+      const { archive, warnings } = await exportRootfs(subject);
+      const summary = { app: subject.app.name, release: subject.release.version, format, warnings };
+      return reply.type('application/x-tar').header('x-twelve-export', encodeURIComponent(JSON.stringify(summary))).send(archive);
+    }
+    const base = request.body as Readable | undefined;
+    const { image, warnings, archive } = await exportImage(subject, format, platform.paths.tmp, typeof base?.pipe === 'function' ? base : undefined);
+    const summary = {
+      app: subject.app.name, release: subject.release.version, format, ref: image.refName,
+      manifest: { digest: image.manifest.digest, size: image.manifest.size },
+      config: { digest: image.config.digest, size: image.config.size },
+      layers: image.layers.map((layer) => ({ digest: layer.digest, size: layer.size })),
+      warnings,
+    };
+    return reply.type('application/x-tar').header('x-twelve-export', encodeURIComponent(JSON.stringify(summary))).send(archive);
   });
 }

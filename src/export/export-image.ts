@@ -3,15 +3,29 @@
  * machine as two layers written to a temporary directory, then one archive (oci-archive or
  * docker-archive) streamed from them. The temporary directory goes when the stream ends.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { extract } from 'tar';
+import { TwelveError } from '../errors.js';
+import { type BaseImage, readBaseImage } from './base-image.js';
 import { entrypointScript } from './entrypoint-script.js';
 import type { ExportSubject } from './export-subject.js';
 import { imageConfig } from './image-config.js';
 import { collectImageFiles } from './image-files.js';
 import { type ArchiveFormat, assembleImage, type LayerBlob, MEDIA_TYPES, type OciImage, writeImageArchive } from './oci-image.js';
 import { type Sink, type TarEntry, writeTar, writeTarFile } from './tar-writer.js';
+
+async function unpackBase(archive: Readable, dir: string): Promise<BaseImage> {
+  await mkdir(dir);
+  try {
+    await pipeline(archive, extract({ cwd: dir, strict: true, noChmod: true }));
+  } catch (error) {
+    throw new TwelveError('INVALID_EXPORT', `the base image could not be unpacked: ${(error as Error).message}`);
+  }
+  return readBaseImage(dir);
+}
 
 export interface ImageExport {
   image: OciImage;
@@ -21,10 +35,10 @@ export interface ImageExport {
 }
 
 /** The image's layer files, written under `tmpRoot`; the caller removes `dir`. */
-export async function buildImage(subject: ExportSubject, dir: string): Promise<{ image: OciImage; warnings: string[] }> {
+export async function buildImage(subject: ExportSubject, dir: string, base?: BaseImage): Promise<{ image: OciImage; warnings: string[] }> {
   const { app, release, manifest, buildDir } = subject;
-  const files = await collectImageFiles(buildDir, manifest, entrypointScript(release.processTypes));
-  const layers: LayerBlob[] = [];
+  const files = await collectImageFiles(buildDir, manifest, entrypointScript(release.processTypes), base);
+  const layers: LayerBlob[] = [...(base?.layers ?? [])];
   for (const [name, entries] of [['system', files.system], ['app', files.app]] as const) {
     const file = join(dir, `${name}.tar`);
     const blob = await writeTarFile(entries.sorted(), file);
@@ -32,7 +46,7 @@ export async function buildImage(subject: ExportSubject, dir: string): Promise<{
   }
   const config = imageConfig({
     app: app.name, version: release.version, createdAt: release.createdAt, manifestPath: manifest.path,
-    processTypes: release.processTypes, diffIds: layers.map((layer) => layer.diffId),
+    processTypes: release.processTypes, diffIds: layers.map((layer) => layer.diffId), base: base?.config,
   });
   return { image: assembleImage(`${app.name}:v${release.version}`, config, layers), warnings: files.warnings };
 }
@@ -53,10 +67,18 @@ function streamTar(entries: TarEntry[]): Readable {
   return streamFrom((sink) => writeTar(entries, sink));
 }
 
-export async function exportImage(subject: ExportSubject, format: ArchiveFormat, tmpRoot: string): Promise<ImageExport> {
+/**
+ * `base`, when given, is an OCI image layout (a tar of it: the request's body) the image is built on;
+ * it is unpacked into the export's temporary directory.
+ */
+export async function exportImage(subject: ExportSubject, format: ArchiveFormat, tmpRoot: string, base?: Readable): Promise<ImageExport> {
   const dir = await mkdtemp(join(tmpRoot, 'export-image-'));
   try {
-    const { image, warnings } = await buildImage(subject, dir);
+    const baseImage = base && await unpackBase(base, join(dir, 'base'));
+    if (baseImage && format === 'docker-archive' && baseImage.layers.some((layer) => layer.mediaType !== MEDIA_TYPES.layer)) {
+      throw new TwelveError('INVALID_EXPORT', 'a docker-archive holds uncompressed layers and the base image\'s are compressed: export an OCI layout or archive');
+    }
+    const { image, warnings } = await buildImage(subject, dir, baseImage);
     const archive = streamFrom((sink) => writeImageArchive(image, format, sink), () => rm(dir, { recursive: true, force: true }));
     return { image, warnings, archive };
   } catch (error) {

@@ -32,12 +32,19 @@ export function imagePath(manifestPath: string[]): string {
   return entries.filter((entry, index) => entries.indexOf(entry) === index).join(':');
 }
 
-export function passwdFile(): string {
-  return `root:x:0:0:root:/root:/bin/sh\n${APP_USER.name}:x:${APP_USER.uid}:${APP_USER.gid}:twelve app:${APP_DIR}:/bin/sh\n`;
+/** The image's /etc/passwd: a base image's with the app's user added, unless it has a user of that uid. */
+export function passwdFile(base = 'root:x:0:0:root:/root:/bin/sh\n'): string {
+  return withLine(base, 2, APP_USER.uid, `${APP_USER.name}:x:${APP_USER.uid}:${APP_USER.gid}:twelve app:${APP_DIR}:/bin/sh`);
 }
 
-export function groupFile(): string {
-  return `root:x:0:\n${APP_USER.name}:x:${APP_USER.gid}:\n`;
+export function groupFile(base = 'root:x:0:\n'): string {
+  return withLine(base, 2, APP_USER.gid, `${APP_USER.name}:x:${APP_USER.gid}:`);
+}
+
+function withLine(text: string, idField: number, id: number, line: string): string {
+  const lines = text.split('\n').filter((entry) => entry !== '');
+  if (lines.some((entry) => entry.split(':')[idField] === String(id))) return `${lines.join('\n')}\n`;
+  return `${[...lines, line].join('\n')}\n`;
 }
 
 export interface ImageConfigInput {

@@ -27,7 +27,10 @@ const APP_OWNER = { uid: APP_USER.uid, gid: APP_USER.gid };
 const STDLIB_LEFT_OUT = /^(site-packages|dist-packages|test|idlelib|tkinter|turtledemo|ensurepip|config-[^/]*|lib-dynload\/_tkinter[^/]*)(\/|$)/;
 const NSSWITCH = 'passwd: files\ngroup: files\nhosts: files dns\n';
 
-export async function collectImageFiles(buildDir: string, manifest: BuildManifest, entrypoint: string): Promise<ImageFiles> {
+/** What a base image already has: twelve's system layer leaves it out, and adds its user to the base's. */
+export interface BaseFiles { paths: Set<string>; passwd: string | undefined; group: string | undefined }
+
+export async function collectImageFiles(buildDir: string, manifest: BuildManifest, entrypoint: string, base?: BaseFiles): Promise<ImageFiles> {
   const copy: HostCopy = { elfFiles: new Set() };
   const app = new LayerEntries();
   app.directory(APP_DIR, 0o755, APP_OWNER);
@@ -45,8 +48,8 @@ export async function collectImageFiles(buildDir: string, manifest: BuildManifes
   app.data(ENTRYPOINT_PATH, 0o755, entrypoint);
 
   const system = new LayerEntries();
-  system.data('/etc/passwd', 0o644, passwdFile());
-  system.data('/etc/group', 0o644, groupFile());
+  system.data('/etc/passwd', 0o644, passwdFile(base?.passwd));
+  system.data('/etc/group', 0o644, groupFile(base?.group));
   system.data('/etc/nsswitch.conf', 0o644, NSSWITCH);
   system.directory('/tmp', 0o1777);
   // env: `#!/usr/bin/env node` scripts (node_modules/.bin); dirname: the runtime's npm shims.
@@ -59,6 +62,8 @@ export async function collectImageFiles(buildDir: string, manifest: BuildManifes
   for (const dir of [runtime, join(buildDir, 'app', '.heroku', 'node')]) await addNpmShimTargets(system, copy, dir);
   await addVirtualenvPython(system, copy, join(buildDir, 'app', '.venv'));
   const missing = await addSharedLibraries(system, copy, [buildDir]);
+  // The base's own shell, libraries and certificates stay: its packages were built against them.
+  if (base) system.withoutPaths(base.paths, ['etc/passwd', 'etc/group']);
   return { system, app, warnings: missing.map((name) => `shared library not found on this machine: ${name}`) };
 }
 

@@ -39,6 +39,11 @@ export class LayerEntries {
     this.put({ type: 'symlink', path: layerPath(path), linkpath, ...owner });
   }
 
+  /** Leaves out the paths a base image already has, but those in `keep`. */
+  withoutPaths(paths: Set<string>, keep: string[]): void {
+    for (const path of [...this.entries.keys()]) if (paths.has(path) && !keep.includes(path)) this.entries.delete(path);
+  }
+
   /** Adds the other layer's entries that this one lacks: two layers flattened into one tree, this one's first. */
   absorb(other: LayerEntries): void {
     for (const entry of other.entries.values()) this.put(entry);

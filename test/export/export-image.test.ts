@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -6,7 +7,18 @@ import { TestPlatform, waitFor } from '../e2e/harness.js';
 import { httpGet, NODE_APP, PINNED_NODE_APP, PROCFILE_APP, PYTHON_APP, writeApp } from './apps.js';
 import { freePort, Podman, PODMAN_MISSING } from './podman.js';
 
-interface Exported { ref: string; manifest: { digest: string }; config: { digest: string }; files: Array<{ path: string; sha256: string }> }
+interface Exported {
+  ref: string; manifest: { digest: string }; config: { digest: string }; layers: Array<{ digest: string }>;
+  files: Array<{ path: string; sha256: string }>; pushed: string | null;
+}
+
+const SKOPEO_MISSING = spawnSync('skopeo', ['--version']).status === 0 ? false : 'skopeo is not installed';
+const UMOCI_MISSING = spawnSync('umoci', ['--version']).status === 0 ? false : 'umoci is not installed';
+
+/** One blob of an oci-archive, read with the system's tar. */
+async function layerOf(archive: string, digest: string): Promise<Buffer> {
+  return spawnSync('tar', ['-xOf', archive, `blobs/sha256/${digest.slice(7)}`], { maxBuffer: 1 << 30 }).stdout;
+}
 
 describe('twelve export image', () => {
   const platform = new TestPlatform();
@@ -87,6 +99,38 @@ describe('twelve export image', () => {
     await podman.ok(['run', '--detach', '--name', 'pinned-web', '--network', 'host', '-e', `PORT=${port}`, 'pinned:v1']);
     const answer = await waitFor('npm start to serve', () => httpGet(`http://127.0.0.1:${port}/`).catch(() => undefined), 60_000, 200);
     assert.equal(answer.body, 'hello  uid=1000 dyno=web.1');
+  });
+
+  test('builds on a base image given as an OCI layout: its layers first, its files kept, the app\'s user added', { skip: PODMAN_MISSING }, async () => {
+    const base = await exportTo('shell', 'base-layout');
+    const built = await exportTo('node', 'on-base.tar', '--base', join(podman.dir, 'base-layout'));
+    assert.equal(built.layers.length, 4);
+    assert.deepEqual(built.layers.slice(0, 2).map((layer) => layer.digest), base.layers.map((layer) => layer.digest));
+    await podman.ok(['load', '--input', join(podman.dir, 'on-base.tar')]);
+    const port = await freePort();
+    await podman.ok(['run', '--detach', '--name', 'on-base-web', '--network', 'host', '-e', `PORT=${port}`, '-e', 'GREETING=based', 'node:v2']);
+    const answer = await waitFor('the web process to answer', () => httpGet(`http://127.0.0.1:${port}/`).catch(() => undefined), 30_000, 200);
+    assert.equal(answer.body, 'hello based uid=1000 dyno=web.1');
+    // The base already has dash and libc: twelve's system layer leaves them to it.
+    const system = spawnSync('tar', ['-tf', '-'], { input: await layerOf(join(podman.dir, 'on-base.tar'), built.layers[2]!.digest) }).stdout.toString();
+    assert.doesNotMatch(system, /^usr\/bin\/dash$/m);
+    assert.match(system, /^usr\/bin\/node$/m);
+    assert.match(system, /^etc\/passwd$/m);
+  });
+
+  test('--push copies the image with skopeo', { skip: SKOPEO_MISSING }, async () => {
+    const target = join(podman.dir, 'pushed');
+    const pushed = await exportTo('shell', 'push.tar', '--push', `oci:${target}:shell:v1`);
+    assert.equal(pushed.pushed, `oci:${target}:shell:v1`);
+    const index = JSON.parse(readFileSync(join(target, 'index.json'), 'utf8')) as { manifests: Array<{ annotations: Record<string, string> }> };
+    assert.equal(index.manifests[0]!.annotations['org.opencontainers.image.ref.name'], 'shell:v1');
+  });
+
+  test('umoci reads the exported OCI layout', { skip: UMOCI_MISSING }, async () => {
+    await exportTo('shell', 'umoci-layout');
+    const listed = spawnSync('umoci', ['ls', '--layout', join(podman.dir, 'umoci-layout')], { encoding: 'utf8' });
+    assert.equal(listed.status, 0, listed.stderr);
+    assert.equal(listed.stdout.trim(), 'shell:v1');
   });
 
   test('refuses to write over an existing export', async () => {

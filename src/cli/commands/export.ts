@@ -9,7 +9,7 @@ import { appPath, type CommonOptions, createClient, print, printJson, requireApp
 import { assertFreeDestination, extractArchive, listWritten, writeArchiveFile, writeExportedFiles } from '../export-files.js';
 import { imageFormat, pushArgv } from '../image-destination.js';
 
-interface ImageOptions extends CommonOptions { release?: string; output?: string; format?: string; push?: string }
+interface ImageOptions extends CommonOptions { release?: string; output?: string; format?: string; push?: string; base?: string }
 interface FilesOptions extends CommonOptions { release?: string; output?: string; image?: string; configFrom?: string }
 
 /** What the platform answers for manifests and units: the files to write and what they cannot carry. */
@@ -26,9 +26,11 @@ function releaseQuery(release: string | undefined): string {
   return release === undefined ? '' : `release=${parseReleaseVersion(release)}&`;
 }
 
-function push(path: string, format: ReturnType<typeof imageFormat>, ref: string): void {
+function push(path: string, format: ReturnType<typeof imageFormat>, ref: string, json: boolean | undefined): void {
   const argv = pushArgv(path, format, ref);
-  const result = spawnSync(argv[0]!, argv.slice(1), { stdio: ['ignore', 'inherit', 'inherit'] });
+  // With --json, stdout is the JSON answer alone: skopeo's progress goes to stderr.
+  const result = spawnSync(argv[0]!, argv.slice(1), { stdio: ['ignore', json ? 'pipe' : 'inherit', 'inherit'] });
+  if (json && result.stdout) process.stderr.write(result.stdout);
   if ((result.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
     throw new CliError('SKOPEO_MISSING', `the image was written to ${path}, but skopeo is not installed to push it`,
       `Install it (apt-get install skopeo), then run: ${argv.join(' ')}`);
@@ -44,13 +46,20 @@ async function exportImageCommand(options: ImageOptions): Promise<void> {
   await assertFreeDestination(path, format === 'oci' ? 'directory' : 'file');
   const wire = format === 'docker-archive' ? 'docker-archive' : 'oci-archive';
   if (!options.json) process.stdout.write(`Exporting ${app} as an image (${format}) to ${path}... `);
-  const response = await createClient().download('POST', appPath(app, `/exports/image?${releaseQuery(options.release)}format=${wire}`));
+  const base = options.base === undefined ? undefined : await (await import('../base-image.js')).baseArchive(options.base);
+  let response;
+  try {
+    response = await createClient().download('POST', appPath(app, `/exports/image?${releaseQuery(options.release)}format=${wire}`),
+      base ? { body: base.stream, headers: { 'content-type': 'application/x-tar' } } : {});
+  } finally {
+    base?.cleanup();
+  }
   const summary = JSON.parse(decodeURIComponent(String(response.headers['x-twelve-export']))) as ImageSummary;
   if (format === 'oci') await extractArchive(response, path);
   else await writeArchiveFile(response, path);
   if (!options.json) print(`done, ${summary.ref} ${summary.manifest.digest}`);
   for (const warning of summary.warnings) if (!options.json) warn(warning);
-  if (options.push) push(path, format, options.push);
+  if (options.push) push(path, format, options.push, options.json);
   if (options.json) printJson({ ...summary, format, path, pushed: options.push ?? null, files: await listWritten(path) });
 }
 
@@ -100,6 +109,7 @@ export function registerExportCommands(program: Command): void {
     .addOption(new Option('--release <release>', 'the release to export (v3 or 3; default: the current one)'))
     .addOption(new Option('--format <format>', 'oci, oci-archive or docker-archive (default: from the path\'s name)'))
     .addOption(new Option('--push <ref>', 'then copy it to a registry with skopeo (e.g. registry.example.com/shop:v3)'))
+    .addOption(new Option('--base <ref>', 'build on this image: an OCI layout, an oci-archive, or (with skopeo) a docker-archive or registry reference'))
     .action(exportImageCommand);
 
   withAppOptions(exportCommand.command('kubernetes')

@@ -88,6 +88,8 @@ function imageEnv(input: ImageConfigInput): string[] {
     TWELVE_APP: input.app,
     TWELVE_RELEASE_VERSION: `v${input.version}`,
   };
+  // A base that sets LANG has the locales for it; twelve's C.UTF-8 is for images without any.
+  if (input.base?.config.Env?.some((line) => line.startsWith('LANG='))) delete ours.LANG;
   const inherited = (input.base?.config.Env ?? []).filter((line) => !Object.hasOwn(ours, line.split('=')[0]!));
   const basePath = input.base?.config.Env?.find((line) => line.startsWith('PATH='))?.slice(5);
   if (basePath) ours.PATH = [...new Set([...ours.PATH.split(':'), ...basePath.split(':')])].join(':');

@@ -45,7 +45,7 @@ test('a release plan carries formation, domains and timeouts, and warns about ad
   db.close();
 });
 
-test('on a base image: its environment and labels are kept, its PATH after the build\'s, the app user added to its passwd', () => {
+test('on a base image: its environment (LANG too) and labels are kept, its PATH after the build\'s, the app user added to its passwd', () => {
   const base = {
     architecture: 'amd64', os: 'linux',
     config: { Env: ['PATH=/usr/local/bin:/usr/bin:/opt/tool/bin', 'LANG=de_DE.UTF-8', 'TOOL_HOME=/opt/tool'], Labels: { vendor: 'base' } },
@@ -54,9 +54,9 @@ test('on a base image: its environment and labels are kept, its PATH after the b
   };
   const config = imageConfig({ app: 'shop', version: 1, createdAt: 'T', manifestPath: ['app/.venv/bin'], processTypes: { web: 'x' }, diffIds: ['sha256:base', 'sha256:a', 'sha256:b'], base });
   assert.deepEqual(config.config.Env, [
-    'TOOL_HOME=/opt/tool',
+    'LANG=de_DE.UTF-8', 'TOOL_HOME=/opt/tool',
     'PATH=/app/.venv/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/opt/tool/bin',
-    'HOME=/app', 'PORT=5000', 'LANG=C.UTF-8', 'SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt', 'TWELVE_APP=shop', 'TWELVE_RELEASE_VERSION=v1',
+    'HOME=/app', 'PORT=5000', 'SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt', 'TWELVE_APP=shop', 'TWELVE_RELEASE_VERSION=v1',
   ]);
   assert.equal(config.config.Labels!.vendor, 'base');
   assert.deepEqual(config.history!.map((entry) => entry.created_by), ['base layer', 'twelve export image (runtime, shell and system files)', 'twelve export image (the build at /app)']);

@@ -70,6 +70,10 @@ async function exportFiles(target: 'kubernetes' | 'systemd', options: FilesOptio
   if (options.image !== undefined) query.set('image', options.image);
   if (options.configFrom !== undefined) query.set('configFrom', options.configFrom);
   const answer = await createClient().request<FilesAnswer>('GET', appPath(app, `/exports/${target}?${query}`));
+  if (options.output === undefined && options.json) {
+    printJson(answer);
+    return;
+  }
   if (options.output === undefined) {
     // Without a directory the manifests go to stdout, one YAML stream: `| kubectl apply -f -` (without the wait for the release Job).
     process.stdout.write(answer.files.filter((file) => file.name.endsWith('.yaml')).map((file) => file.content).join('---\n'));

@@ -59,6 +59,11 @@ export const ERRORS = {
   INVALID_RETENTION: { status: 422, hint: 'Give --size like 100MB (at least 1MB) and --age like 7d (at least 1m).' },
   EXPORT_FAILED: { status: 500, hint: 'The message says which file or tool failed; the platform log has the details. Nothing was written to the export\'s destination.' },
   INVALID_EXPORT: { status: 422, hint: 'Check the export\'s options against `twelve export --help` and docs/export.md.' },
+  GIT_PUSH_REFUSED: { status: 422, hint: 'Push one branch (or several to the same commit): `git push twelve BRANCH:main`.' },
+  GIT_UNAVAILABLE: { status: 503, hint: 'Install git (apt-get install -y git): twelve serves pushes with its http-backend.' },
+  PORT_IN_USE: { status: 500, hint: 'Choose a free port with the setting the message names, or stop the program that holds it.' },
+  SANDBOX_UNAVAILABLE: { status: 503, hint: 'Install what the message names (`bash .ci/run` installs bubblewrap), run twelve as root, or start twelve with TWELVE_SANDBOX=off to run apps unsandboxed (docs/security.md).' },
+  INVALID_SIZE: { status: 422, hint: 'Resize with TYPE=SIZE, where SIZE is one of the sizes `twelve ps:resize --help` lists (docs/processes.md).' },
   INTERNAL: { status: 500, hint: 'This is a bug in twelve: the platform log (stdout of `twelve serve`) has the details.' },
 } as const satisfies Record<string, { status: number; hint: string }>;
 

@@ -2,17 +2,19 @@
  * Builds the HTTP API server (Fastify) without listening, so tests can drive it with `inject`.
  * Authentication and the mapping of catalogue errors to HTTP answers live here, once.
  */
-import { timingSafeEqual } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { TwelveError, isTwelveError } from '../errors.js';
 import type { Platform } from '../platform.js';
+import type { SandboxState } from '../sandbox/sandbox.js';
 import { registerAddonRoutes } from './addon-routes.js';
 import { registerAppRoutes } from './apps-routes.js';
 import { registerBuildRoutes } from './build-routes.js';
+import { bearerToken, sameSecret } from './credentials.js';
 import { registerDeployRoutes } from './deploy-routes.js';
 import { registerDomainRoutes } from './domain-routes.js';
 import { registerDrainRoutes } from './drain-routes.js';
 import { registerExportRoutes } from './export-routes.js';
+import { registerGitRoutes } from './git-routes.js';
 import { registerLogRoutes } from './log-routes.js';
 import { registerPipelineRoutes } from './pipeline-routes.js';
 import { registerParityRoutes } from './parity-routes.js';
@@ -22,12 +24,10 @@ import { registerRunRoutes } from './run-routes.js';
 
 export const API_VERSION = '0.1.0';
 
-function tokenMatches(header: string | undefined, token: string): boolean {
-  const match = /^Bearer (.+)$/i.exec(header ?? '');
-  if (!match) return false;
-  const given = Buffer.from(match[1]!);
-  const expected = Buffer.from(token);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+/** GET /v1/status: how twelve runs apps on this machine. */
+export interface PlatformStatus {
+  version: number | string;
+  sandbox: SandboxState;
 }
 
 export function buildApiServer(platform: Platform, token: string): FastifyInstance {
@@ -37,8 +37,9 @@ export function buildApiServer(platform: Platform, token: string): FastifyInstan
   });
 
   server.addHook('onRequest', async (request) => {
-    if (request.url === '/v1/health') return;
-    if (!tokenMatches(request.headers.authorization, token)) {
+    // git's routes authenticate as git clients do (Basic auth, and the push hook's one-time token).
+    if (request.url === '/v1/health' || request.url.startsWith('/git/')) return;
+    if (!sameSecret(bearerToken(request.headers.authorization), token)) {
       throw new TwelveError('UNAUTHORIZED', 'missing or wrong API token');
     }
   });
@@ -62,6 +63,7 @@ export function buildApiServer(platform: Platform, token: string): FastifyInstan
   });
 
   server.get('/v1/health', async () => ({ ok: true, version: API_VERSION }));
+  server.get('/v1/status', async (): Promise<PlatformStatus> => ({ version: API_VERSION, sandbox: platform.sandbox.state }));
   registerAppRoutes(server, platform);
   registerDeployRoutes(server, platform);
   registerReleaseRoutes(server, platform);
@@ -75,5 +77,6 @@ export function buildApiServer(platform: Platform, token: string): FastifyInstan
   registerDrainRoutes(server, platform);
   registerDomainRoutes(server, platform);
   registerExportRoutes(server, platform);
+  registerGitRoutes(server, platform, token);
   return server;
 }

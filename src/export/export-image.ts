@@ -47,6 +47,7 @@ export async function buildImage(subject: ExportSubject, dir: string, base?: Bas
   const config = imageConfig({
     app: app.name, version: release.version, createdAt: release.createdAt, manifestPath: manifest.path,
     processTypes: release.processTypes, diffIds: layers.map((layer) => layer.diffId), base: base?.config,
+    stacks: Object.keys(manifest.runtimes),
   });
   return { image: assembleImage(`${app.name}:v${release.version}`, config, layers), warnings: files.warnings };
 }

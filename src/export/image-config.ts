@@ -3,6 +3,7 @@
  * environment, entrypoint), the user's /etc/passwd and /etc/group lines, and where the build's PATH
  * entries are inside the image. No config var is ever written here.
  */
+import { stackDefaults } from '../run/process-env.js';
 import { ENTRYPOINT_PATH } from './entrypoint-script.js';
 
 /** The unprivileged user every process of the image runs as. */
@@ -58,6 +59,8 @@ export interface ImageConfigInput {
   diffIds: string[];
   /** The base image's config, when the image is built on one. */
   base?: OciImageConfig;
+  /** The stacks the build installed: their Heroku defaults (NODE_ENV, PYTHONUNBUFFERED...) are the image's. */
+  stacks?: string[];
 }
 
 export interface OciImageConfig {
@@ -85,6 +88,7 @@ function imageEnv(input: ImageConfigInput): string[] {
     PORT: String(DEFAULT_PORT),
     LANG: 'C.UTF-8',
     SSL_CERT_FILE: '/etc/ssl/certs/ca-certificates.crt',
+    ...stackDefaults(input.stacks ?? [], APP_DIR),
     TWELVE_APP: input.app,
     TWELVE_RELEASE_VERSION: `v${input.version}`,
   };

@@ -5,7 +5,7 @@
  * makes new ones and the Deployments roll to it as twelve's releases do.
  */
 import { APP_USER, DEFAULT_PORT } from './image-config.js';
-import type { ReleasePlan } from './release-plan.js';
+import { type ReleasePlan, sizeEnv } from './release-plan.js';
 
 export type KubeObject = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> } } & Record<string, unknown>;
 
@@ -18,8 +18,14 @@ export interface KubeOptions {
   configFrom?: string;
 }
 
-/** Heroku's standard-1X: twelve has no process sizes, so every type asks for the same (docs/export.md). */
-export const RESOURCES = { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '512Mi' } };
+/**
+ * A process size as resources: its memory is requested, and the limit is twice it, where twelve (as
+ * Heroku's R15) kills a process; CPU is a small request without a limit, as twelve sets none.
+ */
+export function resources(plan: ReleasePlan, type: string): Record<string, unknown> {
+  const memoryMb = plan.sizes[type]?.memoryMb ?? 512;
+  return { requests: { cpu: '100m', memory: `${memoryMb}Mi` }, limits: { memory: `${memoryMb * 2}Mi` } };
+}
 
 /** A Procfile type as a DNS label: `web`, `my_worker` -> `my-worker`. */
 export function kubeName(type: string): string {
@@ -45,9 +51,13 @@ function container(plan: ReleasePlan, options: KubeOptions, type: string, args: 
     image: options.image,
     args,
     // DYNO names the process, as twelve's web.1 does: here the pod's own name.
-    env: [{ name: 'PORT', value: String(DEFAULT_PORT) }, { name: 'DYNO', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
+    env: [
+      { name: 'PORT', value: String(DEFAULT_PORT) },
+      { name: 'DYNO', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+      ...Object.entries(sizeEnv(plan, type)).map(([name, value]) => ({ name, value })),
+    ],
     envFrom: [{ secretRef: { name: configSecretName(plan, options) } }],
-    resources: RESOURCES,
+    resources: resources(plan, type),
     securityContext: { allowPrivilegeEscalation: false, runAsNonRoot: true, runAsUser: APP_USER.uid, runAsGroup: APP_USER.gid },
   };
 }

@@ -6,7 +6,9 @@
  */
 import { ENTRYPOINT_PATH, shellQuote } from './entrypoint-script.js';
 import { APP_DIR, DEFAULT_PORT, imagePath } from './image-config.js';
-import type { ReleasePlan } from './release-plan.js';
+import { stackDefaults } from '../run/process-env.js';
+import { DEFAULT_SIZE, findSize } from '../run/process-size.js';
+import { type ReleasePlan, sizeEnv } from './release-plan.js';
 
 export interface SystemdLayout {
   /** Where install.sh unpacks the release's root filesystem, e.g. /var/lib/twelve/shop/v3. */
@@ -20,8 +22,6 @@ export interface SystemdLayout {
   manifestPath: string[];
 }
 
-/** Heroku's standard-1X, as for Kubernetes: twelve has no process sizes (docs/export.md). */
-export const MEMORY_MAX = '512M';
 
 export function systemdLayout(plan: ReleasePlan, manifestPath: string[]): SystemdLayout {
   return {
@@ -46,8 +46,10 @@ export function instances(plan: ReleasePlan): string[] {
 
 /** What every unit of the release runs inside: its root, its user, its config, and the sandbox. */
 function serviceBody(plan: ReleasePlan, layout: SystemdLayout, type: string): string[] {
+  const size = plan.sizes[type] ?? findSize(DEFAULT_SIZE);
   const env = {
     PATH: imagePath(layout.manifestPath), HOME: APP_DIR, LANG: 'C.UTF-8', SSL_CERT_FILE: '/etc/ssl/certs/ca-certificates.crt',
+    ...stackDefaults(plan.stacks, APP_DIR),
     TWELVE_APP: plan.app, TWELVE_RELEASE_VERSION: `v${plan.version}`,
   };
   return [
@@ -63,7 +65,11 @@ function serviceBody(plan: ReleasePlan, layout: SystemdLayout, type: string): st
     'PrivateTmp=yes',
     'PrivateDevices=yes',
     'NoNewPrivileges=yes',
-    `MemoryMax=${MEMORY_MAX}`,
+    // The size: over its memory the kernel reclaims hard, at twice it the process is killed (twelve's R15).
+    `MemoryHigh=${size.memoryMb}M`,
+    `MemoryMax=${size.memoryMb * 2}M`,
+    `TasksMax=${size.maxTasks}`,
+    ...Object.entries(sizeEnv(plan, type)).map(([key, value]) => `Environment=${key}=${value}`),
     // /bin/sh is there inside the root and outside it, where `systemd-analyze verify` looks for it.
     `ExecStart=/bin/sh ${ENTRYPOINT_PATH} ${type}`,
   ];

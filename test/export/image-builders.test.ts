@@ -44,13 +44,14 @@ test('the entrypoint runs a process type\'s command with sh -c, the release comm
 test('the image config runs as the app user in /app with PORT and PATH, and holds no config var', () => {
   const config = imageConfig({
     app: 'shop', version: 3, createdAt: '2026-01-02T03:04:05.000Z', manifestPath: ['app/.venv/bin'],
-    processTypes: { release: 'x', worker: 'w', web: 'v' }, diffIds: ['sha256:a', 'sha256:b'],
+    processTypes: { release: 'x', worker: 'w', web: 'v' }, diffIds: ['sha256:a', 'sha256:b'], stacks: ['python'],
   });
   assert.deepEqual(config.config, {
     User: '1000:1000',
     Env: [
       'PATH=/app/.venv/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'HOME=/app', 'PORT=5000', 'LANG=C.UTF-8',
-      'SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt', 'TWELVE_APP=shop', 'TWELVE_RELEASE_VERSION=v3',
+      'SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt', 'PYTHONUNBUFFERED=true', 'PYTHONHASHSEED=random', 'PYTHONPATH=/app',
+      'TWELVE_APP=shop', 'TWELVE_RELEASE_VERSION=v3',
     ],
     Entrypoint: ['/usr/local/bin/twelve-run'],
     Cmd: ['web'],

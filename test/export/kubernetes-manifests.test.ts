@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { applyScript, kubernetesFiles, type KubeObject } from '../../src/export/kubernetes-manifests.js';
 import { renderYaml, validateKubeObject } from '../../src/export/kubernetes-validate.js';
 import type { ReleasePlan } from '../../src/export/release-plan.js';
+import { findSize } from '../../src/run/process-size.js';
 
 const plan: ReleasePlan = {
   app: 'shop', version: 7,
@@ -13,6 +14,7 @@ const plan: ReleasePlan = {
   domains: ['shop.example.com'],
   healthcheck: { path: '/up', timeoutMs: 3000, attempts: 4, intervalMs: 2000 },
   bootTimeoutSeconds: 60, stopTimeoutSeconds: 25, localAddonKeys: [],
+  stacks: ['node'], sizes: { web: findSize('2x'), queue_worker: findSize('1x'), release: findSize('1x') },
 };
 
 test('writes the config Secret, the release Job, a Deployment per type, and the web Service and Ingress, in apply order', () => {
@@ -28,7 +30,7 @@ test('writes the config Secret, the release Job, a Deployment per type, and the 
   for (const file of files) file.objects.forEach(validateKubeObject);
 });
 
-test('a web Deployment: replicas from the formation, new pods ready before old ones stop, probes from app.json and the boot timeout', () => {
+test('a web Deployment: replicas from the formation, resources from its size, new pods ready before old ones stop, probes from app.json and the boot timeout', () => {
   const web = kubernetesFiles(plan, { image: 'img:v7' }).find((file) => file.name === '02-web.yaml')!.objects[0]!;
   const labels = { 'app.kubernetes.io/name': 'shop', 'app.kubernetes.io/component': 'web', 'app.kubernetes.io/version': 'v7', 'app.kubernetes.io/managed-by': 'twelve' };
   assert.deepEqual(web, {
@@ -44,9 +46,12 @@ test('a web Deployment: replicas from the formation, new pods ready before old o
           terminationGracePeriodSeconds: 25,
           containers: [{
             name: 'web', image: 'img:v7', args: ['web'],
-            env: [{ name: 'PORT', value: '5000' }, { name: 'DYNO', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
+            env: [
+              { name: 'PORT', value: '5000' }, { name: 'DYNO', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+              { name: 'WEB_CONCURRENCY', value: '2' }, { name: 'MEMORY_AVAILABLE', value: '1024' },
+            ],
             envFrom: [{ secretRef: { name: 'shop-config-v7' } }],
-            resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '512Mi' } },
+            resources: { requests: { cpu: '100m', memory: '1024Mi' }, limits: { memory: '2048Mi' } },
             securityContext: { allowPrivilegeEscalation: false, runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000 },
             ports: [{ name: 'http', containerPort: 5000, protocol: 'TCP' }],
             startupProbe: { httpGet: { path: '/up', port: 'http' }, periodSeconds: 2, timeoutSeconds: 3, failureThreshold: 30 },

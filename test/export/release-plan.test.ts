@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { localAddonWarnings, releasePlan } from '../../src/export/release-plan.js';
+import { localAddonWarnings, releasePlan, sizeEnv } from '../../src/export/release-plan.js';
 import { groupFile, imageConfig, passwdFile } from '../../src/export/image-config.js';
 import { insertAddon, insertAttachment } from '../../src/store/addons.js';
 import { insertApp } from '../../src/store/apps.js';
 import type { BuildManifest } from '../../src/store/builds.js';
 import { openDatabase } from '../../src/store/database.js';
 import { insertDomain } from '../../src/store/domains.js';
-import { setFormation } from '../../src/store/formation.js';
+import { setFormation, setFormationSizes } from '../../src/store/formation.js';
 import type { Release } from '../../src/store/releases.js';
 import { imageFormat, pushArgv } from '../../src/cli/image-destination.js';
 import { skopeoSource } from '../../src/cli/base-image.js';
@@ -26,9 +26,10 @@ test('a release plan carries formation, domains and timeouts, and warns about ad
     config: { DATABASE_URL: 'postgres://127.0.0.1/shop', REDIS_URL: 'redis://cache.example.com' },
     processTypes: { web: 'node web.js', worker: 'node worker.js', release: 'node migrate.js' },
   } as Release;
-  const manifest = { appJson: { healthcheck: { path: '/up' } } } as unknown as BuildManifest;
+  const manifest = { appJson: { healthcheck: { path: '/up' } }, runtimes: { node: '20.1.0' } } as unknown as BuildManifest;
+  setFormationSizes(db, app.id, { worker: '2x' });
   const plan = releasePlan(db, { app, release, manifest, buildDir: '/nowhere' }, { bootTimeoutMs: 20_500, stopTimeoutMs: 5000 });
-  assert.deepEqual({ ...plan, healthcheck: plan.healthcheck?.path }, {
+  assert.deepEqual({ ...plan, healthcheck: plan.healthcheck?.path, sizes: Object.fromEntries(Object.entries(plan.sizes).map(([type, size]) => [type, size.name])) }, {
     app: 'shop', version: 5,
     processTypes: { web: 'node web.js', worker: 'node worker.js' },
     releaseCommand: 'node migrate.js',
@@ -38,7 +39,10 @@ test('a release plan carries formation, domains and timeouts, and warns about ad
     healthcheck: '/up',
     bootTimeoutSeconds: 21, stopTimeoutSeconds: 5,
     localAddonKeys: ['DATABASE_URL'],
+    stacks: ['node'],
+    sizes: { web: '1x', worker: '2x', release: '1x' },
   });
+  assert.deepEqual(sizeEnv(plan, 'worker'), { WEB_CONCURRENCY: '2', MEMORY_AVAILABLE: '1024' });
   assert.deepEqual(localAddonWarnings(plan), [
     'DATABASE_URL points at a service twelve runs on this machine: it is exported as it is; attach a service the target can reach and set DATABASE_URL to it',
   ]);

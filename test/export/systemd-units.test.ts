@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ReleasePlan } from '../../src/export/release-plan.js';
+import { findSize } from '../../src/run/process-size.js';
 import { environmentFile, instances, processUnit, releaseUnit, systemdLayout, targetUnit } from '../../src/export/systemd-units.js';
 
 const plan: ReleasePlan = {
@@ -10,6 +11,7 @@ const plan: ReleasePlan = {
   formation: { web: 2, worker: 1 },
   config: { GREETING: 'hi "there" $HOME\\', MULTI: 'a\nb' },
   domains: [], healthcheck: undefined, bootTimeoutSeconds: 60, stopTimeoutSeconds: 20, localAddonKeys: [],
+  stacks: ['node'], sizes: { web: findSize('1x'), worker: findSize('performance-m'), release: findSize('1x') },
 };
 const layout = systemdLayout(plan, ['runtime/node/bin', 'app/node_modules/.bin']);
 
@@ -35,6 +37,7 @@ test('a process type\'s template unit runs its command in the release\'s root, s
     'Environment=HOME=/app',
     'Environment=LANG=C.UTF-8',
     'Environment=SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt',
+    'Environment=NODE_ENV=production',
     'Environment=TWELVE_APP=shop',
     'Environment=TWELVE_RELEASE_VERSION=v4',
     'WorkingDirectory=/app',
@@ -43,7 +46,11 @@ test('a process type\'s template unit runs its command in the release\'s root, s
     'PrivateTmp=yes',
     'PrivateDevices=yes',
     'NoNewPrivileges=yes',
-    'MemoryMax=512M',
+    'MemoryHigh=512M',
+    'MemoryMax=1024M',
+    'TasksMax=256',
+    'Environment=WEB_CONCURRENCY=1',
+    'Environment=MEMORY_AVAILABLE=512',
     'ExecStart=/bin/sh /usr/local/bin/twelve-run web',
     'Environment=DYNO=web.%i',
     'Environment=PORT=%i',

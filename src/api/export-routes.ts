@@ -10,7 +10,7 @@ import { exportSubject } from '../export/export-subject.js';
 import type { ArchiveFormat } from '../export/oci-image.js';
 import type { Platform } from '../platform.js';
 
-type ExportRequest = { Params: { app: string }; Querystring: { release?: string; format?: string; image?: string; configFrom?: string } };
+type ExportRequest = { Params: { app: string }; Querystring: { release?: string; format?: string; image?: string; configFrom?: string; tlsSecret?: string } };
 
 /** A DNS subdomain (Kubernetes object names): lower case, digits, dashes and dots. */
 const OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
@@ -32,12 +32,14 @@ export function registerExportRoutes(server: FastifyInstance, platform: Platform
   });
 
   server.get<ExportRequest>('/v1/apps/:app/exports/kubernetes', async (request) => {
-    const { image, configFrom } = request.query;
-    if (configFrom !== undefined && !OBJECT_NAME.test(configFrom)) throw new TwelveError('INVALID_EXPORT', `--config-from ${configFrom} is not a Secret's name`);
+    const { image, configFrom, tlsSecret } = request.query;
+    for (const [option, name] of [['--config-from', configFrom], ['--tls-secret', tlsSecret]] as const) {
+      if (name !== undefined && !OBJECT_NAME.test(name)) throw new TwelveError('INVALID_EXPORT', `${option} ${name} is not a Secret's name`);
+    }
     if (image !== undefined && !/^[^\s]+$/.test(image)) throw new TwelveError('INVALID_EXPORT', 'image must be an image reference such as registry.example.com/shop:v3');
     const subject = exportSubject(platform.db, platform.paths, request.params.app, releaseQuery(request.query.release));
     const plan = releasePlan(platform.db, subject, platform.settings);
-    const exported = exportKubernetes(plan, { image: image ?? `${plan.app}:v${plan.version}`, configFrom });
+    const exported = exportKubernetes(plan, { image: image ?? `${plan.app}:v${plan.version}`, configFrom, tlsSecret });
     return { app: plan.app, release: plan.version, ...exported };
   });
 

@@ -16,6 +16,8 @@ export interface KubeOptions {
   image: string;
   /** A Secret the cluster already has, used instead of exporting the config. */
   configFrom?: string;
+  /** A kubernetes.io/tls Secret of the cluster for the Ingress's hosts (twelve keeps no certificates to export). */
+  tlsSecret?: string;
 }
 
 /**
@@ -127,13 +129,16 @@ function webService(plan: ReleasePlan): KubeObject {
   };
 }
 
-function webIngress(plan: ReleasePlan): KubeObject {
+function webIngress(plan: ReleasePlan, options: KubeOptions): KubeObject {
   const backend = { service: { name: `${plan.app}-web`, port: { name: 'http' } } };
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'Ingress',
     metadata: { name: `${plan.app}-web`, labels: labels(plan, 'web') },
-    spec: { rules: plan.domains.map((host) => ({ host, http: { paths: [{ path: '/', pathType: 'Prefix', backend }] } })) },
+    spec: {
+      ...(options.tlsSecret === undefined ? {} : { tls: [{ hosts: plan.domains, secretName: options.tlsSecret }] }),
+      rules: plan.domains.map((host) => ({ host, http: { paths: [{ path: '/', pathType: 'Prefix', backend }] } })),
+    },
   };
 }
 
@@ -157,7 +162,7 @@ export function kubernetesFiles(plan: ReleasePlan, options: KubeOptions): KubeFi
   for (const type of Object.keys(plan.processTypes).sort()) files.push({ name: `02-${kubeName(type)}.yaml`, objects: [deployment(plan, options, type)] });
   if (plan.processTypes.web !== undefined) {
     files.push({ name: '03-web-service.yaml', objects: [webService(plan)] });
-    if (plan.domains.length > 0) files.push({ name: '04-web-ingress.yaml', objects: [webIngress(plan)] });
+    if (plan.domains.length > 0) files.push({ name: '04-web-ingress.yaml', objects: [webIngress(plan, options)] });
   }
   return files;
 }

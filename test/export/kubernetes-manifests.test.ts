@@ -70,6 +70,14 @@ test('--config-from uses the cluster\'s Secret and writes none; without a releas
   assert.deepEqual(container.envFrom, [{ secretRef: { name: 'shop-env' } }]);
 });
 
+test('--tls-secret serves the domains over TLS with the cluster\'s certificate', () => {
+  const ingress = kubernetesFiles(plan, { image: 'img', tlsSecret: 'shop-tls' }).find((file) => file.name === '04-web-ingress.yaml')!.objects[0]!;
+  validateKubeObject(ingress);
+  assert.deepEqual((ingress.spec as { tls: unknown }).tls, [{ hosts: ['shop.example.com'], secretName: 'shop-tls' }]);
+  const plain = kubernetesFiles(plan, { image: 'img' }).find((file) => file.name === '04-web-ingress.yaml')!.objects[0]!;
+  assert.equal((plain.spec as { tls?: unknown }).tls, undefined);
+});
+
 test('apply.sh applies the files in order and waits for the release Job before the Deployments', () => {
   const files = kubernetesFiles(plan, { image: 'img' });
   assert.equal(applyScript(plan, files), [

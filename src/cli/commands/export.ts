@@ -10,7 +10,7 @@ import { assertFreeDestination, extractArchive, listWritten, writeArchiveFile, w
 import { imageFormat, pushArgv } from '../image-destination.js';
 
 interface ImageOptions extends CommonOptions { release?: string; output?: string; format?: string; push?: string; base?: string }
-interface FilesOptions extends CommonOptions { release?: string; output?: string; image?: string; configFrom?: string }
+interface FilesOptions extends CommonOptions { release?: string; output?: string; image?: string; configFrom?: string; tlsSecret?: string }
 
 /** What the platform answers for manifests and units: the files to write and what they cannot carry. */
 interface FilesAnswer { app: string; release: number; files: Array<{ name: string; content: string; mode: number }>; warnings: string[]; tarball?: string }
@@ -69,6 +69,7 @@ async function exportFiles(target: 'kubernetes' | 'systemd', options: FilesOptio
   if (options.release !== undefined) query.set('release', String(parseReleaseVersion(options.release)));
   if (options.image !== undefined) query.set('image', options.image);
   if (options.configFrom !== undefined) query.set('configFrom', options.configFrom);
+  if (options.tlsSecret !== undefined) query.set('tlsSecret', options.tlsSecret);
   const answer = await createClient().request<FilesAnswer>('GET', appPath(app, `/exports/${target}?${query}`));
   if (options.output === undefined && options.json) {
     printJson(answer);
@@ -122,6 +123,7 @@ export function registerExportCommands(program: Command): void {
     .addOption(new Option('--release <release>', 'the release to export (v3 or 3; default: the current one)'))
     .addOption(new Option('--image <ref>', 'the image the pods run (default: APP:vN, as `export image` tags it)'))
     .addOption(new Option('--config-from <secret>', 'use this Secret of the cluster for config instead of exporting it'))
+    .addOption(new Option('--tls-secret <secret>', 'serve the app\'s domains over TLS with this kubernetes.io/tls Secret of the cluster'))
     .action((options: FilesOptions) => exportFiles('kubernetes', options));
 
   withAppOptions(exportCommand.command('systemd')

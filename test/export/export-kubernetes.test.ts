@@ -60,6 +60,18 @@ describe('twelve export kubernetes', () => {
     assert.match(stdout, /image: registry.example.com\/kube:v2/);
   });
 
+  test('refuses what cannot be exported, in the catalogue\'s words', async () => {
+    const badSecret = await platform.cli('export', 'kubernetes', '-a', 'kube', '--config-from', 'Not_A_Name');
+    assert.equal(badSecret.code, 1);
+    assert.match(badSecret.stderr, /--config-from Not_A_Name is not a Secret's name/);
+    await platform.ok('apps:create', 'empty');
+    const noRelease = await platform.cli('export', 'systemd', '-a', 'empty', '-o', join(podman.dir, 'empty'));
+    assert.equal(noRelease.code, 1);
+    assert.match(noRelease.stderr, /empty has no release to export/);
+    const badRelease = await platform.cli('export', 'image', '-a', 'kube', '--release', 'v99', '-o', join(podman.dir, 'v99.tar'));
+    assert.match(badRelease.stderr, /no release v99/);
+  });
+
   test('podman kube play runs the exported web Deployment with the exported image and it answers HTTP', { skip: PODMAN_MISSING }, async (t) => {
     if (!(await portFree(5000))) {
       t.skip('port 5000 is taken, and podman 4.3 kube play publishes the containerPort there');

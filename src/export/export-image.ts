@@ -34,7 +34,7 @@ export interface ImageExport {
   archive: Readable;
 }
 
-/** The image's layer files, written under `tmpRoot`; the caller removes `dir`. */
+/** The image: its two layers written into `dir` (the caller removes it), on `base` when given. */
 export async function buildImage(subject: ExportSubject, dir: string, base?: BaseImage): Promise<{ image: OciImage; warnings: string[] }> {
   const { app, release, manifest, buildDir } = subject;
   const files = await collectImageFiles(buildDir, manifest, entrypointScript(release.processTypes), base);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ReleasePlan } from '../../src/export/release-plan.js';
 import { findSize } from '../../src/run/process-size.js';
-import { environmentFile, instances, processUnit, releaseUnit, systemdLayout, targetUnit } from '../../src/export/systemd-units.js';
+import { environmentFile, installScript, instances, processUnit, releaseUnit, systemdLayout, targetUnit } from '../../src/export/systemd-units.js';
 
 const plan: ReleasePlan = {
   app: 'shop', version: 4,
@@ -91,4 +91,25 @@ test('the target wants every instance of the formation: web ones named by their 
 
 test('the EnvironmentFile quotes values as systemd reads them', () => {
   assert.equal(environmentFile(plan.config), 'GREETING="hi \\"there\\" \\$HOME\\\\"\nMULTI="a\nb"\n');
+});
+
+test('install.sh makes the user, unpacks the root, installs the 0600 env file and the units, and starts the target', () => {
+  assert.equal(installScript(plan, layout, ['shop-web@.service', 'shop.target']), [
+    '#!/bin/sh',
+    '# Installs release v4 of shop as systemd units: twelve export systemd wrote this (docs/export.md).',
+    'set -eu',
+    'cd "$(dirname "$0")"',
+    "id -u 'twelve-shop' >/dev/null 2>&1 || useradd --system --no-create-home --home-dir /app --shell /usr/sbin/nologin 'twelve-shop'",
+    "mkdir -p '/var/lib/twelve/shop/v4'",
+    "tar -xpf 'shop-v4-rootfs.tar' -C '/var/lib/twelve/shop/v4' --numeric-owner",
+    "chown -R 'twelve-shop': '/var/lib/twelve/shop/v4/app'",
+    "touch '/var/lib/twelve/shop/v4/etc/resolv.conf' '/var/lib/twelve/shop/v4/etc/hosts'",
+    "install -d -m 0755 '/etc/twelve'",
+    "install -m 0600 'shop.env' '/etc/twelve/shop.env'",
+    "install -m 0644 'shop-web@.service' 'shop.target' /etc/systemd/system/",
+    'systemctl daemon-reload',
+    "systemctl enable 'shop.target'",
+    "systemctl restart 'shop.target'",
+    '',
+  ].join('\n'));
 });

@@ -90,18 +90,26 @@ describe('twelve export image', () => {
     assert.equal((await podman.ok(['run', '--rm', layout, 'release'])).trim(), 'release phase of shell');
   });
 
-  test('a build\'s pinned Node.js runtime is at /app/.heroku/node, and npm start serves', { skip: PODMAN_MISSING }, async () => {
+  test('unsandboxed builds: a pinned Node.js runtime lands at /app/.heroku/node (npm start serves), a pyenv Python at its own path', { skip: PODMAN_MISSING }, async () => {
     // Today's builds put the pinned runtime beside app/ (runtime/node), where the sandbox does not show it
     // to a build's npm; until it moves into app/.heroku/node, this layout is built and exported unsandboxed.
+    // Unsandboxed, python3 is the machine's first on PATH (pyenv's here), under /root.
     const unsandboxed = new TestPlatform({ TWELVE_SANDBOX: 'off' });
     try {
       await unsandboxed.start();
-      await unsandboxed.ok('apps:create', 'pinned');
-      await unsandboxed.ok('deploy', writeApp(PINNED_NODE_APP), '-a', 'pinned');
-      await unsandboxed.ok('export', 'image', '-a', 'pinned', '-o', join(podman.dir, 'pinned.tar'));
+      for (const [app, files] of [['pinned', PINNED_NODE_APP], ['pyenv', PYTHON_APP]] as const) {
+        await unsandboxed.ok('apps:create', app);
+        await unsandboxed.ok('deploy', writeApp(files), '-a', app);
+        await unsandboxed.ok('export', 'image', '-a', app, '-o', join(podman.dir, `${app}.tar`));
+      }
     } finally {
       await unsandboxed.dispose();
     }
+    await podman.ok(['load', '--input', join(podman.dir, 'pyenv.tar')]);
+    const pyPort = await freePort();
+    await podman.ok(['run', '--detach', '--name', 'pyenv-web', '--network', 'host', '-e', `PORT=${pyPort}`, '-e', 'GREETING=pyenv', 'pyenv:v1']);
+    const pyAnswer = await waitFor('the Python web process to answer', () => httpGet(`http://127.0.0.1:${pyPort}/`).catch(() => undefined), 30_000, 200);
+    assert.equal(pyAnswer.body, 'hello pyenv uid=1000');
     await podman.ok(['load', '--input', join(podman.dir, 'pinned.tar')]);
     assert.equal((await podman.ok(['run', '--rm', 'pinned:v1', 'sh', '-c', 'command -v node; command -v npm'])).trim(),
       '/app/.heroku/node/bin/node\n/app/.heroku/node/bin/npm');

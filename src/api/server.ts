@@ -13,6 +13,7 @@ import { bearerToken, sameSecret } from './credentials.js';
 import { registerDeployRoutes } from './deploy-routes.js';
 import { registerDomainRoutes } from './domain-routes.js';
 import { registerDrainRoutes } from './drain-routes.js';
+import { registerExportRoutes } from './export-routes.js';
 import { registerGitRoutes } from './git-routes.js';
 import { registerLogRoutes } from './log-routes.js';
 import { registerPipelineRoutes } from './pipeline-routes.js';
@@ -78,6 +79,7 @@ export function buildApiServer(platform: Platform, token: string): FastifyInstan
   registerBuildRoutes(server, platform);
   registerDrainRoutes(server, platform);
   registerDomainRoutes(server, platform);
+  registerExportRoutes(server, platform);
   registerGitRoutes(server, platform, token);
   return server;
 }

@@ -19,6 +19,7 @@ import { markRunning, markStopped, UNCLEAN_STOP_EVENT } from './run-marker.js';
 import { PortAllocator } from './run/port-allocator.js';
 import { Supervisor } from './run/supervisor.js';
 import type { Settings } from './settings.js';
+import { DeployCounters } from './telemetry/deploy-counters.js';
 import { listApps } from './store/apps.js';
 import { failInterruptedBuilds } from './store/builds.js';
 import { listDomains } from './store/domains.js';
@@ -41,6 +42,8 @@ export interface Platform {
   addons: AddonServers;
   /** `twelve run` processes and release phases: run once, never restarted. */
   oneOffs: OneOffs;
+  /** Builds, releases, boots and rollbacks as they happen, for /metrics. */
+  deployCounters: DeployCounters;
 }
 
 export function openPlatform(settings: Settings, logger: pino.Logger = pino({ level: settings.logLevel })): Platform {
@@ -52,14 +55,17 @@ export function openPlatform(settings: Settings, logger: pino.Logger = pino({ le
   resealAll(db, { onlyPlain: true });
   const { bus: logs, drains } = openLogs(paths, db, logger.child({ part: 'logs' }));
   const table = new RouteTable();
+  const deployCounters = new DeployCounters();
+  logs.onForget((app) => deployCounters.forget(app));
   const supervisor = new Supervisor({
     db, logs, logger, ports: new PortAllocator(settings.processPortRange), stopTimeoutMs: settings.stopTimeoutMs,
     bootTimeoutMs: settings.bootTimeoutMs, settleMs: settings.settleMs,
+    onBoot: (proc, seconds) => deployCounters.booted(proc.spec.app, proc.spec.type, seconds),
   });
   const fleet = new Fleet({ db, paths, supervisor, table, logs, logger, bootTimeoutMs: settings.bootTimeoutMs, drainTimeoutMs: settings.stopTimeoutMs });
   const addons = new AddonServers(db, settings.dataDir, logger.child({ part: 'addons' }));
   const oneOffs = new OneOffs({ db, paths, logs, logger, stopTimeoutMs: settings.stopTimeoutMs });
-  return { settings, paths, db, logs, drains, logger, supervisor, table, fleet, addons, oneOffs };
+  return { settings, paths, db, logs, drains, logger, supervisor, table, fleet, addons, oneOffs, deployCounters };
 }
 
 /**

@@ -13,6 +13,8 @@ import { registerDeployRoutes } from './deploy-routes.js';
 import { registerDomainRoutes } from './domain-routes.js';
 import { registerDrainRoutes } from './drain-routes.js';
 import { registerLogRoutes } from './log-routes.js';
+import { registerMetricsRoutes } from './metrics-routes.js';
+import type { Telemetry } from '../telemetry/telemetry.js';
 import { registerPipelineRoutes } from './pipeline-routes.js';
 import { registerParityRoutes } from './parity-routes.js';
 import { registerProcessRoutes } from './process-routes.js';
@@ -29,7 +31,8 @@ function tokenMatches(header: string | undefined, token: string): boolean {
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-export function buildApiServer(platform: Platform, token: string): FastifyInstance {
+/** `telemetry` serves /metrics; without it (TWELVE_METRICS=off, most tests) the route does not exist. */
+export function buildApiServer(platform: Platform, token: string, telemetry?: Telemetry): FastifyInstance {
   const server: FastifyInstance = Fastify({ loggerInstance: platform.logger.child({ part: 'api' }) as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 1024 * 1024,
     // Live log tails never end on their own; stopping twelve must not wait for them.
     forceCloseConnections: true,
@@ -73,5 +76,6 @@ export function buildApiServer(platform: Platform, token: string): FastifyInstan
   registerBuildRoutes(server, platform);
   registerDrainRoutes(server, platform);
   registerDomainRoutes(server, platform);
+  if (telemetry) registerMetricsRoutes(server, telemetry);
   return server;
 }

@@ -27,11 +27,19 @@ export abstract class ExchangeOutcome {
   protected responseFramer: BodyFramer | undefined;
   protected finished = false;
   private logged = false;
+  /** performance.now() at the start and when the process's response head came (0: none came), for /metrics. */
+  protected readonly startedAt = performance.now();
+  protected headAt = 0;
 
   constructor(protected readonly conn: ClientConnection, protected readonly head: RequestHead) {
     this.requestId = requestIdFrom(fieldValue(head.fields, 'x-request-id'));
     const maxBody = conn.context.limits.maxBodyBytes;
     this.framer = head.body === 'length' ? new LengthFramer(head.contentLength) : head.body === 'chunked' ? new ChunkedFramer(maxBody) : undefined;
+  }
+
+  /** The app the request was routed to ('' before the host named one). */
+  get appName(): string {
+    return this.app;
   }
 
   protected dropBackend(): void {
@@ -78,5 +86,11 @@ export abstract class ExchangeOutcome {
     this.logged = true;
     this.log.serviceMs = this.connectedAt === undefined ? 0 : performance.now() - this.connectedAt;
     logRequest(this.conn.context, this.app, code ? { ...this.log, code } : this.log);
+    const counters = this.conn.context.counters;
+    if (counters) {
+      const now = performance.now();
+      counters.record(this.app, this.log.dyno, this.log.status, code, this.headAt === 0 ? NaN : (this.headAt - this.startedAt) / 1000,
+        (now - this.startedAt) / 1000, this.framer?.dataBytes ?? 0, this.log.bytes);
+    }
   }
 }

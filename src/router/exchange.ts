@@ -139,6 +139,7 @@ export class Exchange extends ExchangeOutcome implements BackendOwner {
   private onResponseHead(response: ResponseHead, rest: Buffer): void {
     const { context, socket } = this.conn;
     this.response = response;
+    this.headAt = performance.now();
     this.log!.status = response.status;
     this.conn.deadline = Date.now() + context.limits.activityTimeoutMs;
     if (response.status === 101) {
@@ -220,7 +221,10 @@ export class Exchange extends ExchangeOutcome implements BackendOwner {
     if (this.tried.size < MAX_ATTEMPTS && canRetry(error, { reused: this.reused, bodyStreamed: this.bodyStreamed })) {
       const next = this.conn.context.table.pick(this.app, this.tried);
       this.conn.context.logger.debug({ app: this.app, code: error?.code, retry: next?.process, requestId: this.requestId }, 'router: backend request failed');
-      if (next) return this.attempt(next);
+      if (next) {
+        this.conn.context.counters?.retried(this.app);
+        return this.attempt(next);
+      }
     }
     this.answerError('T13', errorMessages.backendError(this.app));
   }

@@ -1,0 +1,102 @@
+/**
+ * /metrics through a real Prometheus: promtool accepts the text, and a Prometheus server started here
+ * scrapes twelve with the API token while an app takes requests; PromQL then returns the app's request
+ * rate, its p99 and its processes' memory, matching what this test sent and read itself.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { copyFixture, TestPlatform, waitFor } from '../e2e/harness.js';
+import { PrometheusServer } from './prometheus-server.js';
+import { processFamilyRss } from './proc-read.js';
+
+const platform = new TestPlatform({ TWELVE_METRICS_BIND: '127.0.0.1:0' });
+const prometheus = new PrometheusServer();
+let token = '';
+
+before(async () => {
+  await platform.start();
+  token = readFileSync(join(platform.dataDir, 'api-token'), 'utf8').trim();
+  await platform.ok('apps:create', 'm');
+  await platform.ok('deploy', copyFixture('metrics-web'), '-a', 'm');
+});
+after(async () => {
+  await prometheus.stop();
+  await platform.dispose();
+});
+
+function metricsUrl(): string {
+  return `http://127.0.0.1:${platform.apiPort}/metrics`;
+}
+
+test('/metrics needs the API token on the API port, and passes promtool check metrics', async () => {
+  assert.equal((await fetch(metricsUrl())).status, 401);
+  await platform.get('m', '/?ms=0');
+  // The sampler reads a new process within its interval (5 s).
+  const text = await waitFor('web.1 to be sampled', async () => {
+    const response = await fetch(metricsUrl(), { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
+    const body = await response.text();
+    return body.includes('twelve_process_resident_memory_bytes{app="m"') && body;
+  }, 20_000, 250);
+  assert.match(text, /^twelve_router_requests_total\{app="m",type="web",dyno="web\.1",status_class="2xx"\} \d+$/m);
+  assert.match(text, /^twelve_process_resident_memory_bytes\{app="m",type="web",dyno="web\.1"\} \d+$/m);
+  assert.match(text, /^nodejs_eventloop_lag_seconds /m);
+  const check = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+  assert.equal(check.status, 0, `promtool: ${check.stdout}${check.stderr}`);
+});
+
+test('TWELVE_METRICS_BIND serves the same metrics without a token, and only /metrics', async () => {
+  const line = platform.output.split('\n').find((l) => l.includes('serving /metrics without auth'))!;
+  const url = (JSON.parse(line) as { metrics: string }).metrics;
+  const response = await fetch(url);
+  assert.equal(response.status, 200);
+  assert.match(await response.text(), /^twelve_router_requests_total\{app="m"/m);
+  assert.equal((await fetch(url.replace('/metrics', '/v1/apps'))).status, 404);
+});
+
+test('Prometheus scrapes twelve with the token: request rate, p99 and memory as the test measured them', async () => {
+  await prometheus.start({ host: `127.0.0.1:${platform.apiPort}`, path: '/metrics', bearer: token });
+  await waitFor('the first scrape to succeed', async () => (await prometheus.targetHealth()) === 'up', 20_000, 250);
+  const before = await prometheus.query('sum(twelve_router_requests_total{app="m"})');
+  const sentBefore = before[0]?.value ?? 0;
+
+  // 12 s of requests one after the other: 9 in 10 answered at once, 1 in 10 after 150 ms.
+  const done: number[] = [];
+  const latencies: number[] = [];
+  const start = Date.now();
+  for (let i = 0; Date.now() - start < 12_000; i += 1) {
+    const began = performance.now();
+    const answer = await platform.get('m', i % 10 === 9 ? '/?ms=150' : '/?ms=0');
+    assert.equal(answer.status, 200);
+    latencies.push((performance.now() - began) / 1000);
+    done.push(Date.now());
+  }
+  const total = sentBefore + done.length;
+  await waitFor('Prometheus to have scraped every request', async () =>
+    (await prometheus.query('sum(twelve_router_requests_total{app="m"})'))[0]?.value === total, 20_000, 250);
+
+  // Rate over a 5 s window in the middle of the load, against the requests the test finished in it.
+  const at = (start + 9_000) / 1000;
+  const expectedRate = done.filter((t) => t > (at - 5) * 1000 && t <= at * 1000).length / 5;
+  const [rate] = await prometheus.query('sum(rate(twelve_router_requests_total{app="m"}[5s]))', at);
+  assert.ok(rate && Math.abs(rate.value - expectedRate) <= 0.25 * expectedRate, `rate ${rate?.value} vs ${expectedRate} sent per second (tolerance 25%)`);
+
+  // p99 from the histogram over the whole load, against the client's own p99: within the width of the
+  // bucket the client's p99 falls in (a histogram cannot say more).
+  const end = done.at(-1)! / 1000 + 2;
+  const window = Math.ceil(end - start / 1000);
+  const [p99] = await prometheus.query(`histogram_quantile(0.99, sum by (le) (increase(twelve_router_first_byte_seconds_bucket{app="m"}[${window}s])))`, end);
+  const clientP99 = [...latencies].sort((a, b) => a - b)[Math.ceil(latencies.length * 0.99) - 1]!;
+  assert.ok(clientP99 > 0.1 && clientP99 <= 0.25, `the client's p99 ${clientP99} s is in the (0.1, 0.25] bucket`);
+  assert.ok(p99 && p99.value > 0.1 && p99.value <= 0.25, `Prometheus's p99 ${p99?.value} s is in the same bucket as the client's ${clientP99} s`);
+
+  // Memory: what Prometheus has against this test's own reading of /proc, within 10%.
+  const [proc] = await platform.json<Array<{ name: string; pid: number }>>('ps', '-a', 'm');
+  const [memory] = await prometheus.query('sum(twelve_process_resident_memory_bytes{app="m",type="web",dyno="web.1"})');
+  const own = processFamilyRss(proc!.pid);
+  assert.ok(memory && Math.abs(memory.value - own) <= 0.1 * own, `resident memory ${memory?.value} vs ${own} read from /proc (tolerance 10%)`);
+});

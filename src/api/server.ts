@@ -12,6 +12,7 @@ import { registerBuildRoutes } from './build-routes.js';
 import { registerDeployRoutes } from './deploy-routes.js';
 import { registerDomainRoutes } from './domain-routes.js';
 import { registerDrainRoutes } from './drain-routes.js';
+import { registerFeatureRoutes } from './feature-routes.js';
 import { registerLogRoutes } from './log-routes.js';
 import { registerMetricsRoutes } from './metrics-routes.js';
 import type { Telemetry } from '../telemetry/telemetry.js';
@@ -76,6 +77,7 @@ export function buildApiServer(platform: Platform, token: string, telemetry?: Te
   registerBuildRoutes(server, platform);
   registerDrainRoutes(server, platform);
   registerDomainRoutes(server, platform);
+  registerFeatureRoutes(server, platform);
   if (telemetry) registerMetricsRoutes(server, telemetry);
   return server;
 }

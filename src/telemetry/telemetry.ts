@@ -8,12 +8,14 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Platform } from '../platform.js';
 import type { SupervisedProcess } from '../run/process-spec.js';
 import { listApps } from '../store/apps.js';
+import { appsWithFeature } from '../store/features.js';
 import { registerDeployMetrics } from './deploy-metrics.js';
 import { registerLogMetrics } from './log-metrics.js';
 import { ProcessSampler } from './process-sampler.js';
 import { ProcessTotals, registerProcessMetrics } from './process-metrics.js';
 import { registerRaw } from './raw-metric.js';
 import { RouterCounters } from './router-counters.js';
+import { RuntimeMetrics } from './runtime-metrics.js';
 import { registerRouterMetrics, type RouterView } from './router-metrics.js';
 
 export interface TelemetryOptions {
@@ -32,6 +34,8 @@ export class Telemetry {
     const { supervisor, logs, drains, deployCounters, db, paths } = platform;
     this.sampler = new ProcessSampler(() => supervisor.processes(), options.sampleIntervalMs);
     this.sampler.onSample((samples) => this.totals.sampled(samples));
+    const runtimeMetrics = new RuntimeMetrics(logs, () => appsWithFeature(db, 'runtime-metrics'));
+    this.sampler.onSample((samples) => runtimeMetrics.sampled(samples));
     supervisor.on('crashed', this.onCrash);
     logs.onForget((app) => {
       this.routerCounters.forget(app);

@@ -1,10 +1,24 @@
-/** GET /metrics: twelve's and its apps' metrics in Prometheus's text format, behind the API token like every route. */
+/**
+ * GET /metrics: twelve's and its apps' metrics in Prometheus's text format, behind the API token like
+ * every route; GET /v1/apps/:app/metrics: one app's figures now and over the last hour or day.
+ */
 import type { FastifyInstance } from 'fastify';
+import { TwelveError } from '../errors.js';
+import type { Platform } from '../platform.js';
+import { getApp } from '../store/apps.js';
+import { metricsView } from '../telemetry/metrics-view.js';
 import type { Telemetry } from '../telemetry/telemetry.js';
 
-export function registerMetricsRoutes(server: FastifyInstance, telemetry: Telemetry): void {
+export function registerMetricsRoutes(server: FastifyInstance, platform: Platform, telemetry: Telemetry): void {
   server.get('/metrics', async (_request, reply) => {
     const { contentType, text } = await telemetry.scrape();
     return reply.type(contentType).send(text);
+  });
+
+  server.get<{ Params: { app: string }; Querystring: { range?: string } }>('/v1/apps/:app/metrics', async (request) => {
+    const app = getApp(platform.db, request.params.app);
+    const range = request.query.range ?? 'hour';
+    if (range !== 'hour' && range !== 'day') throw new TwelveError('BAD_REQUEST', 'range is hour or day');
+    return metricsView(platform.db, app.name, telemetry.sampler.samples(), telemetry.routerCounters, range);
   });
 }

@@ -78,6 +78,6 @@ export function buildApiServer(platform: Platform, token: string, telemetry?: Te
   registerDrainRoutes(server, platform);
   registerDomainRoutes(server, platform);
   registerFeatureRoutes(server, platform);
-  if (telemetry) registerMetricsRoutes(server, telemetry);
+  if (telemetry) registerMetricsRoutes(server, platform, telemetry);
   return server;
 }

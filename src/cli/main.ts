@@ -29,6 +29,7 @@ const FAMILIES: Record<string, () => Promise<Register>> = {
   drains: async () => (await import('./commands/drains.js')).registerDrainsCommands,
   domains: async () => (await import('./commands/domains.js')).registerDomainsCommands,
   features: async () => (await import('./commands/features.js')).registerFeaturesCommands,
+  metrics: async () => (await import('./commands/metrics.js')).registerMetricsCommand,
 };
 
 /** The family a verb belongs to: `apps:create` -> apps, `rollback` -> releases. */

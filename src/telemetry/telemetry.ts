@@ -11,6 +11,7 @@ import { listApps } from '../store/apps.js';
 import { appsWithFeature } from '../store/features.js';
 import { registerDeployMetrics } from './deploy-metrics.js';
 import { registerLogMetrics } from './log-metrics.js';
+import { MetricHistory } from './metric-history.js';
 import { ProcessSampler } from './process-sampler.js';
 import { ProcessTotals, registerProcessMetrics } from './process-metrics.js';
 import { registerRaw } from './raw-metric.js';
@@ -28,6 +29,7 @@ export class Telemetry {
   readonly routerCounters = new RouterCounters();
   readonly sampler: ProcessSampler;
   readonly totals = new ProcessTotals();
+  readonly history: MetricHistory;
   private readonly onCrash = (proc: SupervisedProcess) => this.totals.crashed(proc);
 
   constructor(private readonly platform: Platform, options: TelemetryOptions = {}) {
@@ -36,10 +38,13 @@ export class Telemetry {
     this.sampler.onSample((samples) => this.totals.sampled(samples));
     const runtimeMetrics = new RuntimeMetrics(logs, () => appsWithFeature(db, 'runtime-metrics'));
     this.sampler.onSample((samples) => runtimeMetrics.sampled(samples));
+    this.history = new MetricHistory(db, this.routerCounters, (error) => platform.logger.warn({ err: error }, 'metrics: could not store a point of history'));
+    this.sampler.onSample((samples) => this.history.sampled(samples));
     supervisor.on('crashed', this.onCrash);
     logs.onForget((app) => {
       this.routerCounters.forget(app);
       this.totals.forget(app);
+      this.history.forget(app);
     });
     collectDefaultMetrics({ register: this.registry });
     // Gauges that prom-client names with `_total`, against Prometheus's naming rules (promtool refuses

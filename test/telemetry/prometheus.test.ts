@@ -100,3 +100,15 @@ test('Prometheus scrapes twelve with the token: request rate, p99 and memory as 
   const own = processFamilyRss(proc!.pid);
   assert.ok(memory && Math.abs(memory.value - own) <= 0.1 * own, `resident memory ${memory?.value} vs ${own} read from /proc (tolerance 10%)`);
 });
+
+test('twelve metrics shows the processes now and the last hour, as text and as JSON', async () => {
+  const view = await platform.json<{ processes: Array<{ dyno: string; state: string; rssBytes: number }>; router: { requests: number }; requestsPerSecond: Array<{ value: number | null }> }>('metrics', '-a', 'm');
+  assert.deepEqual(view.processes.map((p) => [p.dyno, p.state]), [['web.1', 'up']]);
+  assert.ok(view.processes[0]!.rssBytes > 1024 * 1024);
+  assert.ok(view.router.requests > 100, `${view.router.requests} requests counted`);
+  assert.ok(view.requestsPerSecond.some((p) => (p.value ?? 0) > 1), 'the load shows in the hour\'s 10 s points');
+  const text = (await platform.ok('metrics', '-a', 'm')).stdout;
+  assert.match(text, /^web\.1 +up +\d+\.\d MB/m);
+  assert.match(text, /^requests\/s +\|[ ▁-█]{60}\|/m);
+  assert.match(text, /^web\.1 memory +\|[ ▁-█]{60}\|/m);
+});

@@ -16,6 +16,7 @@ import { formationForRelease, getFormation, type Formation } from '../store/form
 import type { Release } from '../store/releases.js';
 import type { LogBus } from '../logs/log-bus.js';
 import { parseHealthcheck } from '../build/healthcheck.js';
+import { parseMetricsPath } from '../build/metrics-path.js';
 import { processEnv } from './process-env.js';
 import type { SupervisedProcess, Supervisor } from './supervisor.js';
 import { join } from 'node:path';
@@ -150,6 +151,7 @@ export class Fleet {
     const buildDir = buildDirOf(this.deps.paths, manifest);
     const cwd = join(buildDir, 'app');
     const healthcheck = parseHealthcheck(manifest.appJson);
+    const metricsPath = parseMetricsPath(manifest.appJson);
     const env = processEnv({
       config: release.config, pathEntries: buildPathEntries(buildDir, manifest), home: cwd,
       app: app.name, releaseVersion: release.version,
@@ -157,6 +159,7 @@ export class Fleet {
     return slots.map(({ type, number }) => this.deps.supervisor.start({
       app: app.name, appId: app.id, releaseVersion: release.version, type, number,
       command: release.processTypes[type]!, cwd, env, ...(type === 'web' && healthcheck ? { healthcheck } : {}),
+      ...(type === 'web' && metricsPath ? { metricsPath } : {}),
     }));
   }
 

@@ -9,7 +9,9 @@ import type { Platform } from '../platform.js';
 import type { SupervisedProcess } from '../run/process-spec.js';
 import { listApps } from '../store/apps.js';
 import { appsWithFeature } from '../store/features.js';
+import { AppScraper } from './app-scraper.js';
 import { registerDeployMetrics } from './deploy-metrics.js';
+import { appendFamilies, mergeFamilies } from './exposition.js';
 import { registerLogMetrics } from './log-metrics.js';
 import { MetricHistory } from './metric-history.js';
 import { ProcessSampler } from './process-sampler.js';
@@ -30,6 +32,10 @@ export class Telemetry {
   readonly sampler: ProcessSampler;
   readonly totals = new ProcessTotals();
   readonly history: MetricHistory;
+  private readonly apps: AppScraper;
+  /** App families left out: the same name as another app's (this scrape) or twelve's own (known after the last one) with another type. */
+  private conflicts = 0;
+  private ownConflicts = 0;
   private readonly onCrash = (proc: SupervisedProcess) => this.totals.crashed(proc);
 
   constructor(private readonly platform: Platform, options: TelemetryOptions = {}) {
@@ -55,6 +61,12 @@ export class Telemetry {
       counters: logs.counters, storedBytes: (app) => logs.storedBytes(app), apps: () => listApps(db).map((app) => app.name), drains: () => drains.listAll(),
     });
     registerDeployMetrics(this.registry, deployCounters);
+    this.apps = new AppScraper(() => supervisor.processes());
+    this.apps.register(this.registry);
+    registerRaw(this.registry, {
+      name: 'twelve_app_metric_conflicts', help: 'Metric families of the apps left out of the last scrape: their name was taken by one of another type.', type: 'gauge',
+      collect: () => [{ labels: {}, value: this.conflicts }],
+    });
     registerRaw(this.registry, {
       name: 'twelve_store_bytes', help: 'Size of twelve\'s SQLite store (the database and its write-ahead log), in bytes.', type: 'gauge',
       collect: () => [{ labels: {}, value: fileBytes(paths.database) + fileBytes(`${paths.database}-wal`) }],
@@ -75,9 +87,14 @@ export class Telemetry {
     this.platform.supervisor.off('crashed', this.onCrash);
   }
 
-  /** The exposition text and its content type. */
+  /** The exposition text and its content type: twelve's own metrics and the apps' (app.json `metrics`). */
   async scrape(): Promise<{ contentType: string; text: string }> {
-    return { contentType: this.registry.contentType, text: await this.registry.metrics() };
+    const merged = mergeFamilies(await this.apps.scrape());
+    this.conflicts = merged.conflicts + this.ownConflicts;
+    const own = await this.registry.metrics();
+    const joined = appendFamilies(own, merged.families);
+    this.ownConflicts = joined.conflicts;
+    return { contentType: this.registry.contentType, text: joined.text };
   }
 }
 

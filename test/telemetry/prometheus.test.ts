@@ -112,3 +112,20 @@ test('twelve metrics shows the processes now and the last hour, as text and as J
   assert.match(text, /^requests\/s +\|[ ▁-█]{60}\|/m);
   assert.match(text, /^web\.1 memory +\|[ ▁-█]{60}\|/m);
 });
+
+test('an app that serves its own metrics is scraped through twelve, per web process, with app, type and dyno', async () => {
+  await platform.ok('ps:scale', 'web=2', '-a', 'm');
+  for (let i = 0; i < 10; i += 1) await platform.get('m', '/?ms=0');
+  const text = await (await fetch(metricsUrl(), { headers: { authorization: `Bearer ${token}` } })).text();
+  assert.equal(text.match(/^# TYPE fixture_hits_total counter$/gm)?.length, 1);
+  const hits = [...text.matchAll(/^fixture_hits_total\{app="m",type="web",dyno="(web\.\d)"\} (\d+)$/gm)].map((m) => [m[1], Number(m[2])] as const);
+  assert.deepEqual(hits.map(([dyno]) => dyno).sort(), ['web.1', 'web.2']);
+  assert.ok(hits.every(([, count]) => count > 0), 'both processes took some of the 10 requests');
+  assert.match(text, /^twelve_app_scrape_up\{app="m",type="web",dyno="web\.2"\} 1$/m);
+  assert.equal(spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' }).status, 0);
+  const series = await waitFor('Prometheus to have both processes\' counters', async () => {
+    const found = await prometheus.query('fixture_hits_total{app="m"}');
+    return found.length === 2 && found;
+  }, 20_000, 250);
+  assert.deepEqual(series.map((s) => `${s.metric.type}/${s.metric.dyno}`).sort(), ['web/web.1', 'web/web.2']);
+});

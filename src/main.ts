@@ -3,7 +3,7 @@
  * and stop everything gracefully on SIGTERM or SIGINT. The only place that exits the process.
  */
 import pino from 'pino';
-import { buildApiServer } from './api/server.js';
+import { API_VERSION, buildApiServer } from './api/server.js';
 import { loadOrCreateApiToken } from './api-token.js';
 import { isTwelveError } from './errors.js';
 import { closePlatform, openPlatform, restorePlatform } from './platform.js';
@@ -27,7 +27,11 @@ export async function startPlatform(env: Record<string, string | undefined> = pr
   const token = loadOrCreateApiToken(platform.paths.apiToken, settings.apiToken);
   const telemetry = settings.metrics ? new Telemetry(platform) : undefined;
   const api = buildApiServer(platform, token, telemetry);
-  const router = new Router({ table: platform.table, logs: platform.logs, logger: log.child({ part: 'router' }), counters: telemetry?.routerCounters });
+  // The OpenTelemetry SDK is loaded only when it is asked for: it is most of what telemetry weighs.
+  const otlp = telemetry && settings.otlpEndpoint
+    ? (await import('./telemetry/otlp/otlp-export.js')).startOtlp(settings.otlpEndpoint, telemetry.registry, { metricsIntervalMs: settings.otlpIntervalMs, version: API_VERSION })
+    : undefined;
+  const router = new Router({ table: platform.table, logs: platform.logs, logger: log.child({ part: 'router' }), counters: telemetry?.routerCounters, tracer: otlp?.tracer });
   telemetry?.attachRouter({ gauges: () => router.gauges(), inFlight: (id) => router.inFlight(id) });
   platform.fleet.setDrainer((backendId, timeoutMs) => router.drain(backendId, timeoutMs));
 
@@ -55,6 +59,7 @@ export async function startPlatform(env: Record<string, string | undefined> = pr
         log.info('stopping: no new requests, then every app process gets SIGTERM');
         telemetry?.stop();
         await Promise.all([api.close(), router.close(), scrapes?.close()]);
+        await otlp?.shutdown();
         await closePlatform(platform);
         log.info('stopped');
       })();

@@ -38,6 +38,8 @@ export interface Settings {
   metricsBind: { host: string; port: number } | undefined;
   /** Where to push metrics and request spans over OTLP/HTTP (protobuf); none when unset. */
   otlpEndpoint: string | undefined;
+  /** How often metrics are pushed to the OTLP endpoint. */
+  otlpIntervalMs: number;
 }
 
 /** One row per variable: the documentation in docs/configuration.md is checked against this list. */
@@ -58,6 +60,7 @@ export const SETTINGS_DOC: ReadonlyArray<{ name: string; default: string; meanin
   { name: 'TWELVE_LOG_LEVEL', default: 'info', meaning: 'level of the platform\'s own logs (pino)' },
   { name: 'TWELVE_METRICS', default: 'on', meaning: '`off`: twelve measures nothing (no /metrics, runtime-metrics or `twelve metrics`; the router counts nothing)' },
   { name: 'TWELVE_METRICS_BIND', default: '(none)', meaning: 'HOST:PORT of a second `/metrics` listener without the API token, for a local Prometheus (docs/telemetry.md)' },
+  { name: 'TWELVE_OTLP_INTERVAL', default: '10', meaning: 'seconds between two pushes of the metrics to TWELVE_OTLP_ENDPOINT' },
   { name: 'TWELVE_OTLP_ENDPOINT', default: '(none)', meaning: 'OTLP/HTTP base URL (e.g. http://127.0.0.1:4318): metrics and a span per request are pushed there (docs/telemetry.md)' },
 ];
 
@@ -149,5 +152,6 @@ export function readSettings(env: Env = process.env): Settings {
     metrics: readSwitch(env, 'TWELVE_METRICS', true),
     metricsBind: readHostPort(env, 'TWELVE_METRICS_BIND'),
     otlpEndpoint: readUrl(env, 'TWELVE_OTLP_ENDPOINT'),
+    otlpIntervalMs: Math.max(100, readSeconds(env, 'TWELVE_OTLP_INTERVAL', 10)),
   };
 }

@@ -11,6 +11,7 @@ import { fieldValue, requestIdFrom } from './forward-headers.js';
 import { logRequest, writeErrorPage } from './proxy-context.js';
 import type { RequestHead } from './request-head.js';
 import type { RequestLogEntry } from './request-log.js';
+import type { RequestSpan } from './request-tracer.js';
 import type { ResponseHead } from './response-head.js';
 
 export abstract class ExchangeOutcome {
@@ -30,6 +31,8 @@ export abstract class ExchangeOutcome {
   /** performance.now() at the start and when the process's response head came (0: none came), for /metrics. */
   protected readonly startedAt = performance.now();
   protected headAt = 0;
+  /** The request's span, when tracing is on. */
+  protected span: RequestSpan | undefined;
 
   constructor(protected readonly conn: ClientConnection, protected readonly head: RequestHead) {
     this.requestId = requestIdFrom(fieldValue(head.fields, 'x-request-id'));
@@ -92,5 +95,9 @@ export abstract class ExchangeOutcome {
       counters.record(this.app, this.log.dyno, this.log.status, code, this.headAt === 0 ? NaN : (this.headAt - this.startedAt) / 1000,
         (now - this.startedAt) / 1000, this.framer?.dataBytes ?? 0, this.log.bytes);
     }
+    this.span?.end({
+      app: this.app, dyno: this.log.dyno, status: this.log.status, code, requestId: this.requestId,
+      firstByteMs: this.headAt === 0 ? NaN : this.headAt - this.startedAt, responseBytes: this.log.bytes,
+    });
   }
 }

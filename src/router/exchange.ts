@@ -8,7 +8,7 @@ import type { BackendOwner } from './backend-pool.js';
 import { ChunkedFramer, LengthFramer, UntilCloseFramer } from './body-framer.js';
 import { errorMessages, ROUTER_ERRORS } from './error-pages.js';
 import { ExchangeOutcome } from './exchange-outcome.js';
-import { backendRequestHead, clientResponseHead, joinHead } from './forward-headers.js';
+import { backendRequestHead, clientResponseHead, fieldValue, joinHead } from './forward-headers.js';
 import { canRetry, MAX_ATTEMPTS } from './proxy-context.js';
 import { readResponseHead, type ResponseHead } from './response-head.js';
 import { normalizeHost, type Backend } from './route-table.js';
@@ -38,7 +38,10 @@ export class Exchange extends ExchangeOutcome implements BackendOwner {
       return this.answerError('T10', errorMessages.noSuchApp(host));
     }
     this.app = route.app;
-    const { text, fwd } = backendRequestHead(head, { requestId: this.requestId, client: this.conn.client, routerPort: this.conn.routerPort });
+    this.span = context.tracer?.start(fieldValue(head.fields, 'traceparent'), head.method, normalizeHost(head.host), head.target);
+    const { text, fwd } = backendRequestHead(head, {
+      requestId: this.requestId, client: this.conn.client, routerPort: this.conn.routerPort, traceparent: this.span?.traceparent,
+    });
     this.requestText = text;
     this.log = { method: head.method, path: head.target, host: normalizeHost(head.host), requestId: this.requestId, fwd, dyno: '', connectMs: 0, serviceMs: 0, status: 0, bytes: 0 };
     if (head.contentLength > context.limits.maxBodyBytes) return this.answerError('T17', `The request body is over ${context.limits.maxBodyBytes} bytes.`);

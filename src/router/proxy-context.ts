@@ -7,6 +7,7 @@ import { reasonPhrase, renderErrorPage, type RouterErrorCode } from './error-pag
 import type { RequestLogBatcher } from './request-log-batcher.js';
 import type { RouteTable } from './route-table.js';
 import type { RouterCounters } from '../telemetry/router-counters.js';
+import type { RequestTracer } from './request-tracer.js';
 import { formatRequestLog, type RequestLogEntry } from './request-log.js';
 
 /** The router's limits and timeouts; docs/router.md lists the defaults and why. */
@@ -48,6 +49,8 @@ export interface ProxyContext {
   limits: RouterLimits;
   /** Per-request counts for /metrics; absent when telemetry is off. */
   counters: RouterCounters | undefined;
+  /** A span per request with the traceparent the app gets; absent unless TWELVE_OTLP_ENDPOINT is set. */
+  tracer: RequestTracer | undefined;
   /** True once the router is closing: responses then ask the client to close the connection. */
   isClosing(): boolean;
 }

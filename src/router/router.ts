@@ -14,6 +14,7 @@ import { DEFAULT_LIMITS, type ProxyContext, type RouterLimits } from './proxy-co
 import { RequestLogBatcher } from './request-log-batcher.js';
 import type { RouteTable } from './route-table.js';
 import type { RouterCounters } from '../telemetry/router-counters.js';
+import type { RequestTracer } from './request-tracer.js';
 
 export interface RouterDeps {
   table: RouteTable;
@@ -27,6 +28,8 @@ export interface RouterDeps {
   limits?: Partial<RouterLimits>;
   /** Where each request is counted for /metrics (src/telemetry/); none when telemetry is off. */
   counters?: RouterCounters;
+  /** Spans of requests, with a traceparent for the app (src/telemetry/otlp/); none unless OTLP is on. */
+  tracer?: RequestTracer;
 }
 
 /**
@@ -52,7 +55,7 @@ export class Router {
     const limits: RouterLimits = { ...DEFAULT_LIMITS, ...deps.limits };
     if (deps.requestTimeoutMs !== undefined) limits.requestTimeoutMs = deps.requestTimeoutMs;
     this.context = {
-      table: deps.table, logs: deps.logs, requestLog: new RequestLogBatcher(deps.logs), logger: deps.logger, pool: this.pool, limits, counters: deps.counters,
+      table: deps.table, logs: deps.logs, requestLog: new RequestLogBatcher(deps.logs), logger: deps.logger, pool: this.pool, limits, counters: deps.counters, tracer: deps.tracer,
       isClosing: () => this.closing !== undefined,
     };
     // allowHalfOpen: a client may send its requests and FIN, and still read the answers. pauseOnConnect:

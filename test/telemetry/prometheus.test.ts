@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { copyFixture, TestPlatform, waitFor } from '../e2e/harness.js';
+import { copyFixture, ROOT, TestPlatform, waitFor } from '../e2e/harness.js';
 import { PrometheusServer } from './prometheus-server.js';
 import { processFamilyRss } from './proc-read.js';
 
@@ -47,6 +47,14 @@ test('/metrics needs the API token on the API port, and passes promtool check me
   assert.match(text, /^nodejs_eventloop_lag_seconds /m);
   const check = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
   assert.equal(check.status, 0, `promtool: ${check.stdout}${check.stderr}`);
+  // Every family twelve exposes is in docs/telemetry.md, and the Grafana dashboard uses only real ones.
+  const families = new Set([...text.matchAll(/^# TYPE (twelve_\w+) /gm)].map((m) => m[1]!));
+  const doc = readFileSync(join(ROOT, 'docs', 'telemetry.md'), 'utf8');
+  for (const family of families) assert.ok(doc.includes(`\`${family}\``), `${family} is missing from docs/telemetry.md`);
+  const dashboard = readFileSync(join(ROOT, 'docs', 'grafana', 'twelve.json'), 'utf8');
+  for (const [name] of dashboard.matchAll(/twelve_\w+/g)) {
+    assert.ok(families.has(name.replace(/_bucket$/, '')), `the dashboard uses ${name}, which twelve does not expose`);
+  }
 });
 
 test('TWELVE_METRICS_BIND serves the same metrics without a token, and only /metrics', async () => {

@@ -40,6 +40,12 @@ export interface Settings {
   otlpEndpoint: string | undefined;
   /** How often metrics are pushed to the OTLP endpoint. */
   otlpIntervalMs: number;
+  /** Whether app processes and build steps run sandboxed (docs/security.md). */
+  sandbox: 'on' | 'off';
+  /** More host directories every sandbox may read, e.g. a local package mirror the build settings name. */
+  sandboxReadOnly: string[];
+  /** The operator's build settings: variables every build step sees (docs/environment.md). */
+  buildEnv: Record<string, string>;
 }
 
 /** One row per variable: the documentation in docs/configuration.md is checked against this list. */
@@ -62,6 +68,9 @@ export const SETTINGS_DOC: ReadonlyArray<{ name: string; default: string; meanin
   { name: 'TWELVE_METRICS_BIND', default: '(none)', meaning: 'HOST:PORT of a second `/metrics` listener without the API token, for a local Prometheus (docs/telemetry.md)' },
   { name: 'TWELVE_OTLP_INTERVAL', default: '10', meaning: 'seconds between two pushes of the metrics to TWELVE_OTLP_ENDPOINT' },
   { name: 'TWELVE_OTLP_ENDPOINT', default: '(none)', meaning: 'OTLP/HTTP base URL (e.g. http://127.0.0.1:4318): metrics and a span per request are pushed there (docs/telemetry.md)' },
+  { name: 'TWELVE_SANDBOX', default: 'on', meaning: 'run every app process and build step in its sandbox (`off` runs them as twelve\'s own user: docs/security.md)' },
+  { name: 'TWELVE_SANDBOX_READ_ONLY', default: '(none)', meaning: 'colon-separated host directories every sandbox may read, e.g. a local package mirror' },
+  { name: 'TWELVE_BUILD_ENV', default: '(none)', meaning: 'comma-separated variables every build step sees: `NAME` copies twelve\'s own value, `NAME=VALUE` sets one (docs/environment.md)' },
 ];
 
 type Env = Record<string, string | undefined>;
@@ -153,5 +162,30 @@ export function readSettings(env: Env = process.env): Settings {
     metricsBind: readHostPort(env, 'TWELVE_METRICS_BIND'),
     otlpEndpoint: readUrl(env, 'TWELVE_OTLP_ENDPOINT'),
     otlpIntervalMs: Math.max(100, readSeconds(env, 'TWELVE_OTLP_INTERVAL', 10)),
+    sandbox: readSandboxMode(env),
+    sandboxReadOnly: (env.TWELVE_SANDBOX_READ_ONLY ?? '').split(':').filter((dir) => dir !== ''),
+    buildEnv: readBuildEnv(env),
   };
+}
+
+function readSandboxMode(env: Env): 'on' | 'off' {
+  const raw = env.TWELVE_SANDBOX ?? 'on';
+  if (raw === 'on' || raw === '') return 'on';
+  if (raw === 'off') return 'off';
+  throw new TwelveError('INVALID_SETTING', `TWELVE_SANDBOX=${raw} must be on or off`);
+}
+
+/** `PIP_FIND_LINKS,HTTP_PROXY=http://proxy:3128`: a name copies twelve's value (skipped when unset), NAME=VALUE sets it. */
+function readBuildEnv(env: Env): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const item of (env.TWELVE_BUILD_ENV ?? '').split(',').map((part) => part.trim()).filter((part) => part !== '')) {
+    const equals = item.indexOf('=');
+    const name = equals === -1 ? item : item.slice(0, equals);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || name.startsWith('TWELVE_')) {
+      throw new TwelveError('INVALID_SETTING', `TWELVE_BUILD_ENV: "${item}" is not NAME or NAME=VALUE (and twelve's own TWELVE_* settings never reach a build)`);
+    }
+    const value = equals === -1 ? env[name] : item.slice(equals + 1);
+    if (value !== undefined) result[name] = value;
+  }
+  return result;
 }

@@ -30,6 +30,7 @@ const FAMILIES: Record<string, () => Promise<Register>> = {
   domains: async () => (await import('./commands/domains.js')).registerDomainsCommands,
   features: async () => (await import('./commands/features.js')).registerFeaturesCommands,
   metrics: async () => (await import('./commands/metrics.js')).registerMetricsCommand,
+  status: async () => (await import('./commands/status.js')).registerStatusCommand,
 };
 
 /** The family a verb belongs to: `apps:create` -> apps, `rollback` -> releases. */

@@ -145,6 +145,13 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
   },
   {
     version: 7,
+    name: 'process sizes per type (ps:resize)',
+    sql: `
+      ALTER TABLE formation ADD COLUMN size TEXT;
+    `,
+  },
+  {
+    version: 8,
     name: 'per-app feature flags (features:enable), and the metrics history behind `twelve metrics`',
     sql: `
       CREATE TABLE app_features (

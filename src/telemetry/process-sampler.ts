@@ -42,7 +42,9 @@ export class ProcessSampler {
   costSeconds = 0;
   rounds = 0;
 
-  constructor(private readonly processes: () => readonly SupervisedProcess[], readonly intervalMs = SAMPLE_INTERVAL_MS) {}
+  /** `onError`: a listener failed (it costs that listener this round, never the sampler or twelve). */
+  constructor(private readonly processes: () => readonly SupervisedProcess[], private readonly onError: (error: unknown) => void,
+    readonly intervalMs = SAMPLE_INTERVAL_MS) {}
 
   start(): void {
     this.sample();
@@ -80,7 +82,13 @@ export class ProcessSampler {
     this.costSeconds += (cpu.user + cpu.system) / 1e6;
     this.rounds += 1;
     const samples = this.samples();
-    for (const listener of this.listeners) listener(samples);
+    for (const listener of this.listeners) {
+      try {
+        listener(samples);
+      } catch (error) {
+        this.onError(error);
+      }
+    }
     return samples;
   }
 

@@ -40,7 +40,7 @@ export class Telemetry {
 
   constructor(private readonly platform: Platform, options: TelemetryOptions = {}) {
     const { supervisor, logs, drains, deployCounters, db, paths } = platform;
-    this.sampler = new ProcessSampler(() => supervisor.processes(), options.sampleIntervalMs);
+    this.sampler = new ProcessSampler(() => supervisor.processes(), (error) => platform.logger.warn({ err: error }, 'metrics: a use of the process samples failed'), options.sampleIntervalMs);
     this.sampler.onSample((samples) => this.totals.sampled(samples));
     const runtimeMetrics = new RuntimeMetrics(logs, () => appsWithFeature(db, 'runtime-metrics'));
     this.sampler.onSample((samples) => runtimeMetrics.sampled(samples));

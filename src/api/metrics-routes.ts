@@ -9,9 +9,14 @@ import { getApp } from '../store/apps.js';
 import { metricsView } from '../telemetry/metrics-view.js';
 import type { Telemetry } from '../telemetry/telemetry.js';
 
-export function registerMetricsRoutes(server: FastifyInstance, platform: Platform, telemetry: Telemetry): void {
+/** Without `telemetry` (TWELVE_METRICS=off) the routes answer METRICS_OFF. */
+export function registerMetricsRoutes(server: FastifyInstance, platform: Platform, telemetry: Telemetry | undefined): void {
+  const on = (): Telemetry => {
+    if (!telemetry) throw new TwelveError('METRICS_OFF', 'twelve measures nothing: it runs with TWELVE_METRICS=off');
+    return telemetry;
+  };
   server.get('/metrics', async (_request, reply) => {
-    const { contentType, text } = await telemetry.scrape();
+    const { contentType, text } = await on().scrape();
     return reply.type(contentType).send(text);
   });
 
@@ -19,6 +24,7 @@ export function registerMetricsRoutes(server: FastifyInstance, platform: Platfor
     const app = getApp(platform.db, request.params.app);
     const range = request.query.range ?? 'hour';
     if (range !== 'hour' && range !== 'day') throw new TwelveError('BAD_REQUEST', 'range is hour or day');
-    return metricsView(platform.db, app.name, telemetry.sampler.samples(), telemetry.routerCounters, range);
+    const { sampler, routerCounters } = on();
+    return metricsView(platform.db, app.name, sampler.samples(), routerCounters, range);
   });
 }

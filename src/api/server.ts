@@ -39,7 +39,7 @@ export interface PlatformStatus {
   sandbox: SandboxState;
 }
 
-/** `telemetry` serves /metrics; without it (TWELVE_METRICS=off, most tests) the route does not exist. */
+/** `telemetry` serves /metrics; without it (TWELVE_METRICS=off, tests that build the API alone) the metrics routes answer METRICS_OFF. */
 export function buildApiServer(platform: Platform, token: string, telemetry?: Telemetry): FastifyInstance {
   const server: FastifyInstance = Fastify({ loggerInstance: platform.logger.child({ part: 'api' }) as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 1024 * 1024,
     // Live log tails never end on their own; stopping twelve must not wait for them.
@@ -86,6 +86,6 @@ export function buildApiServer(platform: Platform, token: string, telemetry?: Te
   registerDrainRoutes(server, platform);
   registerDomainRoutes(server, platform);
   registerFeatureRoutes(server, platform);
-  if (telemetry) registerMetricsRoutes(server, platform, telemetry);
+  registerMetricsRoutes(server, platform, telemetry);
   return server;
 }

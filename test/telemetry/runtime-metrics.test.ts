@@ -61,3 +61,18 @@ test('runtime-metrics writes lines a logfmt parser reads, with the values /metri
   // The same sampler's figure; a newer round (5 s later) may have moved it a little.
   assert.ok(Math.abs(lineRss - rss) <= 0.05 * rss, `memory_rss ${lineRss} vs /metrics ${rss} (tolerance 5%)`);
 });
+
+test('builds, releases, boots, rollbacks and log lines are counted with their app', async () => {
+  await platform.ok('config:set', 'GREETING=hi', '-a', 'rm');
+  await platform.ok('rollback', '-a', 'rm');
+  const token = readFileSync(join(platform.dataDir, 'api-token'), 'utf8').trim();
+  const text = await (await fetch(`http://127.0.0.1:${platform.apiPort}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text();
+  const value = (series: string) => Number(new RegExp(`^${series.replace(/[{}.+]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1]);
+  assert.equal(value('twelve_build_duration_seconds_count{app="rm",result="succeeded"}'), 1);
+  assert.equal(value('twelve_release_duration_seconds_count{app="rm",result="succeeded"}'), 3, 'deploy, config:set, rollback');
+  assert.equal(value('twelve_rollbacks_total{app="rm",kind="manual"}'), 1);
+  assert.ok(value('twelve_process_boot_seconds_count{app="rm",type="web"}') >= 3, 'a web process booted for each release');
+  assert.ok(value('twelve_log_lines_total{app="rm",type="api",dyno="api"}') > 3, 'twelve\'s own lines about the deploy');
+  assert.ok(value('twelve_log_bytes_total{app="rm",type="web",dyno="web.1"}') > 0, 'the app\'s own output');
+  assert.ok(value('twelve_log_stored_bytes{app="rm"}') > 0);
+});

@@ -65,6 +65,7 @@ export function registerProcessMetrics(registry: Registry, sampler: ProcessSampl
   });
   gauge('twelve_process_resident_memory_bytes', 'Resident memory (RSS) of the process and its descendants, in bytes.', (s) => s.usage?.rssBytes ?? null);
   gauge('twelve_process_proportional_memory_bytes', 'Proportional memory (PSS, shared pages divided among their sharers) of the process and its descendants, in bytes.', (s) => s.usage?.pssBytes ?? null);
+  gauge('twelve_process_memory_quota_bytes', 'Memory the process\'s size allows (ps:resize), in bytes.', (s) => s.memoryQuotaBytes);
   gauge('twelve_process_swap_bytes', 'Swapped-out memory of the process and its descendants, in bytes.', (s) => s.usage?.swapBytes ?? null);
   gauge('twelve_process_open_fds', 'Open file descriptors of the process and its descendants.', (s) => s.usage?.openFds ?? null);
   gauge('twelve_process_start_time_seconds', 'When the running process started, in seconds since the Unix epoch (uptime: time() minus this).', (s) => s.startTimeSeconds);

@@ -20,6 +20,8 @@ export interface ProcessSample {
   pid: number | null;
   /** Restarts of this process after crashes (the supervisor's count). */
   restarts: number;
+  /** The memory its size allows (ps:resize), in bytes; null when it has no size. */
+  memoryQuotaBytes: number | null;
   /** The /proc figures, or null while no process runs (crashed, starting). */
   usage: ProcUsage | null;
   /** Unix seconds when the running process started. */
@@ -104,7 +106,7 @@ export class ProcessSampler {
     }) as [number, number, number];
     return {
       id: proc.id, app: proc.spec.app, type: proc.spec.type, dyno: proc.name, release: proc.spec.releaseVersion, state: proc.state,
-      pid: proc.pid, restarts: proc.restarts, usage,
+      pid: proc.pid, restarts: proc.restarts, usage, memoryQuotaBytes: proc.spec.limits ? proc.spec.limits.memoryMb * 1024 * 1024 : null,
       startTimeSeconds: usage ? now / 1000 - (uptime - usage.startedAfterBootSeconds) : null,
       cpuCores, load, at: now,
     };

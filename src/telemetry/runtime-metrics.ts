@@ -2,7 +2,7 @@
  * Heroku's log-runtime-metrics for apps with `features:enable runtime-metrics`: every 20 s, two lines
  * per running process in the app's stream, in Heroku's words, so log-based tools that read them work
  * unchanged:
- *   source=web.1 dyno=heroku.7.6f1c... sample#memory_total=21.00MB sample#memory_rss=21.00MB sample#memory_swap=0.00MB
+ *   source=web.1 dyno=heroku.7.6f1c... sample#memory_total=21.00MB sample#memory_rss=21.00MB sample#memory_swap=0.00MB sample#memory_quota=512.00MB
  *   source=web.1 dyno=heroku.7.6f1c... sample#load_avg_1m=0.05 sample#load_avg_5m=0.02 sample#load_avg_15m=0.01
  * The figures are the sampler's, the same /metrics shows. Load is the sampler's damped average of the
  * cores the process used (a dyno's run queue is not something twelve can see for one process group).
@@ -21,7 +21,8 @@ export function runtimeMetricLines(sample: ProcessSample, appId: number): [strin
   const mb = (bytes: number) => `${(bytes / MB).toFixed(2)}MB`;
   const [one, five, fifteen] = sample.load.map((value) => value.toFixed(2));
   return [
-    `${head} sample#memory_total=${mb(usage.rssBytes + usage.swapBytes)} sample#memory_rss=${mb(usage.rssBytes)} sample#memory_swap=${mb(usage.swapBytes)}`,
+    `${head} sample#memory_total=${mb(usage.rssBytes + usage.swapBytes)} sample#memory_rss=${mb(usage.rssBytes)} sample#memory_swap=${mb(usage.swapBytes)}`
+      + (sample.memoryQuotaBytes === null ? '' : ` sample#memory_quota=${mb(sample.memoryQuotaBytes)}`),
     `${head} sample#load_avg_1m=${one} sample#load_avg_5m=${five} sample#load_avg_15m=${fifteen}`,
   ];
 }

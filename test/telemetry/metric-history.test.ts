@@ -17,7 +17,7 @@ function sample(rssBytes: number, cpuCores: number, at: number): ProcessSample {
   return {
     id: 'p1', app: 'a', type: 'web', dyno: 'web.1', release: 1, state: 'up', pid: 1, restarts: 0, cpuCores, load: [cpuCores, 0, 0], at,
     usage: { cpuSeconds: 1, rssBytes, pssBytes: rssBytes / 2, swapBytes: 0, openFds: 9, processes: 1, startedAfterBootSeconds: 0 },
-    startTimeSeconds: at / 1000 - 90,
+    startTimeSeconds: at / 1000 - 90, memoryQuotaBytes: null,
   };
 }
 

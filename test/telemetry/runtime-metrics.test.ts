@@ -12,13 +12,14 @@ test('a sample becomes two lines in Heroku\'s format', () => {
   const sample: ProcessSample = {
     id: '6f1c0b9e-0000-4000-8000-000000000001', app: 'a', type: 'web', dyno: 'web.1', release: 3, state: 'up', pid: 10, restarts: 0,
     usage: { cpuSeconds: 1, rssBytes: 22020096, pssBytes: 1, swapBytes: 1048576, openFds: 3, processes: 1, startedAfterBootSeconds: 1 },
-    startTimeSeconds: 1, cpuCores: 0.5, load: [0.456, 0.2, 0.011], at: 0,
+    startTimeSeconds: 1, cpuCores: 0.5, load: [0.456, 0.2, 0.011], at: 0, memoryQuotaBytes: null,
   };
   assert.deepEqual(runtimeMetricLines(sample, 7), [
     'source=web.1 dyno=heroku.7.6f1c0b9e-0000-4000-8000-000000000001 sample#memory_total=22.00MB sample#memory_rss=21.00MB sample#memory_swap=1.00MB',
     'source=web.1 dyno=heroku.7.6f1c0b9e-0000-4000-8000-000000000001 sample#load_avg_1m=0.46 sample#load_avg_5m=0.20 sample#load_avg_15m=0.01',
   ]);
   assert.equal(runtimeMetricLines({ ...sample, usage: null }, 7), null);
+  assert.match(runtimeMetricLines({ ...sample, memoryQuotaBytes: 512 * 1024 * 1024 }, 7)![0], / sample#memory_swap=1\.00MB sample#memory_quota=512\.00MB$/);
 });
 
 const platform = new TestPlatform();

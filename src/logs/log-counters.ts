@@ -8,8 +8,13 @@ export interface StreamCounts {
   bytes: number;
 }
 
+/** One-off processes (`run.4821`) count under `run`: their numbers never repeat, and the counts must not grow for ever. */
+export function streamName(process: string): string {
+  return process.startsWith('run.') ? 'run' : process;
+}
+
 export class LogCounters {
-  /** app -> process name (`web.1`, `router`, `api`) -> counts. */
+  /** app -> process name (`web.1`, `router`, `api`, `run` for every one-off) -> counts. */
   readonly apps = new Map<string, Map<string, StreamCounts>>();
   /** app -> lines lost because the disk refused them (L13). */
   readonly unwritten = new Map<string, number>();
@@ -22,7 +27,14 @@ export class LogCounters {
       counts.lines += lines;
       counts.bytes += bytes;
     } else {
-      processes.set(process, { lines, bytes });
+      const name = streamName(process);
+      const shared = processes.get(name);
+      if (shared) {
+        shared.lines += lines;
+        shared.bytes += bytes;
+      } else {
+        processes.set(name, { lines, bytes });
+      }
     }
   }
 

@@ -13,25 +13,9 @@ export interface LogView {
   drains(): DrainInfo[];
 }
 
-/** One-off processes (`run.4821`) count under `run`: their numbers never repeat, and a label must not grow for ever. */
-export function streamDyno(process: string): string {
-  return process.startsWith('run.') ? 'run' : process;
-}
-
 function perStream(view: LogView, pick: (counts: { lines: number; bytes: number }) => number): () => RawValue[] {
-  return () => {
-    const totals = new Map<string, RawValue>();
-    for (const [app, processes] of view.counters.apps) {
-      for (const [process, counts] of processes) {
-        const dyno = streamDyno(process);
-        const key = `${app}\0${dyno}`;
-        const entry = totals.get(key);
-        if (entry) entry.value += pick(counts);
-        else totals.set(key, { labels: { app, type: typeOf(dyno), dyno }, value: pick(counts) });
-      }
-    }
-    return [...totals.values()];
-  };
+  return () => [...view.counters.apps].flatMap(([app, processes]) =>
+    [...processes].map(([dyno, counts]) => ({ labels: { app, type: typeOf(dyno), dyno }, value: pick(counts) })));
 }
 
 export function registerLogMetrics(registry: Registry, view: LogView): void {

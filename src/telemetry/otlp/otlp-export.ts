@@ -15,7 +15,7 @@ import { RouterTracer } from './router-tracer.js';
 
 export interface OtlpExport {
   tracer: RequestTracer;
-  /** Sends what is pending, then stops. */
+  /** Sends what is pending (for at most 2 s: a collector that is down must not hold up twelve's stop), then stops. */
   shutdown(): Promise<void>;
 }
 
@@ -35,7 +35,12 @@ export function startOtlp(endpoint: string, registry: Registry, options: { metri
   return {
     tracer: new RouterTracer(traces.getTracer('twelve-router')),
     async shutdown() {
-      await Promise.allSettled([meters.shutdown(), traces.shutdown()]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled([meters.shutdown(), traces.shutdown()]),
+        new Promise((resolve) => { timer = setTimeout(resolve, 2000); }),
+      ]);
+      clearTimeout(timer);
     },
   };
 }

@@ -63,6 +63,8 @@ export const ERRORS = {
   INVALID_RETENTION: { status: 422, hint: 'Give --size like 100MB (at least 1MB) and --age like 7d (at least 1m).' },
   EXPORT_FAILED: { status: 500, hint: 'The message says which file or tool failed; the platform log has the details. Nothing was written to the export\'s destination.' },
   INVALID_EXPORT: { status: 422, hint: 'Check the export\'s options against `twelve export --help` and docs/export.md.' },
+  METRICS_OFF: { status: 409, hint: 'twelve runs with TWELVE_METRICS=off: restart it without that setting to measure its apps (docs/telemetry.md).' },
+  FEATURE_NOT_FOUND: { status: 404, hint: 'Run `twelve features -a APP` to list the features twelve has.' },
   GIT_PUSH_REFUSED: { status: 422, hint: 'Push one branch (or several to the same commit): `git push twelve BRANCH:main`.' },
   GIT_UNAVAILABLE: { status: 503, hint: 'Install git (apt-get install -y git): twelve serves pushes with its http-backend.' },
   PORT_IN_USE: { status: 500, hint: 'Choose a free port with the setting the message names, or stop the program that holds it.' },

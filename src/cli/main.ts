@@ -29,6 +29,8 @@ const FAMILIES: Record<string, () => Promise<Register>> = {
   drains: async () => (await import('./commands/drains.js')).registerDrainsCommands,
   domains: async () => (await import('./commands/domains.js')).registerDomainsCommands,
   export: async () => (await import('./commands/export.js')).registerExportCommands,
+  features: async () => (await import('./commands/features.js')).registerFeaturesCommands,
+  metrics: async () => (await import('./commands/metrics.js')).registerMetricsCommand,
   git: async () => (await import('./commands/git.js')).registerGitCommands,
   status: async () => (await import('./commands/status.js')).registerStatusCommand,
 };

@@ -16,11 +16,12 @@ import { httpsPart } from './parts/https.js';
 import { routerPart } from './parts/router.js';
 import { sandboxPart } from './parts/sandbox.js';
 import { scalePart } from './parts/scale.js';
+import { telemetryPart } from './parts/telemetry.js';
 import { ROOT } from './platform.js';
 import { type Measurement, printPart, printSummary, type Skipped, writeResults } from './report.js';
 import { DEBIAN_PACKAGES } from './tools.js';
 
-const PARTS: Part[] = [deployPart, scalePart, restartPart, cliPart, memoryPart, routerPart, httpsPart, logsPart, lineCountPart, pageCachePart, sandboxPart];
+const PARTS: Part[] = [deployPart, scalePart, restartPart, cliPart, memoryPart, routerPart, httpsPart, telemetryPart, logsPart, lineCountPart, pageCachePart, sandboxPart];
 const RESULTS_FILE = join(ROOT, 'dist', 'bench', 'results.json');
 
 function choose(args: string[]): Part[] {

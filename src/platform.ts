@@ -28,7 +28,8 @@ import { findLayout, ProcessCgroups } from './sandbox/cgroups.js';
 import { installFirewall } from './sandbox/firewall.js';
 import { ProcessLimits } from './run/process-limits.js';
 import type { Settings } from './settings.js';
-import { httpsSwitches } from './store/app-features.js';
+import { httpsPolicyOf } from './store/features.js';
+import { DeployCounters } from './telemetry/deploy-counters.js';
 import { listApps } from './store/apps.js';
 import { failInterruptedBuilds } from './store/builds.js';
 import { listDomains } from './store/domains.js';
@@ -57,6 +58,8 @@ export interface Platform {
   challenges: Map<string, string>;
   /** Automatic certificates (`certs:auto:enable`). */
   acme: AcmeRenewer;
+  /** Builds, releases, boots and rollbacks as they happen, for /metrics. */
+  deployCounters: DeployCounters;
   /** Where every app process and build step runs (docs/security.md). */
   sandbox: Sandbox;
   /** Held while this twelve runs: a second one on the data dir refuses to start. */
@@ -111,10 +114,13 @@ function openParts(settings: Settings, paths: Paths, logger: pino.Logger, dataDi
   resealAll(db, { onlyPlain: true });
   const { bus: logs, drains } = openLogs(paths, db, logger.child({ part: 'logs' }));
   const table = new RouteTable();
+  const deployCounters = new DeployCounters();
+  logs.onForget((app) => deployCounters.forget(app));
   const { sandbox, limits } = openSandbox(settings, paths, logger);
   const supervisor = new Supervisor({
     db, logs, logger, ...(limits ? { limits } : {}), ports: new PortAllocator(settings.processPortRange), stopTimeoutMs: settings.stopTimeoutMs,
     bootTimeoutMs: settings.bootTimeoutMs, settleMs: settings.settleMs,
+    onBoot: (proc, seconds) => deployCounters.booted(proc.spec.app, proc.spec.type, seconds),
   });
   const fleet = new Fleet({ db, paths, supervisor, table, logs, logger, sandbox, bootTimeoutMs: settings.bootTimeoutMs, drainTimeoutMs: settings.stopTimeoutMs });
   const addons = new AddonServers(db, settings.dataDir, logger.child({ part: 'addons' }));
@@ -123,7 +129,7 @@ function openParts(settings: Settings, paths: Paths, logger: pino.Logger, dataDi
   const challenges = new Map<string, string>();
   const acme = new AcmeRenewer({ db, certs, challenges, directoryUrl: settings.acmeDirectory, logger: logger.child({ part: 'acme' }) });
   const reserve = new DiskReserve(paths.reserve, logger);
-  return { settings, paths, db, logs, drains, logger, supervisor, table, fleet, addons, oneOffs, sandbox, dataDirLock, reserve, certs, challenges, acme };
+  return { settings, paths, db, logs, drains, logger, supervisor, table, fleet, addons, oneOffs, sandbox, dataDirLock, reserve, deployCounters, certs, challenges, acme };
 }
 
 /**
@@ -150,7 +156,7 @@ export async function restorePlatform(platform: Platform): Promise<void> {
   await Promise.all(listApps(db).map(async (app) => {
     platform.table.setApp(app.name, listDomains(db, app.id).map((domain) => domain.hostname));
     platform.certs.syncApp(app.name);
-    platform.table.setHttpsPolicy(app.name, httpsSwitches(db, app.id));
+    platform.table.setHttpsPolicy(app.name, httpsPolicyOf(db, app.id));
     if (app.currentReleaseId === null) return;
     const release = getReleaseById(db, app.currentReleaseId);
     try {

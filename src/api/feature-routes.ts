@@ -1,31 +1,31 @@
-/** /v1/apps/:app/features: per-app switches, force-https and hsts for now (docs/https.md). */
+/** /v1/apps/:app/features: per-app features (runtime-metrics, ...) and switching them on and off. */
 import type { FastifyInstance } from 'fastify';
+import { checkFeatureName, FEATURES } from '../config/features.js';
 import { TwelveError } from '../errors.js';
 import type { Platform } from '../platform.js';
 import { getApp } from '../store/apps.js';
-import { FEATURES, httpsSwitches, listFeatures, setFeature } from '../store/app-features.js';
+import { enabledFeatures, httpsPolicyOf, setFeature } from '../store/features.js';
 
-type AppParams = { Params: { app: string } };
+type FeatureParams = { Params: { app: string; name: string } };
 
-/** One feature as `twelve features` shows it. */
-export interface FeatureView { name: string; enabled: boolean; description: string }
+export interface FeatureView { name: string; description: string; enabled: boolean }
+
+function featureViews(platform: Platform, appId: number): FeatureView[] {
+  const enabled = enabledFeatures(platform.db, appId);
+  return Object.entries(FEATURES).map(([name, description]) => ({ name, description, enabled: enabled.has(name) }));
+}
 
 export function registerFeatureRoutes(server: FastifyInstance, platform: Platform): void {
-  const { db } = platform;
-  const views = (appId: number): FeatureView[] => {
-    const enabled = listFeatures(db, appId);
-    return Object.entries(FEATURES).map(([name, description]) => ({ name, enabled: enabled.includes(name), description }));
-  };
+  server.get<{ Params: { app: string } }>('/v1/apps/:app/features', async (request) => featureViews(platform, getApp(platform.db, request.params.app).id));
 
-  server.get<AppParams>('/v1/apps/:app/features', async (request) => views(getApp(db, request.params.app).id));
-
-  server.put<AppParams & { Params: { name: string }; Body: { enabled?: unknown } }>('/v1/apps/:app/features/:name', async (request) => {
-    const app = getApp(db, request.params.app);
-    const enabled = request.body?.enabled;
-    if (typeof enabled !== 'boolean') throw new TwelveError('BAD_REQUEST', 'the body needs enabled: true or false');
-    setFeature(db, app.id, request.params.name, enabled);
-    platform.table.setHttpsPolicy(app.name, httpsSwitches(db, app.id));
-    platform.logs.publish(app.name, 'twelve', 'api', `Feature ${request.params.name} ${enabled ? 'enabled' : 'disabled'}`);
-    return views(app.id).find((view) => view.name === request.params.name);
+  server.patch<FeatureParams>('/v1/apps/:app/features/:name', async (request) => {
+    const app = getApp(platform.db, request.params.app);
+    const name = checkFeatureName(request.params.name);
+    const enabled = (request.body as { enabled?: unknown } | undefined)?.enabled;
+    if (typeof enabled !== 'boolean') throw new TwelveError('BAD_REQUEST', 'send {"enabled": true} or {"enabled": false}');
+    setFeature(platform.db, app.id, name, enabled);
+    platform.table.setHttpsPolicy(app.name, httpsPolicyOf(platform.db, app.id));
+    platform.logs.publish(app.name, 'twelve', 'api', `Feature ${name} ${enabled ? 'enabled' : 'disabled'}`);
+    return featureViews(platform, app.id).find((feature) => feature.name === name)!;
   });
 }

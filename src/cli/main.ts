@@ -29,7 +29,9 @@ const FAMILIES: Record<string, () => Promise<Register>> = {
   drains: async () => (await import('./commands/drains.js')).registerDrainsCommands,
   domains: async () => (await import('./commands/domains.js')).registerDomainsCommands,
   certs: async () => (await import('./commands/certs.js')).registerCertsCommands,
+  export: async () => (await import('./commands/export.js')).registerExportCommands,
   features: async () => (await import('./commands/features.js')).registerFeaturesCommands,
+  metrics: async () => (await import('./commands/metrics.js')).registerMetricsCommand,
   git: async () => (await import('./commands/git.js')).registerGitCommands,
   status: async () => (await import('./commands/status.js')).registerStatusCommand,
 };

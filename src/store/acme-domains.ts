@@ -1,5 +1,6 @@
 /** acme_domains: where ACME got to for each domain of an app with automatic certificates (`certs:auto:enable`). */
 import { type Db, now } from './database.js';
+import { appsWithFeature, enabledFeatures, setFeature } from './features.js';
 
 export type AcmeStatus = 'pending' | 'issued' | 'failing';
 
@@ -9,19 +10,18 @@ export interface AcmeDomainState { hostname: string; status: AcmeStatus; error: 
 const AUTO = 'automatic-certificates';
 
 export function setAutoCertificates(db: Db, appId: number, enabled: boolean): void {
-  if (enabled) db.prepare('INSERT OR IGNORE INTO app_features (app_id, name) VALUES (?, ?)').run(appId, AUTO);
-  else db.transaction(() => {
-    db.prepare('DELETE FROM app_features WHERE app_id = ? AND name = ?').run(appId, AUTO);
-    db.prepare('DELETE FROM acme_domains WHERE app_id = ?').run(appId);
+  db.transaction(() => {
+    setFeature(db, appId, AUTO, enabled);
+    if (!enabled) db.prepare('DELETE FROM acme_domains WHERE app_id = ?').run(appId);
   })();
 }
 
 export function autoCertificatesOn(db: Db, appId: number): boolean {
-  return db.prepare('SELECT 1 FROM app_features WHERE app_id = ? AND name = ?').get(appId, AUTO) !== undefined;
+  return enabledFeatures(db, appId).has(AUTO);
 }
 
 export function appsWithAutoCertificates(db: Db): number[] {
-  return db.prepare('SELECT app_id FROM app_features WHERE name = ?').pluck().all(AUTO) as number[];
+  return appsWithFeature(db, AUTO).map((app) => app.id);
 }
 
 export function listAcmeStates(db: Db, appId: number): AcmeDomainState[] {

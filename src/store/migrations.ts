@@ -152,7 +152,32 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
   },
   {
     version: 8,
-    name: 'https: certificates (keys sealed), platform secrets (local CA, ACME account), app features, automatic certificates',
+    name: 'per-app feature flags (features:enable), and the metrics history behind `twelve metrics`',
+    sql: `
+      CREATE TABLE app_features (
+        app_id INTEGER NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        enabled_at TEXT NOT NULL,
+        PRIMARY KEY (app_id, name)
+      );
+      CREATE TABLE metric_points (
+        app TEXT NOT NULL,
+        dyno TEXT NOT NULL,
+        step_s INTEGER NOT NULL,
+        at_ms INTEGER NOT NULL,
+        memory_bytes REAL,
+        cpu_cores REAL,
+        requests REAL,
+        errors REAL,
+        p99_s REAL,
+        PRIMARY KEY (app, dyno, step_s, at_ms)
+      ) WITHOUT ROWID;
+      CREATE INDEX metric_points_age ON metric_points (step_s, at_ms);
+    `,
+  },
+  {
+    version: 9,
+    name: 'https: certificates (keys sealed), platform secrets (local CA, ACME account), the ACME state of each domain',
     sql: `
       CREATE TABLE certificates (
         id INTEGER PRIMARY KEY,
@@ -170,11 +195,6 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       CREATE TABLE platform_secrets (
         name TEXT PRIMARY KEY,
         value TEXT NOT NULL
-      );
-      CREATE TABLE app_features (
-        app_id INTEGER NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
-        name TEXT NOT NULL,
-        PRIMARY KEY (app_id, name)
       );
       CREATE TABLE acme_domains (
         app_id INTEGER NOT NULL REFERENCES apps(id) ON DELETE CASCADE,

@@ -14,12 +14,13 @@ import { LogBus } from '../../src/logs/log-bus.js';
 import type { RouterLimits } from '../../src/router/proxy-context.js';
 import { normalizeHost, RouteTable } from '../../src/router/route-table.js';
 import { Router } from '../../src/router/router.js';
+import type { RouterCounters } from '../../src/telemetry/router-counters.js';
 import { waitFor, type Answer, type RawClient, type TestRouter } from './helpers.js';
 
 export interface Transport {
   name: 'http' | 'https';
   /** A router on port 0; its `port` is this transport's (the https one for TLS). */
-  startRouter(options?: { requestTimeoutMs?: number; closeTimeoutMs?: number; limits?: Partial<RouterLimits> }): Promise<TestRouter>;
+  startRouter(options?: { requestTimeoutMs?: number; closeTimeoutMs?: number; limits?: Partial<RouterLimits>; counters?: RouterCounters }): Promise<TestRouter>;
   /** node:http's or node:https's request(), trusting the test CA. */
   request(options: RequestOptions): ClientRequest;
   /** A connected client socket (the handshake done for TLS). */

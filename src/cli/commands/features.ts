@@ -1,24 +1,28 @@
-/** `features`, `features:enable`, `features:disable`: per-app switches such as force-https (docs/https.md). */
+/** `features`, `features:enable NAME`, `features:disable NAME`: per-app features such as runtime-metrics (docs/telemetry.md). */
 import type { Command } from 'commander';
-import type { FeatureView } from '../api-types.js';
+import type { FeatureView } from '../../api/feature-routes.js';
 import { action, appPath, type CommonOptions, createClient, print, printJson, requireApp, withAppOptions } from '../context.js';
+import { alignColumns } from '../format.js';
+
+function switchFeature(name: string, options: CommonOptions, enabled: boolean): Promise<void> {
+  const app = requireApp(options);
+  return action(`${enabled ? 'Enabling' : 'Disabling'} ${name} for ${app}`, options.json,
+    () => createClient().request<FeatureView>('PATCH', appPath(app, `/features/${encodeURIComponent(name)}`), { enabled }))
+    .then((feature) => { if (options.json) printJson(feature); });
+}
 
 export function registerFeaturesCommands(program: Command): void {
-  withAppOptions(program.command('features').description('list the app\'s features and which are on'))
+  withAppOptions(program.command('features').description('list the features an app can turn on, and which are on'))
     .action(async (options: CommonOptions) => {
       const app = requireApp(options);
       const features = await createClient().request<FeatureView[]>('GET', appPath(app, '/features'));
       if (options.json) return printJson(features);
-      print(`=== ${app} Features\n${features.map((feature) => `[${feature.enabled ? '+' : ' '}] ${feature.name.padEnd(12)} ${feature.description}`).join('\n')}`);
+      print(alignColumns(features.map((feature) => [feature.enabled ? '[+]' : '[ ]', feature.name, feature.description])));
     });
 
-  for (const [verb, enabled] of [['enable', true], ['disable', false]] as const) {
-    withAppOptions(program.command(`features:${verb}`).argument('<feature>', 'force-https or hsts').description(`${verb} a feature of the app`))
-      .action(async (feature: string, options: CommonOptions) => {
-        const app = requireApp(options);
-        const answer = await action(`${enabled ? 'Enabling' : 'Disabling'} ${feature} for ${app}`, options.json,
-          () => createClient().request<FeatureView>('PUT', appPath(app, `/features/${encodeURIComponent(feature)}`), { enabled }));
-        if (options.json) printJson(answer);
-      });
-  }
+  withAppOptions(program.command('features:enable').argument('<name>', 'the feature, e.g. runtime-metrics').description('turn a feature on for the app'))
+    .action((name: string, options: CommonOptions) => switchFeature(name, options, true));
+
+  withAppOptions(program.command('features:disable').argument('<name>', 'the feature, e.g. runtime-metrics').description('turn a feature off for the app'))
+    .action((name: string, options: CommonOptions) => switchFeature(name, options, false));
 }

@@ -1,0 +1,214 @@
+/**
+ * Facts from JavaScript and TypeScript files, through the TypeScript compiler's parser (syntax only, no
+ * type checking). typescript is loaded on the first call, so only `twelve factors` pays for it.
+ */
+import { createRequire } from 'node:module';
+import type * as TS from 'typescript';
+import { KEPT_PATTERN, CREDENTIAL_KEY, type CallFact, type SourceFacts, type Value } from './facts.js';
+
+type Ts = typeof TS;
+let loaded: Ts | undefined;
+
+export async function loadTypescript(): Promise<Ts> {
+  // require, not import(): an ES import of this 9 MB CommonJS file first scans it for its export names (~3 s).
+  loaded ??= createRequire(import.meta.url)('typescript') as Ts;
+  return loaded;
+}
+
+const ADDRESS = new RegExp(KEPT_PATTERN, 'i');
+const CREDENTIAL = new RegExp(CREDENTIAL_KEY, 'i');
+const ENV_NAMES = /^(NODE_ENV|APP_ENV|ENV|ENVIRONMENT|STAGE|DEPLOY_ENV)$/;
+
+function scriptKind(ts: Ts, file: string): TS.ScriptKind {
+  if (/\.tsx$/.test(file)) return ts.ScriptKind.TSX;
+  if (/\.[mc]?ts$/.test(file)) return ts.ScriptKind.TS;
+  return /\.jsx$/.test(file) ? ts.ScriptKind.JSX : ts.ScriptKind.JS;
+}
+
+/** Parses one file and returns its facts. */
+export function analyzeJs(ts: Ts, file: string, text: string): SourceFacts {
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKind(ts, file));
+  return new JsWalk(ts, source, file).run();
+}
+
+class JsWalk {
+  private readonly facts: SourceFacts;
+  private readonly bindings = new Map<string, TS.Expression>();
+  private readonly pendingCalls: Array<{ line: number; callee: string; args: readonly TS.Expression[] }> = [];
+
+  constructor(private readonly ts: Ts, private readonly source: TS.SourceFile, file: string) {
+    this.facts = { file, language: 'js', imports: [], calls: [], literals: [], envReads: [], envCompares: [] };
+  }
+
+  run(): SourceFacts {
+    const visit = (node: TS.Node): void => {
+      this.visit(node);
+      this.ts.forEachChild(node, visit);
+    };
+    visit(this.source);
+    // Arguments are summarised after the walk, so a name declared below its use still resolves.
+    this.facts.calls = this.pendingCalls.map((call): CallFact => ({ line: call.line, callee: call.callee, args: call.args.map((arg) => this.value(arg, 0)) }));
+    return this.facts;
+  }
+
+  private line(node: TS.Node): number {
+    return this.source.getLineAndCharacterOfPosition(node.getStart(this.source)).line + 1;
+  }
+
+  private visit(node: TS.Node): void {
+    const ts = this.ts;
+    if (ts.isVariableDeclaration(node) && node.initializer) {
+      if (ts.isIdentifier(node.name)) this.bindings.set(node.name.text, node.initializer);
+      else if (ts.isObjectBindingPattern(node.name) && this.envName(node.initializer) === '') {
+        for (const element of node.name.elements) {
+          const name = element.propertyName ?? element.name;
+          if (ts.isIdentifier(name)) this.facts.envReads.push({ line: this.line(element), name: name.text });
+        }
+      }
+    } else if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
+      this.call(node);
+    } else if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
+      this.facts.imports.push({ line: this.line(node), module: node.moduleSpecifier.text });
+    } else if (ts.isStringLiteralLike(node) || ts.isTemplateExpression(node)) {
+      this.literal(node);
+    } else if (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) {
+      const name = this.envName(node);
+      if (name) this.facts.envReads.push({ line: this.line(node), name });
+    } else if (ts.isBinaryExpression(node)) {
+      this.compare(node);
+    } else if (ts.isCaseClause(node) && ts.isSwitchStatement(node.parent.parent)) {
+      const name = this.envName(this.resolve(node.parent.parent.expression));
+      if (name && ENV_NAMES.test(name) && ts.isStringLiteralLike(node.expression)) {
+        this.facts.envCompares.push({ line: this.line(node), name, value: node.expression.text });
+      }
+    }
+  }
+
+  private call(node: TS.CallExpression | TS.NewExpression): void {
+    const callee = this.dotted(node.expression);
+    const args = node.arguments ?? [];
+    if (callee === 'require' || node.expression.kind === this.ts.SyntaxKind.ImportKeyword) {
+      const first = args[0];
+      if (first && this.ts.isStringLiteralLike(first)) this.facts.imports.push({ line: this.line(node), module: first.text });
+    }
+    this.pendingCalls.push({ line: this.line(node), callee, args });
+  }
+
+  private compare(node: TS.BinaryExpression): void {
+    const ts = this.ts;
+    const kind = node.operatorToken.kind;
+    if (![ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken].includes(kind)) return;
+    for (const [a, b] of [[node.left, node.right], [node.right, node.left]] as const) {
+      const name = this.envName(this.resolve(a));
+      if (name && ENV_NAMES.test(name) && ts.isStringLiteralLike(b)) this.facts.envCompares.push({ line: this.line(node), name, value: b.text });
+    }
+  }
+
+  /** `process.env.X` or `process.env['X']` -> X; `process.env` itself -> ''; anything else -> undefined. */
+  private envName(node: TS.Node | undefined): string | undefined {
+    const ts = this.ts;
+    if (!node) return undefined;
+    if (ts.isPropertyAccessExpression(node)) {
+      if (ts.isIdentifier(node.expression) && node.expression.text === 'process' && node.name.text === 'env') return '';
+      return this.envName(node.expression) === '' ? node.name.text : undefined;
+    }
+    if (ts.isElementAccessExpression(node) && ts.isStringLiteralLike(node.argumentExpression)) {
+      return this.envName(node.expression) === '' ? node.argumentExpression.text : undefined;
+    }
+    return undefined;
+  }
+
+  private resolve(node: TS.Expression): TS.Expression {
+    return this.ts.isIdentifier(node) ? this.bindings.get(node.text) ?? node : node;
+  }
+
+  private literal(node: TS.StringLiteralLike | TS.TemplateExpression): void {
+    const ts = this.ts;
+    const value = ts.isTemplateExpression(node)
+      ? node.head.text + node.templateSpans.map((span) => `\${}${span.literal.text}`).join('')
+      : node.text;
+    let key: string | undefined;
+    let callee: string | undefined;
+    let child: TS.Node = node;
+    // Up through the object, array or expression it sits in, to the call it is passed to or the name it gets.
+    for (let parent = node.parent; parent; child = parent, parent = parent.parent) {
+      if (ts.isCallExpression(parent) || ts.isNewExpression(parent)) {
+        if (parent.expression !== child) callee = this.dotted(parent.expression);
+        break;
+      }
+      if (ts.isPropertyAssignment(parent) || ts.isVariableDeclaration(parent) || ts.isPropertyDeclaration(parent)) {
+        if (parent.name && (ts.isIdentifier(parent.name) || ts.isStringLiteralLike(parent.name))) key ??= parent.name.text;
+        if (!ts.isPropertyAssignment(parent)) break;
+      } else if (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+        key ??= this.dotted(parent.left).split('.').pop();
+        break;
+      } else if (!(ts.isObjectLiteralExpression(parent) || ts.isArrayLiteralExpression(parent) || ts.isBinaryExpression(parent)
+        || ts.isConditionalExpression(parent) || ts.isParenthesizedExpression(parent) || ts.isAsExpression(parent))) {
+        break;
+      }
+    }
+    if (ADDRESS.test(value) || (key !== undefined && CREDENTIAL.test(key) && value.length > 0)) {
+      this.facts.literals.push({ line: this.line(node), value, ...(callee === undefined ? {} : { callee }), ...(key === undefined ? {} : { key }) });
+    }
+  }
+
+  /** A dotted name for a callee: `a.b.c`, `require('x').y` as `require().y`; `?` for what has none. */
+  private dotted(node: TS.Node): string {
+    const ts = this.ts;
+    if (ts.isIdentifier(node) || ts.isPrivateIdentifier(node)) return node.text;
+    if (node.kind === ts.SyntaxKind.ThisKeyword) return 'this';
+    if (ts.isPropertyAccessExpression(node)) return `${this.dotted(node.expression)}.${node.name.text}`;
+    if (ts.isElementAccessExpression(node) && ts.isStringLiteralLike(node.argumentExpression)) return `${this.dotted(node.expression)}.${node.argumentExpression.text}`;
+    if (ts.isCallExpression(node)) return `${this.dotted(node.expression)}()`;
+    if (ts.isNewExpression(node)) return `${this.dotted(node.expression)}()`;
+    if (ts.isParenthesizedExpression(node) || ts.isAwaitExpression(node) || ts.isNonNullExpression(node)) return this.dotted(node.expression);
+    return '?';
+  }
+
+  private value(node: TS.Expression, depth: number): Value {
+    const ts = this.ts;
+    if (ts.isStringLiteralLike(node)) return { kind: 'string', value: node.text };
+    if (ts.isNumericLiteral(node)) return { kind: 'number', value: Number(node.text) };
+    const env = this.envName(node);
+    if (env) return { kind: 'env', name: env };
+    if (depth < 3 && ts.isIdentifier(node) && this.bindings.has(node.text)) return this.value(this.bindings.get(node.text)!, depth + 1);
+    if (depth < 3 && ts.isObjectLiteralExpression(node)) {
+      const props: Record<string, Value> = {};
+      for (const property of node.properties) {
+        if (ts.isPropertyAssignment(property) && (ts.isIdentifier(property.name) || ts.isStringLiteralLike(property.name))) props[property.name.text] = this.value(property.initializer, depth + 1);
+        else if (ts.isShorthandPropertyAssignment(property)) props[property.name.text] = this.value(property.name, depth + 1);
+      }
+      return { kind: 'object', props };
+    }
+    if (depth < 3 && ts.isArrayLiteralExpression(node)) return { kind: 'array', items: node.elements.map((element) => this.value(element, depth + 1)) };
+    if (ts.isCallExpression(node) && /^(path\.)?(join|resolve)$/.test(this.dotted(node.expression))) return this.joinedPath(node, depth);
+    const reads = this.envReadsIn(node, depth);
+    const text = this.dotted(node);
+    return { kind: 'other', ...(text.includes('?') ? {} : { text }), ...(reads.length > 0 ? { env: reads } : {}) };
+  }
+
+  /** `path.join(__dirname, 'uploads')` as the string `${__dirname}/uploads`, so a check sees where it points. */
+  private joinedPath(node: TS.CallExpression, depth: number): Value {
+    const parts = node.arguments.map((arg) => {
+      const text = this.dotted(arg);
+      if (text === '__dirname' || text === 'import.meta.dirname' || text === 'process.cwd()') return '${__dirname}';
+      const value = this.value(arg, depth + 1);
+      return value.kind === 'string' ? value.value : '${}';
+    });
+    return { kind: 'string', value: parts.join('/') };
+  }
+
+  /** Every environment variable an expression reads (`process.env.PORT || 3000`, `Number(port)`). */
+  private envReadsIn(node: TS.Node, depth: number): string[] {
+    const reads: string[] = [];
+    const visit = (inner: TS.Node): void => {
+      const name = this.envName(inner);
+      if (name) reads.push(name);
+      else if (depth < 3 && this.ts.isIdentifier(inner) && this.bindings.has(inner.text) && inner !== node) {
+        reads.push(...this.envReadsIn(this.bindings.get(inner.text)!, depth + 1));
+      } else this.ts.forEachChild(inner, visit);
+    };
+    visit(node);
+    return reads;
+  }
+}

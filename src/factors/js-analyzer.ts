@@ -182,9 +182,30 @@ class JsWalk {
     }
     if (depth < 3 && ts.isArrayLiteralExpression(node)) return { kind: 'array', items: node.elements.map((element) => this.value(element, depth + 1)) };
     if (ts.isCallExpression(node) && /^(path\.)?(join|resolve)$/.test(this.dotted(node.expression))) return this.joinedPath(node, depth);
+    if (depth < 3 && ts.isBinaryExpression(node)) {
+      const folded = this.fold(node, depth);
+      if (folded) return folded;
+    }
     const reads = this.envReadsIn(node, depth);
     const text = this.dotted(node);
     return { kind: 'other', ...(text.includes('?') ? {} : { text }), ...(reads.length > 0 ? { env: reads } : {}) };
+  }
+
+  /** `24 * 60 * 1000` as a number, `'uploads/' + name` as the string `uploads/${}`. */
+  private fold(node: TS.BinaryExpression, depth: number): Value | undefined {
+    const ts = this.ts;
+    const left = this.value(node.left, depth + 1);
+    const right = this.value(node.right, depth + 1);
+    const op = node.operatorToken.kind;
+    if (left.kind === 'number' && right.kind === 'number') {
+      if (op === ts.SyntaxKind.AsteriskToken) return { kind: 'number', value: left.value * right.value };
+      if (op === ts.SyntaxKind.PlusToken) return { kind: 'number', value: left.value + right.value };
+    }
+    if (op === ts.SyntaxKind.PlusToken && (left.kind === 'string' || right.kind === 'string')) {
+      const text = (value: Value): string => (value.kind === 'string' ? value.value : '${}');
+      return { kind: 'string', value: text(left) + text(right) };
+    }
+    return undefined;
   }
 
   /** `path.join(__dirname, 'uploads')` as the string `${__dirname}/uploads`, so a check sees where it points. */

@@ -77,6 +77,13 @@ class Walk:
             return {"kind": "array", "items": [self.value(item, depth + 1) for item in node.elts]}
         if isinstance(node, ast.Call) and dotted(node.func) in ("os.path.join", "path.join", "os.path.abspath", "Path"):
             return {"kind": "string", "value": "/".join(self.path_part(a, depth) for a in node.args)}
+        if depth < 3 and isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mult)):
+            left, right = self.value(node.left, depth + 1), self.value(node.right, depth + 1)
+            if left["kind"] == "number" and right["kind"] == "number":
+                return {"kind": "number", "value": left["value"] + right["value"] if isinstance(node.op, ast.Add) else left["value"] * right["value"]}
+            if isinstance(node.op, ast.Add) and "string" in (left["kind"], right["kind"]):
+                text = lambda v: v["value"] if v["kind"] == "string" else "${}"
+                return {"kind": "string", "value": text(left) + text(right)}
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
             return {"kind": "string", "value": self.path_part(node.left, depth) + "/" + self.path_part(node.right, depth)}
         out = {"kind": "other"}

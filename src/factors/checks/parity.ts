@@ -1,7 +1,6 @@
 /** X. Dev/prod parity: the same backing services in development as in production. */
 import type { Codebase } from '../codebase-scan.js';
 import { importsAny } from '../facts.js';
-import type { Finding } from '../report.js';
 import { finding, type Check } from './check.js';
 
 interface Use { file: string; line: number }
@@ -33,9 +32,9 @@ export const parityCheck: Check = {
     const found = DATABASES.map((database) => ({ name: database.name, use: uses(codebase, database) })).filter((entry) => entry.use);
     if (found.length === 0) return [];
     if (found.length === 1) return [finding('pass', 'same-services', `one database in the code: ${found[0]!.name}`, found[0]!.use)];
+    // SQLite (first in DATABASES) is the one that stands in for the other in development: point at it.
     const [first, second] = found as [{ name: string; use: Use }, { name: string; use: Use }];
-    const result: Finding[] = [finding('fail', 'same-services', `${first.name} (${first.use.file}:${first.use.line}) and ${second.name} (${second.use.file}:${second.use.line}): development and production likely run different databases`,
-      second.use, `Run ${second.name} in development too (\`twelve addons:create\` gives an app its own); \`twelve parity APP_A APP_B\` compares two deployed apps.`)];
-    return result;
+    return [finding('fail', 'same-services', `${first.name} here and ${second.name} at ${second.use.file}:${second.use.line}: development and production likely run different databases`,
+      first.use, `Run ${second.name} in development too (\`twelve addons:create\` gives an app its own); \`twelve parity APP_A APP_B\` compares two deployed apps.`)];
   },
 };

@@ -1,15 +1,24 @@
 /** VII. Port binding: the web process serves HTTP on the port it is given in PORT. */
-import { calleeTail, readsEnv, type Value } from '../facts.js';
+import { calleeTail, readsEnv, type CallFact, type Value } from '../facts.js';
 import type { Finding } from '../report.js';
 import { calls, finding, hasWeb, webCommands, type Check } from './check.js';
 
 /** Python servers started in code: `app.run(port=...)`, `uvicorn.run(app, port=...)`, `web.run_app(app, port=...)`. */
-const PY_SERVE = /(^|\.)(run|run_app|serve|make_server)$/;
+const PY_SERVE = /(^|\.)(run|run_app|serve)$/;
+const PY_SERVER_CLASS = /^(HTTPServer|ThreadingHTTPServer|TCPServer|ThreadingTCPServer)$/;
 
 function portValue(args: Value[], kwargs: Record<string, Value> | undefined): Value | undefined {
   const first = args[0];
   if (first?.kind === 'object' && first.props.port) return first.props.port;
   return kwargs?.port ?? first;
+}
+
+/** The port a Python server is started on: `run(port=...)`, `HTTPServer((host, port), ...)`, `make_server(host, port, app)`. */
+function pythonPort(call: CallFact): Value | undefined {
+  if (PY_SERVE.test(call.callee) && call.kwargs?.port) return call.kwargs.port;
+  const first = call.args[0];
+  if (PY_SERVER_CLASS.test(calleeTail(call.callee)) && first?.kind === 'array') return first.items[1];
+  return calleeTail(call.callee) === 'make_server' ? call.args[1] : undefined;
 }
 
 export const portBindingCheck: Check = {
@@ -18,9 +27,9 @@ export const portBindingCheck: Check = {
     const found: Finding[] = [];
     const readsPort = codebase.sources.some((source) => source.envReads.some((read) => read.name === 'PORT'));
     for (const { file, call, source } of calls(codebase)) {
-      const listens = source.language === 'js' ? calleeTail(call.callee) === 'listen' : PY_SERVE.test(call.callee) && call.kwargs?.port !== undefined;
+      const listens = source.language === 'js' ? calleeTail(call.callee) === 'listen' : pythonPort(call) !== undefined;
       if (!listens) continue;
-      const port = source.language === 'js' ? portValue(call.args, undefined) : call.kwargs?.port;
+      const port = source.language === 'js' ? portValue(call.args, undefined) : pythonPort(call);
       const where = { file, line: call.line };
       if (port?.kind === 'number' && port.value === 0) continue; // any free port: a test or a tool, not a web process
       if (port?.kind === 'number') {

@@ -12,6 +12,7 @@ import { registerBuildRoutes } from './build-routes.js';
 import { registerDeployRoutes } from './deploy-routes.js';
 import { registerDomainRoutes } from './domain-routes.js';
 import { registerDrainRoutes } from './drain-routes.js';
+import { registerFactorsRoutes } from './factors-routes.js';
 import { registerLogRoutes } from './log-routes.js';
 import { registerPipelineRoutes } from './pipeline-routes.js';
 import { registerParityRoutes } from './parity-routes.js';
@@ -73,5 +74,6 @@ export function buildApiServer(platform: Platform, token: string): FastifyInstan
   registerBuildRoutes(server, platform);
   registerDrainRoutes(server, platform);
   registerDomainRoutes(server, platform);
+  registerFactorsRoutes(server, platform);
   return server;
 }

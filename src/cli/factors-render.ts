@@ -45,6 +45,19 @@ function todo(factor: FactorResult, finding: Finding, options: RenderOptions): s
   ].join('\n');
 }
 
+/** The figures of a measured run on one line. */
+export function measuredLine(run: NonNullable<FactorsReport['measured']>): string {
+  const parts = [
+    run.bootMs === null ? `never up (${run.exitedAtBoot ?? 'no connection'})` : `up in ${run.bootMs} ms`,
+    run.killed ? 'killed after ignoring SIGTERM' : run.stopMs === null ? 'not stopped' : `exited ${run.stopMs} ms after SIGTERM`,
+    `request in flight: ${run.inFlight}`,
+    ...(run.idleRssKb === null ? [] : [`${Math.round(run.idleRssKb / 1024)} MB at idle`]),
+    `${run.written.length} file${run.written.length === 1 ? '' : 's'} written under /app`,
+    `${run.stdoutBytes} B stdout, ${run.stderrBytes} B stderr`,
+  ];
+  return parts.join(', ');
+}
+
 /**
  * @example renderFactors(report, { colour: false })
  * // '=== twelve factors: examples/hello  score 83/100\nI    Codebase            pass ...'
@@ -54,6 +67,7 @@ export function renderFactors(report: FactorsReport, options: RenderOptions): st
   const problems = report.factors.flatMap((factor) => factor.findings.filter((finding) => finding.verdict !== 'pass').map((finding) => ({ factor, finding })))
     .sort((a, b) => RANK[a.finding.verdict] - RANK[b.finding.verdict] || a.factor.number - b.factor.number);
   if (problems.length > 0) lines.push('', '=== What to do', ...problems.map(({ factor, finding }) => todo(factor, finding, options)));
+  if (report.measured) lines.push('', `=== Measured run\n${measuredLine(report.measured)}`);
   for (const note of report.notes) lines.push(`note: ${note}`);
   lines.push('', `${report.stats.files} files, ${report.stats.parsed} parsed in ${report.stats.ms} ms`);
   return lines.join('\n');

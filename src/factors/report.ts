@@ -1,4 +1,6 @@
 /** The report `twelve factors` prints: the twelve factors, a verdict each with its findings, and a score. */
+import type { ProcessRecord } from './app-findings.js';
+import type { MeasuredRun } from './measure-run.js';
 
 export type Verdict = 'pass' | 'warn' | 'fail' | 'n/a';
 
@@ -33,6 +35,10 @@ export interface FactorsReport {
   stats: { files: number; parsed: number; ms: number };
   /** What kept part of the code from being read (an unparsable file, no python3). */
   notes: string[];
+  /** With -a APP: what twelve's supervisor knows of the app's processes. */
+  records?: ProcessRecord[];
+  /** With -a APP --measure: the figures of the measured run. */
+  measured?: MeasuredRun;
 }
 
 export const FACTORS = [
@@ -76,4 +82,13 @@ export function assembleReport(subject: string, byFactor: Map<number, Finding[]>
     };
   });
   return { subject, score: scoreOf(factors), factors, stats, notes };
+}
+
+/** The report with more findings (from twelve's records or a measured run) in their factors, rescored. */
+export function withFindings(report: FactorsReport, byFactor: Map<number, Finding[]>): FactorsReport {
+  const factors = report.factors.map((factor) => {
+    const findings = [...factor.findings, ...(byFactor.get(factor.number) ?? [])];
+    return { ...factor, findings, verdict: factorVerdict(findings) };
+  });
+  return { ...report, factors, score: scoreOf(factors) };
 }

@@ -64,10 +64,10 @@ export class Supervisor extends EventEmitter {
     if (this.closed) throw new TwelveError('SHUTTING_DOWN', `not starting ${processName(spec)}: twelve is stopping`);
     const view: Mutable<SupervisedProcess> = {
       id: randomUUID(), spec, name: processName(spec), state: 'starting', pid: null, port: null,
-      since: new Date().toISOString(), restarts: 0, lastExit: null,
+      since: new Date().toISOString(), restarts: 0, lastExit: null, bootMs: null,
     };
     const entry: Entry = {
-      view, run: null, crashes: 0, upAt: null, startError: null, unhealthy: null, allocating: false, stopping: null, resolveStopped: () => {},
+      view, run: null, crashes: 0, upAt: null, spawnedAt: null, startError: null, unhealthy: null, allocating: false, stopping: null, resolveStopped: () => {},
       restartTimer: null, log: new ProcessLog(this.deps.logs, this.deps.logger, spec.app, view.name), waiters: new UpWaiters(),
     };
     this.entries.set(view.id, entry);
@@ -181,6 +181,7 @@ export class Supervisor extends EventEmitter {
     entry.unhealthy = null;
     entry.log.say(`Starting process with command \`${spec.command}\``);
     const { file, args } = processArgv(spec);
+    entry.spawnedAt = performance.now();
     return this.spawner.spawn({ file, args, cwd: spec.cwd, env: spawnEnv(spec, view.port), outputs });
   }
 
@@ -238,6 +239,7 @@ export class Supervisor extends EventEmitter {
 
   private markUp(entry: Entry): void {
     entry.upAt = Date.now();
+    if (entry.spawnedAt !== null) entry.view.bootMs = Math.round(performance.now() - entry.spawnedAt);
     this.setState(entry, 'up');
     this.emitSafely('up', entry.view);
     entry.waiters.settle(null);

@@ -1,0 +1,66 @@
+/**
+ * GET /v1/apps/:app/factors: the twelve-factor report on the app's current release (its build's code) and
+ * twelve's records of its processes; POST .../factors/measure adds a measured run of a web process
+ * (docs/factors.md).
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildDirOf } from '../build/build-dir.js';
+import { buildPathEntries } from '../build/build-app.js';
+import { TwelveError } from '../errors.js';
+import { measuredFindings, recordFindings, type ProcessRecord } from '../factors/app-findings.js';
+import { measureRun } from '../factors/measure-run.js';
+import { withFindings, type FactorsReport } from '../factors/report.js';
+import { checkCodebase } from '../factors/static-report.js';
+import type { Platform } from '../platform.js';
+import { processEnv } from '../run/process-env.js';
+import { getApp } from '../store/apps.js';
+import { getBuild, type BuildManifest } from '../store/builds.js';
+import { getReleaseById, type Release } from '../store/releases.js';
+
+type AppParams = { Params: { app: string } };
+
+interface Deployed { app: ReturnType<typeof getApp>; release: Release; manifest: BuildManifest; buildDir: string }
+
+function deployed(platform: Platform, name: string): Deployed {
+  const app = getApp(platform.db, name);
+  if (app.currentReleaseId === null) throw new TwelveError('NO_RELEASE', `${app.name} has no release to report on`);
+  const release = getReleaseById(platform.db, app.currentReleaseId);
+  const manifest = release.buildId ? getBuild(platform.db, release.buildId)?.manifest ?? null : null;
+  const buildDir = manifest ? buildDirOf(platform.paths, manifest) : null;
+  if (!manifest || !buildDir || !existsSync(join(buildDir, 'app'))) {
+    throw new TwelveError('BUILD_REMOVED', `the build of ${app.name} v${release.version} is gone`);
+  }
+  return { app, release, manifest, buildDir };
+}
+
+async function appReport(platform: Platform, target: Deployed): Promise<FactorsReport> {
+  const { app, release, manifest, buildDir } = target;
+  const report = await checkCodebase(join(buildDir, 'app'), {
+    origin: { kind: 'build', sourceSha: manifest.sourceSha }, subject: `${app.name} v${release.version}`,
+  });
+  const records: ProcessRecord[] = platform.fleet.processes(app.id).map((proc) => ({
+    name: proc.name, state: proc.state, bootMs: proc.bootMs, restarts: proc.restarts, lastExit: proc.lastExit,
+  }));
+  return { ...withFindings(report, recordFindings(records)), records };
+}
+
+export function registerFactorsRoutes(server: FastifyInstance, platform: Platform): void {
+  server.get<AppParams>('/v1/apps/:app/factors', async (request) => appReport(platform, deployed(platform, request.params.app)));
+
+  server.post<AppParams>('/v1/apps/:app/factors/measure', async (request) => {
+    const target = deployed(platform, request.params.app);
+    const command = target.release.processTypes.web;
+    if (!command) throw new TwelveError('NO_WEB_PROCESS', `${target.app.name} v${target.release.version} has no web process to measure`);
+    const cwd = join(target.buildDir, 'app');
+    const env = processEnv({
+      config: target.release.config, pathEntries: buildPathEntries(target.buildDir, target.manifest), home: cwd,
+      app: target.app.name, releaseVersion: target.release.version,
+    });
+    const { bootTimeoutMs, stopTimeoutMs } = platform.settings;
+    const measured = await measureRun({ command, cwd, env, bootTimeoutMs, stopTimeoutMs });
+    const report = await appReport(platform, target);
+    return { ...withFindings(report, measuredFindings(measured, stopTimeoutMs)), measured };
+  });
+}

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SourceFacts } from './facts.js';
-import { analyzeJs, loadTypescript } from './js-analyzer.js';
+import { analyzeJsFiles } from './js-files.js';
 import { analyzePython } from './python-analyzer.js';
 
 /** Directories that hold dependencies, build output or tooling, not the app's own code. */
@@ -100,14 +100,7 @@ export async function scanCodebase(root: string, origin: Origin = { kind: 'dir' 
   const pyFiles = code.filter((file) => PY_FILE.test(file) && small(file));
   const sources: SourceFacts[] = [];
   const python = analyzePython(root, pyFiles);
-  if (jsFiles.length > 0) {
-    const ts = await loadTypescript();
-    for (const file of jsFiles) {
-      const text = read(file);
-      if (text !== undefined) sources.push(analyzeJs(ts, file, text));
-      cache.delete(file); // the facts are kept, the text is not needed again
-    }
-  }
+  sources.push(...await analyzeJsFiles(root, jsFiles));
   const { facts, unavailable } = await python;
   if (unavailable) notes.push(`Python files not read: ${unavailable}`);
   for (const fact of facts) {

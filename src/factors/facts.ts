@@ -49,6 +49,13 @@ export interface SourceFacts {
 export const ADDRESS_PATTERN = String.raw`^[a-z][a-z0-9+.-]*://\S+$|^(localhost|\d{1,3}(\.\d{1,3}){3})(:\d+)?(/\S*)?$|^[a-z0-9.-]+\.[a-z]{2,}:\d{2,5}(/\S*)?$|^[a-z0-9-]+:\d{2,5}$`;
 /** Literals kept besides addresses: database engine names (`django.db.backends.sqlite3`, `sqlite:memory`). */
 export const KEPT_PATTERN = String.raw`${ADDRESS_PATTERN}|sqlite|postgres|mysql`;
+/**
+ * The calls kept, by the last name of their callee: those some check reads. Summarising the arguments of
+ * every call of a large codebase was most of the analyzers' time. A check that reads another call must
+ * add its name here.
+ */
+export const KEPT_CALLS = String.raw`^(listen|on|once|addListener|prependListener|onSignal|signal|add_signal_handler|exec|execSync|spawn|spawnSync|execFile|execFileSync|execa|execaSync|execaCommand|\$|run|call|check_call|check_output|Popen|system|popen|execv|execvp|spawnl|spawnlp|writeFile|writeFileSync|appendFile|appendFileSync|createWriteStream|mkdir|mkdirSync|outputFile|outputFileSync|copyFile|copyFileSync|rename|renameSync|open|copy|copyfile|copy2|makedirs|multer|diskStorage|session|expressSession|cookieSession|MemoryStore|run_app|serve|HTTPServer|ThreadingHTTPServer|TCPServer|ThreadingTCPServer|make_server|setInterval|schedule|scheduleJob|CronJob|every|BackgroundScheduler|AsyncIOScheduler|BlockingScheduler|add_job|File|DailyRotateFile|destination|FileHandler|RotatingFileHandler|TimedRotatingFileHandler|WatchedFileHandler|basicConfig|connect|pino|configure|createLogger|transport)$`;
+
 /** Names under which a literal is a credential. */
 export const CREDENTIAL_KEY = String.raw`(^|_|\b|[a-z])(pass(word)?|passwd|pwd|secret|token|api_?key|apikey|private_?key|access_?key|auth_?key)$`;
 

@@ -2,9 +2,11 @@
  * Facts from JavaScript and TypeScript files, through the TypeScript compiler's parser (syntax only, no
  * type checking). typescript is loaded on the first call, so only `twelve factors` pays for it.
  */
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import type * as TS from 'typescript';
-import { KEPT_PATTERN, CREDENTIAL_KEY, type CallFact, type SourceFacts, type Value } from './facts.js';
+import { KEPT_CALLS, KEPT_PATTERN, CREDENTIAL_KEY, type CallFact, type SourceFacts, type Value } from './facts.js';
 
 type Ts = typeof TS;
 let loaded: Ts | undefined;
@@ -17,6 +19,7 @@ export async function loadTypescript(): Promise<Ts> {
 
 const ADDRESS = new RegExp(KEPT_PATTERN, 'i');
 const CREDENTIAL = new RegExp(CREDENTIAL_KEY, 'i');
+const KEPT_CALL = new RegExp(KEPT_CALLS);
 const ENV_NAMES = /^(NODE_ENV|APP_ENV|ENV|ENVIRONMENT|STAGE|DEPLOY_ENV)$/;
 
 function scriptKind(ts: Ts, file: string): TS.ScriptKind {
@@ -27,23 +30,43 @@ function scriptKind(ts: Ts, file: string): TS.ScriptKind {
 
 /** Parses one file and returns its facts. */
 export function analyzeJs(ts: Ts, file: string, text: string): SourceFacts {
-  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKind(ts, file));
+  const source = ts.createSourceFile(file, text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, scriptKind(ts, file));
   return new JsWalk(ts, source, file).run();
+}
+
+/** Reads and analyzes one file of a codebase; null when it cannot be read (removed meanwhile, unreadable). */
+export function analyzeJsFile(ts: Ts, root: string, file: string): SourceFacts | null {
+  let text: string;
+  try {
+    text = readFileSync(join(root, file), 'utf8');
+  } catch {
+    return null; // a file gone or unreadable has no facts; the others still count
+  }
+  return analyzeJs(ts, file, text);
 }
 
 class JsWalk {
   private readonly facts: SourceFacts;
   private readonly bindings = new Map<string, TS.Expression>();
   private readonly pendingCalls: Array<{ line: number; callee: string; args: readonly TS.Expression[] }> = [];
+  /** The nodes above the one visited: the parser is asked for no parent links, which costs a pass over the tree. */
+  private readonly ancestors: TS.Node[] = [];
 
   constructor(private readonly ts: Ts, private readonly source: TS.SourceFile, file: string) {
     this.facts = { file, language: 'js', imports: [], calls: [], literals: [], envReads: [], envCompares: [] };
   }
 
   run(): SourceFacts {
+    const ts = this.ts;
     const visit = (node: TS.Node): void => {
+      // Types hold nothing that runs.
+      const kind = node.kind;
+      if (kind === ts.SyntaxKind.InterfaceDeclaration || kind === ts.SyntaxKind.TypeAliasDeclaration
+        || (kind >= ts.SyntaxKind.FirstTypeNode && kind <= ts.SyntaxKind.LastTypeNode)) return;
       this.visit(node);
-      this.ts.forEachChild(node, visit);
+      this.ancestors.push(node);
+      ts.forEachChild(node, visit);
+      this.ancestors.pop();
     };
     visit(this.source);
     // Arguments are summarised after the walk, so a name declared below its use still resolves.
@@ -57,41 +80,67 @@ class JsWalk {
 
   private visit(node: TS.Node): void {
     const ts = this.ts;
-    if (ts.isVariableDeclaration(node) && node.initializer) {
-      if (ts.isIdentifier(node.name)) this.bindings.set(node.name.text, node.initializer);
-      else if (ts.isObjectBindingPattern(node.name) && this.envName(node.initializer) === '') {
-        for (const element of node.name.elements) {
-          const name = element.propertyName ?? element.name;
-          if (ts.isIdentifier(name)) this.facts.envReads.push({ line: this.line(element), name: name.text });
-        }
+    const kind = ts.SyntaxKind;
+    switch (node.kind) {
+      case kind.VariableDeclaration: return this.declaration(node as TS.VariableDeclaration);
+      case kind.CallExpression:
+      case kind.NewExpression: return this.call(node as TS.CallExpression | TS.NewExpression);
+      case kind.ImportDeclaration: {
+        const specifier = (node as TS.ImportDeclaration).moduleSpecifier;
+        if (ts.isStringLiteral(specifier)) this.facts.imports.push({ line: this.line(node), module: specifier.text });
+        return;
       }
-    } else if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
-      this.call(node);
-    } else if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
-      this.facts.imports.push({ line: this.line(node), module: node.moduleSpecifier.text });
-    } else if (ts.isStringLiteralLike(node) || ts.isTemplateExpression(node)) {
-      this.literal(node);
-    } else if (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) {
-      const name = this.envName(node);
-      if (name) this.facts.envReads.push({ line: this.line(node), name });
-    } else if (ts.isBinaryExpression(node)) {
-      this.compare(node);
-    } else if (ts.isCaseClause(node) && ts.isSwitchStatement(node.parent.parent)) {
-      const name = this.envName(this.resolve(node.parent.parent.expression));
-      if (name && ENV_NAMES.test(name) && ts.isStringLiteralLike(node.expression)) {
-        this.facts.envCompares.push({ line: this.line(node), name, value: node.expression.text });
+      case kind.StringLiteral:
+      case kind.NoSubstitutionTemplateLiteral:
+      case kind.TemplateExpression: return this.literal(node as TS.StringLiteralLike | TS.TemplateExpression);
+      case kind.PropertyAccessExpression:
+      case kind.ElementAccessExpression: {
+        const name = this.envName(node);
+        if (name) this.facts.envReads.push({ line: this.line(node), name });
+        return;
+      }
+      case kind.BinaryExpression: return this.compare(node as TS.BinaryExpression);
+      case kind.CaseClause: return this.caseClause(node as TS.CaseClause);
+      default:
+    }
+  }
+
+  private declaration(node: TS.VariableDeclaration): void {
+    const ts = this.ts;
+    if (!node.initializer) return;
+    if (ts.isIdentifier(node.name)) this.bindings.set(node.name.text, node.initializer);
+    else if (ts.isObjectBindingPattern(node.name) && this.envName(node.initializer) === '') {
+      for (const element of node.name.elements) {
+        const name = element.propertyName ?? element.name;
+        if (ts.isIdentifier(name)) this.facts.envReads.push({ line: this.line(element), name: name.text });
       }
     }
   }
 
-  private call(node: TS.CallExpression | TS.NewExpression): void {
-    const callee = this.dotted(node.expression);
-    const args = node.arguments ?? [];
-    if (callee === 'require' || node.expression.kind === this.ts.SyntaxKind.ImportKeyword) {
-      const first = args[0];
-      if (first && this.ts.isStringLiteralLike(first)) this.facts.imports.push({ line: this.line(node), module: first.text });
+  /** `case 'staging':` of a `switch (process.env.NODE_ENV)`. */
+  private caseClause(node: TS.CaseClause): void {
+    const ts = this.ts;
+    const statement = this.ancestors[this.ancestors.length - 2];
+    if (!statement || !ts.isSwitchStatement(statement)) return;
+    const name = this.envName(this.resolve(statement.expression));
+    if (name && ENV_NAMES.test(name) && ts.isStringLiteralLike(node.expression)) {
+      this.facts.envCompares.push({ line: this.line(node), name, value: node.expression.text });
     }
-    this.pendingCalls.push({ line: this.line(node), callee, args });
+  }
+
+  private call(node: TS.CallExpression | TS.NewExpression): void {
+    const ts = this.ts;
+    const args = node.arguments ?? [];
+    const target = node.expression;
+    if ((ts.isIdentifier(target) && target.text === 'require') || target.kind === ts.SyntaxKind.ImportKeyword) {
+      const first = args[0];
+      if (first && ts.isStringLiteralLike(first)) this.facts.imports.push({ line: this.line(node), module: first.text });
+      return;
+    }
+    // The last name first: the dotted name, the line and the arguments only for a call some check reads.
+    const tail = ts.isIdentifier(target) ? target.text : ts.isPropertyAccessExpression(target) ? target.name.text : undefined;
+    if (tail === undefined || !KEPT_CALL.test(tail)) return;
+    this.pendingCalls.push({ line: this.line(node), callee: this.dotted(target), args });
   }
 
   private compare(node: TS.BinaryExpression): void {
@@ -127,11 +176,15 @@ class JsWalk {
     const value = ts.isTemplateExpression(node)
       ? node.head.text + node.templateSpans.map((span) => `\${}${span.literal.text}`).join('')
       : node.text;
+    const address = ADDRESS.test(value);
+    // Only an address or a one-word string can be a finding (a credential): sentences and SQL are not.
+    if (!address && (value.length < 4 || /\s/.test(value))) return;
     let key: string | undefined;
     let callee: string | undefined;
     let child: TS.Node = node;
     // Up through the object, array or expression it sits in, to the call it is passed to or the name it gets.
-    for (let parent = node.parent; parent; child = parent, parent = parent.parent) {
+    for (let index = this.ancestors.length - 1; index >= 0; child = this.ancestors[index]!, index -= 1) {
+      const parent = this.ancestors[index]!;
       if (ts.isCallExpression(parent) || ts.isNewExpression(parent)) {
         if (parent.expression !== child) callee = this.dotted(parent.expression);
         break;
@@ -147,7 +200,7 @@ class JsWalk {
         break;
       }
     }
-    if (ADDRESS.test(value) || (key !== undefined && CREDENTIAL.test(key) && value.length > 0)) {
+    if (address || (key !== undefined && CREDENTIAL.test(key))) {
       this.facts.literals.push({ line: this.line(node), value, ...(callee === undefined ? {} : { callee }), ...(key === undefined ? {} : { key }) });
     }
   }
@@ -223,6 +276,8 @@ class JsWalk {
   private envReadsIn(node: TS.Node, depth: number): string[] {
     const reads: string[] = [];
     const visit = (inner: TS.Node): void => {
+      // What a callback reads when it runs is not the value passed.
+      if (this.ts.isFunctionLike(inner)) return;
       const name = this.envName(inner);
       if (name) reads.push(name);
       else if (depth < 3 && this.ts.isIdentifier(inner) && this.bindings.has(inner.text) && inner !== node) {

@@ -25,9 +25,11 @@ def dotted(node):
 
 
 class Walk:
-    def __init__(self, file, address, credential):
+    def __init__(self, file, address, credential, calls):
         self.address = address
         self.credential = credential
+        self.kept_calls = calls
+        self.parents = {}
         self.bindings = {}
         self.facts = {"file": file, "language": "py", "imports": [], "calls": [], "literals": [], "envReads": [], "envCompares": []}
 
@@ -42,6 +44,16 @@ class Walk:
                 return node.args[0].value
         return None
 
+    @staticmethod
+    def walk_values(node):
+        """ast.walk without the bodies of functions and lambdas: what they read when called is not the value."""
+        stack = [node]
+        while stack:
+            inner = stack.pop()
+            yield inner
+            if not isinstance(inner, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef)):
+                stack.extend(ast.iter_child_nodes(inner))
+
     def resolve(self, node):
         if isinstance(node, ast.Name) and node.id in self.bindings:
             return self.bindings[node.id]
@@ -49,7 +61,7 @@ class Walk:
 
     def env_reads_in(self, node, depth):
         reads = []
-        for inner in ast.walk(node):
+        for inner in self.walk_values(node):
             name = self.env_name(inner)
             if name:
                 reads.append(name)
@@ -106,12 +118,16 @@ class Walk:
         value = self.value(node, depth + 1)
         return value["value"] if value["kind"] == "string" else "${}"
 
-    def literal(self, node, parents):
+    def literal(self, node):
         value = node.value
+        address = self.address.search(value)
+        if not address and (len(value) < 4 or any(c.isspace() for c in value)):
+            return  # only an address or a one-word string can be a finding (a credential)
         key = None
         callee = None
         child = node
-        for parent in reversed(parents):
+        parent = self.parents.get(child)
+        while parent is not None:
             if isinstance(parent, ast.Call):
                 if parent.func is not child:
                     callee = dotted(parent.func)
@@ -130,7 +146,8 @@ class Walk:
             elif not isinstance(parent, (ast.List, ast.Tuple, ast.BoolOp, ast.BinOp, ast.IfExp)):
                 break
             child = parent
-        if self.address.search(value) or (key and self.credential.search(key) and value):
+            parent = self.parents.get(child)
+        if address or (key and self.credential.search(key)):
             fact = {"line": node.lineno, "value": value}
             if callee:
                 fact["callee"] = callee
@@ -138,7 +155,7 @@ class Walk:
                 fact["key"] = key
             self.facts["literals"].append(fact)
 
-    def visit(self, node, parents):
+    def visit(self, node):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             self.bindings[node.targets[0].id] = node.value
         if isinstance(node, ast.Import):
@@ -149,14 +166,19 @@ class Walk:
             for alias in node.names:
                 self.facts["imports"].append({"line": node.lineno, "module": node.module + "." + alias.name})
         elif isinstance(node, ast.Call):
-            self.pending.append(node)
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and not isinstance(parents[-1] if parents else None, ast.Expr):
-            self.literal(node, parents)
+            func = node.func
+            tail = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+            if tail is not None and self.kept_calls.match(tail):
+                self.pending.append(node)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if not isinstance(self.parents.get(node), ast.Expr):  # a docstring or a bare string
+                self.literal(node)
         elif isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.Eq, ast.NotEq, ast.In)):
             self.compare(node)
-        name = self.env_name(node)
-        if name:
-            self.facts["envReads"].append({"line": node.lineno, "name": name})
+        if isinstance(node, (ast.Subscript, ast.Call)):
+            name = self.env_name(node)
+            if name:
+                self.facts["envReads"].append({"line": node.lineno, "name": name})
 
     def compare(self, node):
         left, right = node.left, node.comparators[0]
@@ -171,13 +193,11 @@ class Walk:
 
     def run(self, tree):
         self.pending = []
-        stack = [(tree, [])]
-        while stack:
-            node, parents = stack.pop()
-            self.visit(node, parents)
-            below = parents + [node]
+        parents = self.parents
+        for node in ast.walk(tree):
             for child in ast.iter_child_nodes(node):
-                stack.append((child, below))
+                parents[child] = node
+            self.visit(node)
         for call in sorted(self.pending, key=lambda c: c.lineno):
             fact = {"line": call.lineno, "callee": dotted(call.func), "args": [self.value(a) for a in call.args]}
             kwargs = {k.arg: self.value(k.value) for k in call.keywords if k.arg}
@@ -191,6 +211,7 @@ def main():
     request = json.load(sys.stdin)
     address = re.compile(request["address"], re.I)
     credential = re.compile(request["credential"], re.I)
+    calls = re.compile(request["calls"])
     out = []
     for file in request["files"]:
         try:
@@ -199,7 +220,7 @@ def main():
         except (SyntaxError, ValueError, OSError) as error:
             out.append({"file": file, "language": "py", "error": str(error), "imports": [], "calls": [], "literals": [], "envReads": [], "envCompares": []})
             continue
-        out.append(Walk(file, address, credential).run(tree))
+        out.append(Walk(file, address, credential, calls).run(tree))
     json.dump(out, sys.stdout)
 
 

@@ -18,8 +18,9 @@ function threshold(value: string | undefined): number | undefined {
   return n;
 }
 
-async function report(dir: string | undefined, options: FactorsOptions): Promise<FactorsReport> {
-  if (options.app) {
+async function report(dir: string | undefined, options: FactorsOptions, appFromEnv: boolean): Promise<FactorsReport> {
+  // TWELVE_APP in the environment chooses the app only when no directory is named.
+  if (options.app && !(dir && appFromEnv)) {
     if (dir) throw new CliError('INVALID_ARGUMENT', 'Pass a directory or -a APP, not both', 'twelve factors DIR reads a codebase; -a APP reports on a deployed app.');
     const client = createClient();
     return options.measure
@@ -40,7 +41,7 @@ export function registerFactorsCommand(program: Command): void {
     .option('--fail-under <score>', 'exit 1 when the score (0-100) is below this');
   withJsonOption(command).action(async (dir: string | undefined, options: FactorsOptions) => {
     const limit = threshold(options.failUnder);
-    const result = await report(dir, options);
+    const result = await report(dir, options, command.getOptionValueSource('app') === 'env');
     if (options.json) printJson(result);
     else print(renderFactors(result, { colour: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR }));
     if (limit !== undefined && result.score < limit) {

@@ -7,16 +7,18 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildDirOf } from '../build/build-dir.js';
-import { buildPathEntries } from '../build/build-app.js';
 import { TwelveError } from '../errors.js';
 import { measuredFindings, recordFindings, type ProcessRecord } from '../factors/app-findings.js';
 import { measureRun } from '../factors/measure-run.js';
 import { withFindings, type FactorsReport } from '../factors/report.js';
 import { checkCodebase } from '../factors/static-report.js';
 import type { Platform } from '../platform.js';
-import { processEnv } from '../run/process-env.js';
+import { processArgv, processCwd } from '../run/process-spec.js';
+import { DEFAULT_SIZE, findSize } from '../run/process-size.js';
+import { setUpReleaseProcess } from '../run/release-process.js';
 import { getApp } from '../store/apps.js';
 import { getBuild, type BuildManifest } from '../store/builds.js';
+import { getFormationSizes } from '../store/formation.js';
 import { getReleaseById, type Release } from '../store/releases.js';
 
 type AppParams = { Params: { app: string } };
@@ -53,13 +55,15 @@ export function registerFactorsRoutes(server: FastifyInstance, platform: Platfor
     const target = deployed(platform, request.params.app);
     const command = target.release.processTypes.web;
     if (!command) throw new TwelveError('NO_WEB_PROCESS', `${target.app.name} v${target.release.version} has no web process to measure`);
-    const cwd = join(target.buildDir, 'app');
-    const env = processEnv({
-      config: target.release.config, pathEntries: buildPathEntries(target.buildDir, target.manifest), home: cwd,
-      app: target.app.name, releaseVersion: target.release.version,
-    });
+    const { app, release, manifest, buildDir } = target;
+    const size = findSize(getFormationSizes(platform.db, app.id).web ?? DEFAULT_SIZE);
+    const setup = setUpReleaseProcess(platform.sandbox, { app, release, manifest, buildDir, size });
+    const { file, args } = processArgv({ command, profile: setup.profile, ...(setup.sandbox ? { sandbox: setup.sandbox } : {}) });
     const { bootTimeoutMs, stopTimeoutMs } = platform.settings;
-    const measured = await measureRun({ command, cwd, env, bootTimeoutMs, stopTimeoutMs });
+    const measured = await measureRun({
+      file, args, spawnCwd: processCwd({ cwd: setup.cwd, ...(setup.sandbox ? { sandbox: setup.sandbox } : {}) }), appDir: setup.cwd,
+      sandboxed: setup.sandbox !== undefined, env: setup.env, bootTimeoutMs, stopTimeoutMs,
+    });
     const report = await appReport(platform, target);
     return { ...withFindings(report, measuredFindings(measured, stopTimeoutMs)), measured };
   });

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TwelveError } from '../errors.js';
-import { type BuildContext, runStep, type StackResult } from './build-context.js';
+import { type BuildContext, runStep, stepPath, type StackResult } from './build-context.js';
 import { cacheKey, hasCached, restoreCached, saveToCache } from './dependency-cache.js';
 import { machineNode, provideNodeRuntime } from './node-runtime.js';
 import { indent, topic, warning } from './output.js';
@@ -103,7 +103,7 @@ async function installDependencies(context: BuildContext, pkg: PackageJson, node
 /** npm's settings for builds: downloads shared between the app's builds, nothing phoned home. */
 function npmEnv(context: BuildContext): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
-    npm_config_cache: join(context.paths.buildCache(context.app), 'npm'),
+    npm_config_cache: stepPath(context, join(context.paths.buildCache(context.app), 'npm')),
     npm_config_update_notifier: 'false',
     npm_config_fund: 'false',
     npm_config_audit: 'false',

@@ -2,9 +2,8 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type BuildContext, commandEnv, runStep, type StackResult } from './build-context.js';
+import { type BuildContext, captureStep, runStep, stepPath, type StackResult } from './build-context.js';
 import { indent, topic } from './output.js';
-import { captureCommand } from './run-command.js';
 
 export const VENV_BIN = 'app/.venv/bin';
 
@@ -15,7 +14,7 @@ export async function buildPython(context: BuildContext): Promise<StackResult> {
   context.onOutput(topic(`Creating virtualenv (python3 ${venvArgs.join(' ')})`));
   await runStep(context, `python3 ${venvArgs.join(' ')}`, 'python3', venvArgs);
   context.path.push(VENV_BIN);
-  const version = (await captureCommand('python', ['-c', 'import platform; print(platform.python_version())'], { env: commandEnv(context) })).trim();
+  const version = (await captureStep(context, 'python', ['-c', 'import platform; print(platform.python_version())'])).trim();
   context.onOutput(indent(`Using Python ${version}`));
 
   if (!install) {
@@ -26,7 +25,7 @@ export async function buildPython(context: BuildContext): Promise<StackResult> {
     await runStep(context, step, 'pip', install, {
       PIP_DISABLE_PIP_VERSION_CHECK: '1',
       PIP_NO_INPUT: '1',
-      PIP_CACHE_DIR: join(context.paths.buildCache(context.app), 'pip'),
+      PIP_CACHE_DIR: stepPath(context, join(context.paths.buildCache(context.app), 'pip')),
     });
   }
   return { runtimes: { python: version }, defaultProcessTypes: {} };

@@ -6,16 +6,24 @@
  * takes no traffic from the router.
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { readProcStat, signalGroup, signalGroupButLeader } from '../run/proc-stat.js';
+import { APP_PATH } from '../sandbox/sandbox-argv.js';
 
 export interface MeasureSpec {
-  command: string;
-  /** The app's directory (the build's app/), the process's working directory. */
-  cwd: string;
+  /** The program and arguments that run the web command (inside the app's sandbox, as its processes run). */
+  file: string;
+  args: string[];
+  /** Where it is spawned (/ for a sandboxed process, which finds its app at /app). */
+  spawnCwd: string;
+  /** The build's app directory on this machine: what /app shows the process. */
+  appDir: string;
+  /** Whether the process gets a private copy-on-write /app (read through /proc/PID/root before it exits). */
+  sandboxed: boolean;
   env: Record<string, string>;
   bootTimeoutMs: number;
   stopTimeoutMs: number;
@@ -78,15 +86,16 @@ function accepts(port: number): Promise<boolean> {
   });
 }
 
+function groupMembers(pgid: number): number[] {
+  return readdirSync('/proc').map(Number).filter((pid) => Number.isInteger(pid) && readProcStat(pid)?.pgrp === pgid);
+}
+
 /** Resident memory of every process in the group, from /proc (Linux). */
 function groupRssKb(pgid: number): number | null {
   let total = 0;
   let found = false;
-  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+  for (const pid of groupMembers(pgid)) {
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) !== pgid) continue; // field 5, the process group
       const rss = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
       if (rss) { total += Number(rss[1]); found = true; }
     } catch {
@@ -96,15 +105,26 @@ function groupRssKb(pgid: number): number | null {
   return found ? total : null;
 }
 
+/**
+ * The /app a sandboxed process sees, from outside: its private copy lives in its own mount namespace
+ * and is gone when it exits, so it is read through /proc/PID/root of a process of the group inside it.
+ */
+function sandboxAppDir(pgid: number): string | null {
+  for (const pid of groupMembers(pgid)) {
+    if (pid !== pgid && existsSync(`/proc/${pid}/root${APP_PATH}`)) return `/proc/${pid}/root${APP_PATH}`;
+  }
+  return null;
+}
+
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 export async function measureRun(spec: MeasureSpec): Promise<MeasuredRun> {
-  const before = snapshot(spec.cwd);
+  const before = snapshot(spec.appDir);
   const port = await freePort();
   const result: MeasuredRun = { bootMs: null, exitedAtBoot: null, idleRssKb: null, inFlight: 'not-tried', stopMs: null, killed: false, written: [], stdoutBytes: 0, stderrBytes: 0 };
   const started = performance.now();
-  const child = spawn('/bin/sh', ['-c', `exec ${spec.command}`], {
-    cwd: spec.cwd, env: { ...spec.env, PORT: String(port), DYNO: 'web.measure' }, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+  const child = spawn(spec.file, spec.args, {
+    cwd: spec.spawnCwd, env: { ...spec.env, PORT: String(port), DYNO: 'web.measure' }, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.on('data', (chunk: Buffer) => { result.stdoutBytes += chunk.length; });
   child.stderr.on('data', (chunk: Buffer) => { result.stderrBytes += chunk.length; });
@@ -115,7 +135,7 @@ export async function measureRun(spec: MeasureSpec): Promise<MeasuredRun> {
     resolve();
   }));
   const group = child.pid!;
-  const signalGroup = (signal: NodeJS.Signals) => { try { process.kill(-group, signal); } catch { /* the group is gone already */ } };
+  let after: Map<string, string> | null = null;
   try {
     while (exitedAt === null && performance.now() - started < spec.bootTimeoutMs) {
       if (await accepts(port)) { result.bootMs = Math.round(performance.now() - started); break; }
@@ -128,22 +148,28 @@ export async function measureRun(spec: MeasureSpec): Promise<MeasuredRun> {
       probe = requestAcrossSigterm(port);
       await probe.ready;
     }
+    if (spec.sandboxed) {
+      const view = sandboxAppDir(group);
+      after = view ? snapshot(view) : null;
+    }
     const termAt = performance.now();
-    signalGroup('SIGTERM');
+    // A sandbox's monitor leads the group and ends with the app's status: SIGTERM is for the app (as process-run.ts).
+    if (spec.sandboxed) signalGroupButLeader(group, 'SIGTERM');
+    else signalGroup(group, 'SIGTERM');
     const stopped = await Promise.race([exited.then(() => true), sleep(spec.stopTimeoutMs).then(() => false)]);
     if (stopped && result.bootMs !== null) result.stopMs = Math.round(exitedAt! - termAt);
     if (!stopped) {
       result.killed = true;
-      signalGroup('SIGKILL');
+      signalGroup(group, 'SIGKILL');
       await exited;
     }
     // Once the process is gone its sockets are closed: the request has its outcome, or never will.
     if (probe) result.inFlight = await Promise.race([probe.outcome, sleep(1000).then(() => 'dropped' as const)]);
   } finally {
-    if (exitedAt === null) { signalGroup('SIGKILL'); await exited; }
+    if (exitedAt === null) { signalGroup(group, 'SIGKILL'); await exited; }
   }
-  const after = snapshot(spec.cwd);
-  result.written = [...after].filter(([file, stamp]) => before.get(file) !== stamp).map(([file]) => file).sort();
+  if (!spec.sandboxed) after = snapshot(spec.appDir);
+  result.written = [...(after ?? [])].filter(([file, stamp]) => before.get(file) !== stamp).map(([file]) => file).sort();
   return result;
 }
 

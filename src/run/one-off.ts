@@ -15,6 +15,9 @@ import { readStartTicks } from './proc-stat.js';
 import { ProcessLog } from './process-log.js';
 import { streamOutput } from './process-output.js';
 import { type ExitInfo, exitStatus, ProcessRun } from './process-run.js';
+import { processCwd, shellArgv } from './process-spec.js';
+import type { SandboxSpec } from '../sandbox/sandbox-argv.js';
+import type { ProcessLimits } from './process-limits.js';
 
 export interface OneOffSpec {
   app: string;
@@ -33,6 +36,10 @@ export interface OneOffSpec {
   env: Record<string, string>;
   /** Whether the caller feeds standard input (attached `run`); otherwise it reads /dev/null. */
   stdin: boolean;
+  /** As for a process of the formation (process-spec.ts). */
+  profile?: boolean;
+  sandbox?: SandboxSpec;
+  limits?: { memoryMb: number; maxTasks: number };
 }
 
 export interface OneOffHooks {
@@ -48,6 +55,8 @@ export interface OneOffDeps {
   logger: pino.Logger;
   /** Between SIGTERM and SIGKILL when stopping. */
   stopTimeoutMs: number;
+  /** Enforces the one-off's size, as the supervisor does its processes'. */
+  limits?: ProcessLimits | null;
 }
 
 export type OneOffState = 'starting' | 'up' | 'stopping';
@@ -83,8 +92,10 @@ export class OneOff {
     this.log.say(`Starting process with command \`${spec.command}\``);
     let child: ChildProcess;
     try {
-      child = spawn('/bin/sh', ['-c', spec.script], {
-        cwd: spec.cwd, env: { ...spec.env, DYNO: this.name }, detached: true,
+      const sandbox = spec.sandbox && this.deps.limits ? this.deps.limits.sandboxFor(this.id, spec.sandbox, spec.limits, this.log) : spec.sandbox;
+      const { file, args } = shellArgv(spec.script, { ...spec, ...(sandbox ? { sandbox } : {}) });
+      child = spawn(file, args, {
+        cwd: processCwd(spec), env: { ...spec.env, DYNO: this.name }, detached: true,
         stdio: [spec.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
       });
     } catch (error) {
@@ -102,6 +113,7 @@ export class OneOff {
       },
       onSpawnError: (error) => this.cannotStart(error),
       onEnd: () => this.ended(run),
+      spareLeader: spec.sandbox !== undefined,
     }, [streamOutput(child.stdout), streamOutput(child.stderr)]);
     this.run = run;
     this.pid = run.pid;
@@ -182,6 +194,7 @@ export class OneOff {
   private finish(exit: ExitInfo): void {
     if (this.finished) return;
     this.finished = true;
+    this.deps.limits?.ended(this.id);
     this.exit = exit;
     this.pid = null;
     try {

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tar from 'tar';
-import { buildApp } from '../../src/build/build-app.js';
+import { Sandbox } from '../../src/sandbox/sandbox.js';
+import { type BuildOptions, buildApp } from '../../src/build/build-app.js';
 import { type Paths, pathsFor } from '../../src/paths.js';
 import type { BuildManifest } from '../../src/store/builds.js';
 
@@ -51,10 +52,19 @@ export async function runBuild(paths: Paths, app: string, source: NodeJS.Readabl
   const lines: string[] = [];
   const started = Date.now();
   try {
-    const manifest = await buildApp({ app, buildId, source, sourceSha: null, paths, onOutput: (line) => lines.push(line) });
+    const manifest = await buildApp({ app, buildId, source, sourceSha: null, paths, onOutput: (line) => lines.push(line), ...unsandboxed(paths) });
     return { manifest, lines, ms: Date.now() - started };
   } catch (error) {
     if (error instanceof Error) Object.assign(error, { lines });
     throw error;
   }
+}
+
+/**
+ * What a build needs besides its source, for tests of the build itself: no sandbox (test/e2e/ builds in
+ * it), and the machine's pip settings as the operator would declare them (TWELVE_BUILD_ENV).
+ */
+export function unsandboxed(paths: Paths): Pick<BuildOptions, 'appId' | 'config' | 'operatorEnv' | 'sandbox'> {
+  const operatorEnv = Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[0].startsWith('PIP_') && entry[1] !== undefined));
+  return { appId: 1, config: {}, operatorEnv, sandbox: new Sandbox({ mode: 'off', mountPoint: paths.sandboxMount, readOnly: [], scratchMb: 64, dataDir: paths.dataDir }) };
 }

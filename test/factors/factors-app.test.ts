@@ -10,16 +10,21 @@ import { FACTOR_FIXTURES } from './fixtures.js';
 
 const platform = new TestPlatform();
 const appDir = mkdtempSync(join(tmpdir(), 'twelve-factors-app-'));
+const writerDir = mkdtempSync(join(tmpdir(), 'twelve-factors-writer-'));
 
 before(async () => {
   await platform.start();
   cpSync(join(FACTOR_FIXTURES, 'measured', 'drops-inflight'), appDir, { recursive: true });
   await platform.ok('apps:create', 'shop');
   await platform.ok('deploy', appDir, '-a', 'shop');
+  cpSync(join(FACTOR_FIXTURES, 'measured', 'writes-app-dir'), writerDir, { recursive: true });
+  await platform.ok('apps:create', 'writer');
+  await platform.ok('deploy', writerDir, '-a', 'writer');
 });
 after(async () => {
   await platform.dispose();
   rmSync(appDir, { recursive: true, force: true });
+  rmSync(writerDir, { recursive: true, force: true });
 });
 
 test('reports on the current release\'s build with twelve\'s records of its processes', async () => {
@@ -41,4 +46,11 @@ test('--measure restarts a copy of the web process and finds that it drops the r
   assert.ok(report.factors[8]!.findings.some((f) => f.check === 'in-flight-requests' && f.verdict === 'fail'));
   const text = await platform.ok('factors', '-a', 'shop');
   assert.match(text.stdout, /^=== twelve factors: shop v1 {2}score \d+\/100$/m);
+});
+
+test('--measure lists the files the web process wrote under /app (its private copy, when sandboxed)', async () => {
+  const report = await platform.json<FactorsReport>('factors', '-a', 'writer', '--measure', '--json');
+  assert.deepEqual(report.measured!.written, ['app.log', 'cache/hits.json']);
+  assert.equal(report.factors[5]!.findings.find((f) => f.message.startsWith('measured:'))!.verdict, 'warn');
+  assert.equal(report.factors[10]!.verdict, 'fail');
 });

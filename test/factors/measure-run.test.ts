@@ -16,7 +16,10 @@ async function measure(fixture: string): Promise<{ run: MeasuredRun; findings: M
   const dir = mkdtempSync(join(tmpdir(), `twelve-measure-${fixture}-`));
   dirs.push(dir);
   cpSync(join(FACTOR_FIXTURES, 'measured', fixture), dir, { recursive: true });
-  const run = await measureRun({ command: 'node server.js', cwd: dir, env: { PATH: process.env.PATH! }, bootTimeoutMs: 20_000, stopTimeoutMs: STOP_TIMEOUT_MS, idleMs: 100 });
+  const run = await measureRun({
+    file: '/bin/sh', args: ['-c', 'exec node server.js'], spawnCwd: dir, appDir: dir, sandboxed: false,
+    env: { PATH: process.env.PATH! }, bootTimeoutMs: 20_000, stopTimeoutMs: STOP_TIMEOUT_MS, idleMs: 100,
+  });
   return { run, findings: measuredFindings(run, STOP_TIMEOUT_MS) };
 }
 

@@ -97,6 +97,15 @@ describe('twelve factors DIR', () => {
     assert.deepEqual([...new Set(places)], ['db.py:6']);
   });
 
+  it('does not take the address a server binds for a host in the code', async () => {
+    const result = await report('clean-node', undefined, {
+      'admin.js': "const http = require('node:http');\nhttp.createServer(() => {}).listen(Number(process.env.PORT), '127.0.0.1');\n",
+      'probe.py': 'import os\nfrom http.server import HTTPServer\nHTTPServer(("127.0.0.1", int(os.environ["PORT"])), None)\n',
+    });
+    assert.equal(result.factors[2]!.verdict, 'pass', JSON.stringify(findingsOf(result, 3)));
+    assert.equal(result.factors[3]!.verdict, 'pass', JSON.stringify(findingsOf(result, 4)));
+  });
+
   it('fails factor III when a .env file is committed', async () => {
     const result = await report('clean-node', undefined, { '.env': 'DATABASE_URL=postgres://u:p@db/shop\n', '.env.example': 'DATABASE_URL=\n' });
     const hits = findingsOf(result, 3).filter((f) => f.check === 'env-in-git');

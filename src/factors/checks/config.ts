@@ -11,9 +11,12 @@ const USUAL_ENVIRONMENTS = new Set(['production', 'development', 'test']);
 const SECRET_FILE = /(^|\/)\.env(\.[\w-]+)?$/;
 const EXAMPLE_FILE = /\.(example|sample|template|dist|defaults)$/;
 
-/** A literal that is used (passed to a call, given to a name), not shown in a message. */
+/** Calls given the address the app listens on, not one it connects to: factor VII's business. */
+const BINDS = /(^|\.)(listen|bind|HTTPServer|ThreadingHTTPServer|TCPServer|ThreadingTCPServer|make_server|run|run_app|serve)$/;
+
+/** A literal that is used (passed to a call, given to a name), not shown in a message nor bound to listen on. */
 export function isUsed(literal: LiteralFact): boolean {
-  if (literal.callee !== undefined) return !MESSAGE_CALLEE.test(literal.callee) && !MESSAGE_KEY.test(literal.key ?? '');
+  if (literal.callee !== undefined) return !MESSAGE_CALLEE.test(literal.callee) && !BINDS.test(literal.callee) && !MESSAGE_KEY.test(literal.key ?? '');
   return literal.key !== undefined && !MESSAGE_KEY.test(literal.key);
 }
 

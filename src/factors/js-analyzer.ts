@@ -86,8 +86,8 @@ class JsWalk {
       case kind.CallExpression:
       case kind.NewExpression: return this.call(node as TS.CallExpression | TS.NewExpression);
       case kind.ImportDeclaration: {
-        const specifier = (node as TS.ImportDeclaration).moduleSpecifier;
-        if (ts.isStringLiteral(specifier)) this.facts.imports.push({ line: this.line(node), module: specifier.text });
+        const { moduleSpecifier: specifier, importClause } = node as TS.ImportDeclaration;
+        if (ts.isStringLiteral(specifier) && !importClause?.isTypeOnly) this.facts.imports.push({ line: this.line(node), module: specifier.text });
         return;
       }
       case kind.StringLiteral:

@@ -54,3 +54,10 @@ test('--measure lists the files the web process wrote under /app (its private co
   assert.equal(report.factors[5]!.findings.find((f) => f.message.startsWith('measured:'))!.verdict, 'warn');
   assert.equal(report.factors[10]!.verdict, 'fail');
 });
+
+test('--against another app adds twelve parity\'s differences to factor X', async () => {
+  await platform.ok('config:set', 'GREETING=hi', '-a', 'shop');
+  const report = await platform.json<FactorsReport>('factors', '-a', 'shop', '--against', 'writer', '--json');
+  const parity = report.factors[9]!.findings.filter((f) => f.check === 'parity-against');
+  assert.deepEqual(parity.map((f) => [f.verdict, f.message]), [['warn', 'against writer: config keys only in shop: GREETING']]);
+});

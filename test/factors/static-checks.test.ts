@@ -28,6 +28,7 @@ const CASES: Array<{ overlay: string; base?: string; factor: number; verdict: Ve
   { overlay: 'sibling-dependencies', factor: 1, verdict: 'warn', check: 'sibling-dependencies', file: 'package.json', line: 8 },
   { overlay: 'no-lockfile', factor: 2, verdict: 'fail', check: 'lockfile', file: 'package.json' },
   { overlay: 'unpinned-runtime', factor: 2, verdict: 'warn', check: 'pinned-runtime', file: 'package.json' },
+  { overlay: 'undeclared-dependencies', factor: 2, verdict: 'fail', check: 'undeclared-dependencies', file: 'dates.js', line: 2 },
   { overlay: 'system-tools', factor: 2, verdict: 'warn', check: 'system-tools', file: 'thumbnail.js', line: 5 },
   { overlay: 'credentials-in-code', factor: 3, verdict: 'fail', check: 'credentials-in-code', file: 'mailer.js', line: 2 },
   { overlay: 'hosts-in-code', factor: 3, verdict: 'warn', check: 'hosts-in-code', file: 'billing.js', line: 2 },

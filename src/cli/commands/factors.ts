@@ -4,12 +4,14 @@
  * measured restart). Exits 1 when the score is under --fail-under.
  */
 import { Option, type Command } from 'commander';
-import type { FactorsReport } from '../../factors/report.js';
+import type { Parity } from '../../config/parity.js';
+import { parityFindings } from '../../factors/parity-findings.js';
+import { withFindings, type FactorsReport } from '../../factors/report.js';
 import { CliError } from '../cli-error.js';
-import { appPath, createClient, print, printJson, withJsonOption } from '../context.js';
+import { action, appPath, createClient, print, printJson, withJsonOption } from '../context.js';
 import { renderFactors } from '../factors-render.js';
 
-interface FactorsOptions { app?: string; json?: boolean; failUnder?: string; measure?: boolean }
+interface FactorsOptions { app?: string; json?: boolean; failUnder?: string; measure?: boolean; against?: string }
 
 function threshold(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -23,10 +25,15 @@ async function report(dir: string | undefined, options: FactorsOptions, appFromE
   if (options.app && !(dir && appFromEnv)) {
     if (dir) throw new CliError('INVALID_ARGUMENT', 'Pass a directory or -a APP, not both', 'twelve factors DIR reads a codebase; -a APP reports on a deployed app.');
     const client = createClient();
-    return options.measure
-      ? client.request<FactorsReport>('POST', appPath(options.app, '/factors/measure'), {})
-      : client.request<FactorsReport>('GET', appPath(options.app, '/factors'));
+    const app = options.app;
+    const base = options.measure
+      ? await action(`Measuring a restart of ${app}'s web process`, options.json, () => client.request<FactorsReport>('POST', appPath(app, '/factors/measure'), {}))
+      : await client.request<FactorsReport>('GET', appPath(app, '/factors'));
+    if (!options.against) return base;
+    const parity = await client.request<Parity>('GET', `/v1/parity?a=${encodeURIComponent(app)}&b=${encodeURIComponent(options.against)}`);
+    return withFindings(base, new Map([[10, parityFindings(parity)]]));
   }
+  if (options.against) throw new CliError('INVALID_ARGUMENT', '--against compares two deployed apps', 'Run `twelve factors -a APP --against OTHER`.');
   if (options.measure) throw new CliError('INVALID_ARGUMENT', '--measure needs a deployed app', 'Run `twelve factors -a APP --measure`.');
   // Loaded here: the analyzers (and typescript behind them) are for this command only.
   const { checkCodebase } = await import('../../factors/static-report.js');
@@ -38,6 +45,7 @@ export function registerFactorsCommand(program: Command): void {
     .description('score a codebase (or -a APP, a deployed app) against the twelve factors, with evidence and what to do')
     .addOption(new Option('-a, --app <app>', 'report on a deployed app instead of a directory').env('TWELVE_APP'))
     .option('--measure', 'with -a: restart a copy of a web process and measure its boot, stop and disk writes')
+    .option('--against <app>', 'with -a: compare with another app for factor X (stack, runtimes, addons, commits, config keys)')
     .option('--fail-under <score>', 'exit 1 when the score (0-100) is below this');
   withJsonOption(command).action(async (dir: string | undefined, options: FactorsOptions) => {
     const limit = threshold(options.failUnder);

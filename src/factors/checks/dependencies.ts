@@ -1,4 +1,5 @@
 /** II. Dependencies: declared, locked and pinned, with no system tool the manifests do not name. */
+import { builtinModules } from 'node:module';
 import type { Codebase } from '../codebase-scan.js';
 import { calleeTail, importsAny, type CallFact, type Value } from '../facts.js';
 import type { Finding } from '../report.js';
@@ -9,6 +10,7 @@ const PYTHON_LOCKFILES = ['poetry.lock', 'uv.lock', 'Pipfile.lock', 'pdm.lock'];
 /** Commands every build has: the runtimes twelve installs and a POSIX shell's basics. */
 const ALWAYS_THERE = new Set(['node', 'npm', 'npx', 'python', 'python3', 'pip', 'pip3', 'sh', 'bash', 'env', 'true', 'false', 'echo',
   'cat', 'ls', 'mkdir', 'rm', 'cp', 'mv', 'test', 'kill', 'sleep', 'printf', 'process.execPath', 'sys.executable']);
+const BUILTINS = new Set(builtinModules);
 const SPAWNS = /^(exec|execSync|spawn|spawnSync|execFile|execFileSync|execa|execaSync|execaCommand|\$)$/;
 const PY_SPAWNS = /^(subprocess\.(run|call|check_call|check_output|Popen)|os\.(system|popen|execvp?|spawnlp?))$/;
 
@@ -75,11 +77,39 @@ function systemTools(codebase: Codebase): Finding[] {
   return found;
 }
 
+/** The package a bare import names: `lodash/fp` -> lodash, `@scope/pkg/x` -> @scope/pkg; null for paths and builtins. */
+export function packageOf(specifier: string): string | null {
+  if (/^(\.|\/|node:|@\/|~|#|[a-z]+:)/.test(specifier) || BUILTINS.has(specifier.split('/')[0]!)) return null;
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+}
+
+function undeclaredPackages(codebase: Codebase): Finding[] {
+  const pkg = codebase.packageJson;
+  if (!pkg) return [];
+  const declared = new Set(['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies']
+    .flatMap((section) => Object.keys((pkg[section] ?? {}) as Record<string, string>)));
+  if (typeof pkg.name === 'string') declared.add(pkg.name);
+  const seen = new Set<string>();
+  const found: Finding[] = [];
+  for (const source of codebase.sources) {
+    if (source.language !== 'js') continue;
+    for (const entry of source.imports) {
+      const name = packageOf(entry.module);
+      if (name === null || declared.has(name) || seen.has(name)) continue;
+      seen.add(name);
+      found.push(finding('fail', 'undeclared-dependencies', `imports ${name}, which package.json does not declare: it works only where it happens to be installed`,
+        { file: source.file, line: entry.line }, `npm install ${name} (it goes into package.json and the lockfile).`));
+    }
+  }
+  return found;
+}
+
 export const dependenciesCheck: Check = {
   factor: 2,
   run(codebase) {
     const found: Finding[] = [];
-    if (codebase.packageJson) found.push(...nodeChecks(codebase));
+    if (codebase.packageJson) found.push(...nodeChecks(codebase), ...undeclaredPackages(codebase));
     if (codebase.files.includes('requirements.txt') || codebase.files.includes('pyproject.toml')) found.push(...pythonChecks(codebase));
     found.push(...systemTools(codebase));
     return found;

@@ -7,9 +7,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildDirOf } from '../build/build-dir.js';
+import { readEnvSchema } from '../config/env-schema.js';
 import { TwelveError } from '../errors.js';
 import { measuredFindings, recordFindings, type ProcessRecord } from '../factors/app-findings.js';
-import { measureRun } from '../factors/measure-run.js';
+import { configRunFindings } from '../factors/config-runs.js';
+import { measureRun, type MeasureSpec } from '../factors/measure-run.js';
 import { withFindings, type FactorsReport } from '../factors/report.js';
 import { checkCodebase } from '../factors/static-report.js';
 import type { Platform } from '../platform.js';
@@ -60,11 +62,16 @@ export function registerFactorsRoutes(server: FastifyInstance, platform: Platfor
     const setup = setUpReleaseProcess(platform.sandbox, { app, release, manifest, buildDir, size });
     const { file, args } = processArgv({ command, profile: setup.profile, ...(setup.sandbox ? { sandbox: setup.sandbox } : {}) });
     const { bootTimeoutMs, stopTimeoutMs } = platform.settings;
-    const measured = await measureRun({
+    const spec: MeasureSpec = {
       file, args, spawnCwd: processCwd({ cwd: setup.cwd, ...(setup.sandbox ? { sandbox: setup.sandbox } : {}) }), appDir: setup.cwd,
       sandboxed: setup.sandbox !== undefined, env: setup.env, bootTimeoutMs, stopTimeoutMs,
-    });
+    };
+    // What the app printed stays in its log stream; the report keeps the figures.
+    const { outputTail: _printed, ...measured } = await measureRun(spec);
+    const config = await configRunFindings(spec, readEnvSchema(manifest.appJson));
     const report = await appReport(platform, target);
-    return { ...withFindings(report, measuredFindings(measured, stopTimeoutMs)), measured };
+    const findings = measuredFindings(measured, stopTimeoutMs);
+    findings.set(3, config);
+    return { ...withFindings(report, findings), measured };
   });
 }

@@ -44,7 +44,7 @@ export function recordFindings(processes: ProcessRecord[]): Map<number, Finding[
   return new Map([[9, found]]);
 }
 
-function disposability(run: MeasuredRun, stopTimeoutMs: number): Finding[] {
+function disposability(run: Omit<MeasuredRun, 'outputTail'>, stopTimeoutMs: number): Finding[] {
   const found: Finding[] = [];
   if (run.bootMs === null) {
     found.push({ verdict: 'fail', check: 'boot-time', message: `the measured web process never accepted a connection on PORT${run.exitedAtBoot ? `: it ${run.exitedAtBoot}` : ''}`, fix: BOOT_FIX });
@@ -66,7 +66,7 @@ function disposability(run: MeasuredRun, stopTimeoutMs: number): Finding[] {
   return found;
 }
 
-export function measuredFindings(run: MeasuredRun, stopTimeoutMs: number): Map<number, Finding[]> {
+export function measuredFindings(run: Omit<MeasuredRun, 'outputTail'>, stopTimeoutMs: number): Map<number, Finding[]> {
   const logs = run.written.filter((file) => /\.log$|(^|\/)logs?\//.test(file));
   const others = run.written.filter((file) => !logs.includes(file));
   const list = (files: string[]) => `${files.slice(0, 4).join(', ')}${files.length > 4 ? ` and ${files.length - 4} more` : ''}`;

@@ -29,6 +29,8 @@ export interface MeasureSpec {
   stopTimeoutMs: number;
   /** How long it idles before its memory is read. */
   idleMs?: number;
+  /** Only whether it comes up: SIGTERM as soon as it accepts (or gives up when it exits). */
+  brief?: boolean;
 }
 
 export interface MeasuredRun {
@@ -47,8 +49,11 @@ export interface MeasuredRun {
   written: string[];
   stdoutBytes: number;
   stderrBytes: number;
+  /** The last few kilobytes it wrote (stdout and stderr together), to see what it said when it exited. */
+  outputTail: string;
 }
 
+const TAIL_CHARS = 4096;
 const NOT_WATCHED = new Set(['node_modules', '.venv', '.heroku', '.git', '__pycache__']);
 
 function snapshot(root: string): Map<string, string> {
@@ -121,13 +126,14 @@ const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 export async function measureRun(spec: MeasureSpec): Promise<MeasuredRun> {
   const before = snapshot(spec.appDir);
   const port = await freePort();
-  const result: MeasuredRun = { bootMs: null, exitedAtBoot: null, idleRssKb: null, inFlight: 'not-tried', stopMs: null, killed: false, written: [], stdoutBytes: 0, stderrBytes: 0 };
+  const result: MeasuredRun = { bootMs: null, exitedAtBoot: null, idleRssKb: null, inFlight: 'not-tried', stopMs: null, killed: false, written: [], stdoutBytes: 0, stderrBytes: 0, outputTail: '' };
   const started = performance.now();
   const child = spawn(spec.file, spec.args, {
     cwd: spec.spawnCwd, env: { ...spec.env, PORT: String(port), DYNO: 'web.measure' }, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout.on('data', (chunk: Buffer) => { result.stdoutBytes += chunk.length; });
-  child.stderr.on('data', (chunk: Buffer) => { result.stderrBytes += chunk.length; });
+  const keep = (chunk: Buffer) => { result.outputTail = (result.outputTail + chunk.toString()).slice(-TAIL_CHARS); };
+  child.stdout.on('data', (chunk: Buffer) => { result.stdoutBytes += chunk.length; keep(chunk); });
+  child.stderr.on('data', (chunk: Buffer) => { result.stderrBytes += chunk.length; keep(chunk); });
   let exitedAt: number | null = null;
   const exited = new Promise<void>((resolve) => child.once('exit', (code, signal) => {
     exitedAt = performance.now();
@@ -142,7 +148,7 @@ export async function measureRun(spec: MeasureSpec): Promise<MeasuredRun> {
       await sleep(15);
     }
     let probe: InFlightProbe | null = null;
-    if (result.bootMs !== null) {
+    if (result.bootMs !== null && !spec.brief) {
       await sleep(spec.idleMs ?? 1000);
       result.idleRssKb = groupRssKb(group);
       probe = requestAcrossSigterm(port);

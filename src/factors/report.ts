@@ -38,7 +38,7 @@ export interface FactorsReport {
   /** With -a APP: what twelve's supervisor knows of the app's processes. */
   records?: ProcessRecord[];
   /** With -a APP --measure: the figures of the measured run. */
-  measured?: MeasuredRun;
+  measured?: Omit<MeasuredRun, 'outputTail'>;
 }
 
 export const FACTORS = [

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { readEnvSchema } from '../../src/config/env-schema.js';
 import { measuredFindings, SLOW_BOOT_MS } from '../../src/factors/app-findings.js';
+import { configRunFindings } from '../../src/factors/config-runs.js';
 import { measureRun, type MeasuredRun } from '../../src/factors/measure-run.js';
 import type { Finding } from '../../src/factors/report.js';
 import { FACTOR_FIXTURES } from './fixtures.js';
@@ -65,5 +67,30 @@ describe('a measured run', () => {
     const { run, findings } = await measure('slow-boot');
     assert.ok(run.bootMs! > SLOW_BOOT_MS, `booted in ${run.bootMs} ms`);
     assert.equal(verdictOf(findings, 9, 'boot-time'), 'warn');
+  });
+});
+
+describe('measured runs without config (app.json)', () => {
+  async function configFindings(fixture: string): Promise<Finding[]> {
+    const dir = mkdtempSync(join(tmpdir(), `twelve-config-${fixture}-`));
+    dirs.push(dir);
+    cpSync(join(FACTOR_FIXTURES, 'measured', fixture), dir, { recursive: true });
+    const entries = readEnvSchema(JSON.parse(readFileSync(join(dir, 'app.json'), 'utf8')) as Record<string, unknown>);
+    return configRunFindings({
+      file: '/bin/sh', args: ['-c', 'exec node server.js'], spawnCwd: dir, appDir: dir, sandboxed: false,
+      env: { PATH: process.env.PATH!, API_KEY: 'k', FEATURE_BANNER: 'b' }, bootTimeoutMs: 20_000, stopTimeoutMs: STOP_TIMEOUT_MS,
+    }, entries);
+  }
+
+  it('passes an app that starts without its optional config and exits naming a missing required key', async () => {
+    const found = await configFindings('config-clear');
+    assert.deepEqual(found.map((f) => [f.check, f.verdict]), [['optional-config', 'pass'], ['required-config', 'pass']]);
+    assert.match(found[1]!.message, /without API_KEY it exited with status 1 and says API_KEY is missing/);
+  });
+
+  it('fails an app that needs its optional config, and warns when it starts without a required key', async () => {
+    const found = await configFindings('config-unclear');
+    assert.deepEqual(found.map((f) => [f.check, f.verdict]), [['optional-config', 'fail'], ['required-config', 'warn']]);
+    assert.match(found[0]!.message, /does not start without optional config FEATURE_BANNER \(it exited with status 1\)/);
   });
 });

@@ -13,7 +13,7 @@ import { measuredFindings, recordFindings, type ProcessRecord } from '../factors
 import { configRunFindings } from '../factors/config-runs.js';
 import { measureRun, type MeasureSpec } from '../factors/measure-run.js';
 import { withFindings, type FactorsReport } from '../factors/report.js';
-import { checkCodebase } from '../factors/static-report.js';
+import { checkCodebaseOffThread } from '../factors/static-report.js';
 import type { Platform } from '../platform.js';
 import { processArgv, processCwd } from '../run/process-spec.js';
 import { DEFAULT_SIZE, findSize } from '../run/process-size.js';
@@ -41,7 +41,7 @@ function deployed(platform: Platform, name: string): Deployed {
 
 async function appReport(platform: Platform, target: Deployed): Promise<FactorsReport> {
   const { app, release, manifest, buildDir } = target;
-  const report = await checkCodebase(join(buildDir, 'app'), {
+  const report = await checkCodebaseOffThread(join(buildDir, 'app'), {
     origin: { kind: 'build', sourceSha: manifest.sourceSha }, subject: `${app.name} v${release.version}`,
   });
   const records: ProcessRecord[] = platform.fleet.processes(app.id).map((proc) => ({

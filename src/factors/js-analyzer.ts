@@ -3,17 +3,17 @@
  * type checking). typescript is loaded on the first call, so only `twelve factors` pays for it.
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type * as TS from 'typescript';
+import { requireTypescript } from './typescript-loader.js';
 import { KEPT_CALLS, KEPT_PATTERN, CREDENTIAL_KEY, type CallFact, type SourceFacts, type Value } from './facts.js';
 
 type Ts = typeof TS;
 let loaded: Ts | undefined;
 
 export async function loadTypescript(): Promise<Ts> {
-  // require, not import(): an ES import of this 9 MB CommonJS file first scans it for its export names (~3 s).
-  loaded ??= createRequire(import.meta.url)('typescript') as Ts;
+  // Not import(): an ES import of this 9 MB CommonJS file first scans it for its export names (~3 s).
+  loaded ??= requireTypescript();
   return loaded;
 }
 

@@ -8,27 +8,14 @@ import { join } from 'node:path';
 import { tempDir } from '../cleanup.js';
 import type { Part } from '../part.js';
 import { BenchPlatform, FIXTURES } from '../platform.js';
-import { median, now, until, untilAllAnswer } from '../probe.js';
+import { median } from '../probe.js';
+import { scaleUpFromZero } from './scale.js';
 import { againstBaseline, withSamples } from '../report.js';
 import { detectSandboxSupport } from '../../src/sandbox/sandbox-support.js';
 
 const APP = 'sandboxed';
 const COUNT = 20;
 const ROUNDS = 5;
-
-async function scaleUp(platform: BenchPlatform): Promise<number> {
-  await platform.ok('ps:scale', 'web=0', '-a', APP);
-  await until('web=0', async () => (await platform.processes(APP)).length === 0, 30_000, 20);
-  const start = now();
-  await platform.ok('ps:scale', `web=${COUNT}`, '-a', APP);
-  let ports: number[] = [];
-  await until(`${COUNT} webs up`, async () => {
-    ports = (await platform.upWebs(APP)).map((web) => web.port);
-    return ports.length === COUNT;
-  }, 60_000, 10);
-  await untilAllAnswer(ports);
-  return now() - start;
-}
 
 export const sandboxPart: Part = {
   name: 'sandbox',
@@ -48,8 +35,8 @@ export const sandboxPart: Part = {
     const on: number[] = [];
     const off: number[] = [];
     for (let round = 0; round < ROUNDS; round += 1) {
-      off.push(await scaleUp(plain));
-      on.push(await scaleUp(sandboxed));
+      off.push(await scaleUpFromZero(plain, APP, COUNT));
+      on.push(await scaleUpFromZero(sandboxed, APP, COUNT));
     }
     record(withSamples(againstBaseline('sandbox start', `web=0 -> web=${COUNT} sandboxed, median of ${ROUNDS}`, 'ms', median(on),
       { name: 'the same with TWELVE_SANDBOX=off', value: median(off) }, 1.15), on, off));

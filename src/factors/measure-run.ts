@@ -151,6 +151,8 @@ export async function measureRun(spec: MeasureSpec): Promise<MeasuredRun> {
     if (result.bootMs !== null && !spec.brief) {
       await sleep(spec.idleMs ?? 1000);
       result.idleRssKb = groupRssKb(group);
+      // One request served in full first: what it writes is seen even where /app is read before SIGTERM.
+      await requestOnce(port, spec.stopTimeoutMs);
       probe = requestAcrossSigterm(port);
       await probe.ready;
     }
@@ -177,6 +179,19 @@ export async function measureRun(spec: MeasureSpec): Promise<MeasuredRun> {
   if (!spec.sandboxed) after = snapshot(spec.appDir);
   result.written = [...(after ?? [])].filter(([file, stamp]) => before.get(file) !== stamp).map(([file]) => file).sort();
   return result;
+}
+
+/** GET / to its end (or its failure, or the deadline): the outcome does not matter, the work it causes does. */
+function requestOnce(port: number, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const req = request({ host: '127.0.0.1', port, path: '/', agent: false, timeout: timeoutMs }, (response) => {
+      response.resume();
+      response.once('close', () => resolve());
+    });
+    req.once('timeout', () => req.destroy());
+    req.once('error', () => resolve());
+    req.end();
+  });
 }
 
 interface InFlightProbe {

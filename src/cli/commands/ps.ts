@@ -18,7 +18,7 @@ export function registerPsCommands(program: Command): void {
       } else print(renderProcesses(app, processes));
     });
 
-  withAppOptions(program.command('ps:scale')
+  withAppOptions(program.command('ps:scale').alias('scale')
     .argument('<TYPE=N...>', 'how many processes of each type, e.g. web=2 worker=1 (or web+1, web-1)')
     .description('run more or fewer processes of a type'))
     .action(async (args: string[], options: CommonOptions) => {
@@ -31,6 +31,17 @@ export function registerPsCommands(program: Command): void {
       const body = applyScaleChanges(changes, current);
       const answer = await action('Scaling dynos', options.json,
         () => client.request<{ formation: Record<string, number> }>('PATCH', appPath(app, '/formation'), body),
+        ({ formation }) => `done, now running ${renderFormation(formation, ' at ')}`);
+      if (options.json) printJson(answer);
+    });
+
+  withAppOptions(program.command('ps:stop')
+    .argument('<TYPE...>', 'the process types to stop, e.g. worker')
+    .description('stop every process of a type (its formation goes to 0; `ps:scale` starts them again)'))
+    .action(async (types: string[], options: CommonOptions) => {
+      const app = requireApp(options);
+      const answer = await action(`Stopping ${types.join(', ')} processes on ${app}`, options.json,
+        () => createClient().request<{ formation: Record<string, number> }>('PATCH', appPath(app, '/formation'), Object.fromEntries(types.map((type) => [type.replace(/\.\d+$/, ''), 0]))),
         ({ formation }) => `done, now running ${renderFormation(formation, ' at ')}`);
       if (options.json) printJson(answer);
     });
@@ -54,7 +65,7 @@ export function registerPsCommands(program: Command): void {
       else print(Object.entries(sizes).map(([type, size]) => `${type}: ${size}`).join('\n'));
     });
 
-  withAppOptions(program.command('ps:restart')
+  withAppOptions(program.command('ps:restart').alias('restart')
     .argument('[type]', 'the process type to restart (default: all)')
     .description('restart an app\'s processes'))
     .action(async (type: string | undefined, options: CommonOptions) => {

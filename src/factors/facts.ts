@@ -56,6 +56,9 @@ export const KEPT_PATTERN = String.raw`${ADDRESS_PATTERN}|sqlite|postgres|mysql`
  */
 export const KEPT_CALLS = String.raw`^(listen|on|once|addListener|prependListener|onSignal|signal|add_signal_handler|exec|execSync|spawn|spawnSync|execFile|execFileSync|execa|execaSync|execaCommand|\$|run|call|check_call|check_output|Popen|system|popen|execv|execvp|spawnl|spawnlp|writeFile|writeFileSync|appendFile|appendFileSync|createWriteStream|mkdir|mkdirSync|outputFile|outputFileSync|copyFile|copyFileSync|rename|renameSync|open|copy|copyfile|copy2|makedirs|multer|diskStorage|session|expressSession|cookieSession|MemoryStore|run_app|serve|HTTPServer|ThreadingHTTPServer|TCPServer|ThreadingTCPServer|make_server|setInterval|schedule|scheduleJob|CronJob|every|BackgroundScheduler|AsyncIOScheduler|BlockingScheduler|add_job|File|DailyRotateFile|destination|FileHandler|RotatingFileHandler|TimedRotatingFileHandler|WatchedFileHandler|basicConfig|connect|pino|configure|createLogger|transport)$`;
 
+/** Variables that name the environment a deploy is: comparing them with a name branches per environment. */
+export const ENVIRONMENT_NAMES = String.raw`^(NODE_ENV|APP_ENV|ENV|ENVIRONMENT|STAGE|DEPLOY_ENV|RAILS_ENV|FLASK_ENV|DJANGO_ENV|PYTHON_ENV)$`;
+
 /** Names under which a literal is a credential. */
 export const CREDENTIAL_KEY = String.raw`(^|_|\b|[a-z])(pass(word)?|passwd|pwd|secret|token|api_?key|apikey|private_?key|access_?key|auth_?key)$`;
 

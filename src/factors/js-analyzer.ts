@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as TS from 'typescript';
 import { requireTypescript } from './typescript-loader.js';
-import { KEPT_CALLS, KEPT_PATTERN, CREDENTIAL_KEY, type CallFact, type SourceFacts, type Value } from './facts.js';
+import { CREDENTIAL_KEY, ENVIRONMENT_NAMES, KEPT_CALLS, KEPT_PATTERN, type CallFact, type SourceFacts, type Value } from './facts.js';
 
 type Ts = typeof TS;
 let loaded: Ts | undefined;
@@ -20,7 +20,7 @@ export async function loadTypescript(): Promise<Ts> {
 const ADDRESS = new RegExp(KEPT_PATTERN, 'i');
 const CREDENTIAL = new RegExp(CREDENTIAL_KEY, 'i');
 const KEPT_CALL = new RegExp(KEPT_CALLS);
-const ENV_NAMES = /^(NODE_ENV|APP_ENV|ENV|ENVIRONMENT|STAGE|DEPLOY_ENV)$/;
+const ENV_NAMES = new RegExp(ENVIRONMENT_NAMES);
 
 function scriptKind(ts: Ts, file: string): TS.ScriptKind {
   if (/\.tsx$/.test(file)) return ts.ScriptKind.TSX;

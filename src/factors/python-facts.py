@@ -1,7 +1,7 @@
 """Facts from Python files for `twelve factors`, through Python's own parser (ast).
 
-Reads {"root", "files", "address", "credential"} as JSON on stdin and writes one JSON list of facts (the
-SourceFacts shape of src/factors/facts.ts) on stdout. A file that does not parse is reported with an
+Reads {"root", "files", "address", "credential", "calls", "environments"} (the patterns of facts.ts)
+as JSON on stdin and writes one JSON list of facts (facts.ts's SourceFacts) on stdout. A file that does not parse is reported with an
 "error" and no facts.
 """
 import ast
@@ -9,7 +9,6 @@ import json
 import re
 import sys
 
-ENV_NAMES = re.compile(r"^(APP_ENV|ENV|ENVIRONMENT|STAGE|DEPLOY_ENV|FLASK_ENV|DJANGO_ENV|PYTHON_ENV|NODE_ENV)$")
 
 
 def dotted(node):
@@ -25,7 +24,8 @@ def dotted(node):
 
 
 class Walk:
-    def __init__(self, file, address, credential, calls):
+    def __init__(self, file, address, credential, calls, environments):
+        self.environments = environments
         self.address = address
         self.credential = credential
         self.kept_calls = calls
@@ -184,7 +184,7 @@ class Walk:
         left, right = node.left, node.comparators[0]
         for a, b in ((left, right), (right, left)):
             name = self.env_name(self.resolve(a))
-            if not name or not ENV_NAMES.match(name):
+            if not name or not self.environments.match(name):
                 continue
             values = b.elts if isinstance(b, (ast.List, ast.Tuple, ast.Set)) else [b]
             for item in values:
@@ -212,6 +212,7 @@ def main():
     address = re.compile(request["address"], re.I)
     credential = re.compile(request["credential"], re.I)
     calls = re.compile(request["calls"])
+    environments = re.compile(request["environments"])
     out = []
     for file in request["files"]:
         try:
@@ -220,7 +221,7 @@ def main():
         except (SyntaxError, ValueError, OSError) as error:
             out.append({"file": file, "language": "py", "error": str(error), "imports": [], "calls": [], "literals": [], "envReads": [], "envCompares": []})
             continue
-        out.append(Walk(file, address, credential, calls).run(tree))
+        out.append(Walk(file, address, credential, calls, environments).run(tree))
     json.dump(out, sys.stdout)
 
 

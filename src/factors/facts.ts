@@ -22,6 +22,8 @@ export interface CallFact {
   args: Value[];
   /** Python's keyword arguments. */
   kwargs?: Record<string, Value>;
+  /** Set on a call of KEPT_AT_LOAD_CALLS made outside any function: it runs when the module loads. */
+  atLoad?: true;
 }
 
 /** A string literal that looks like an address or sits where a credential would. */
@@ -58,6 +60,9 @@ export const KEPT_CALLS = String.raw`^(listen|on|once|addListener|prependListene
 
 /** Variables that name the environment a deploy is: comparing them with a name branches per environment. */
 export const ENVIRONMENT_NAMES = String.raw`^(NODE_ENV|APP_ENV|ENV|ENVIRONMENT|STAGE|DEPLOY_ENV|RAILS_ENV|FLASK_ENV|DJANGO_ENV|PYTHON_ENV)$`;
+
+/** Calls kept only when they run as a module loads (outside any function): downloads at boot. */
+export const KEPT_AT_LOAD_CALLS = String.raw`^(fetch|get|request|download|urlretrieve|urlopen)$`;
 
 /** Names under which a literal is a credential. */
 export const CREDENTIAL_KEY = String.raw`(^|_|\b|[a-z])(pass(word)?|passwd|pwd|secret|token|api_?key|apikey|private_?key|access_?key|auth_?key)$`;

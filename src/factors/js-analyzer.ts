@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as TS from 'typescript';
 import { requireTypescript } from './typescript-loader.js';
-import { CREDENTIAL_KEY, ENVIRONMENT_NAMES, KEPT_CALLS, KEPT_PATTERN, type CallFact, type SourceFacts, type Value } from './facts.js';
+import { CREDENTIAL_KEY, ENVIRONMENT_NAMES, KEPT_AT_LOAD_CALLS, KEPT_CALLS, KEPT_PATTERN, type CallFact, type SourceFacts, type Value } from './facts.js';
 
 type Ts = typeof TS;
 let loaded: Ts | undefined;
@@ -20,6 +20,7 @@ export async function loadTypescript(): Promise<Ts> {
 const ADDRESS = new RegExp(KEPT_PATTERN, 'i');
 const CREDENTIAL = new RegExp(CREDENTIAL_KEY, 'i');
 const KEPT_CALL = new RegExp(KEPT_CALLS);
+const KEPT_AT_LOAD = new RegExp(KEPT_AT_LOAD_CALLS);
 const ENV_NAMES = new RegExp(ENVIRONMENT_NAMES);
 
 function scriptKind(ts: Ts, file: string): TS.ScriptKind {
@@ -48,7 +49,7 @@ export function analyzeJsFile(ts: Ts, root: string, file: string): SourceFacts |
 class JsWalk {
   private readonly facts: SourceFacts;
   private readonly bindings = new Map<string, TS.Expression>();
-  private readonly pendingCalls: Array<{ line: number; callee: string; args: readonly TS.Expression[] }> = [];
+  private readonly pendingCalls: Array<{ line: number; callee: string; args: readonly TS.Expression[]; atLoad: boolean }> = [];
   /** The nodes above the one visited: the parser is asked for no parent links, which costs a pass over the tree. */
   private readonly ancestors: TS.Node[] = [];
 
@@ -70,7 +71,9 @@ class JsWalk {
     };
     visit(this.source);
     // Arguments are summarised after the walk, so a name declared below its use still resolves.
-    this.facts.calls = this.pendingCalls.map((call): CallFact => ({ line: call.line, callee: call.callee, args: call.args.map((arg) => this.value(arg, 0)) }));
+    this.facts.calls = this.pendingCalls.map((call): CallFact => ({
+      line: call.line, callee: call.callee, args: call.args.map((arg) => this.value(arg, 0)), ...(call.atLoad ? { atLoad: true as const } : {}),
+    }));
     return this.facts;
   }
 
@@ -139,8 +142,11 @@ class JsWalk {
     }
     // The last name first: the dotted name, the line and the arguments only for a call some check reads.
     const tail = ts.isIdentifier(target) ? target.text : ts.isPropertyAccessExpression(target) ? target.name.text : undefined;
-    if (tail === undefined || !KEPT_CALL.test(tail)) return;
-    this.pendingCalls.push({ line: this.line(node), callee: this.dotted(target), args });
+    if (tail === undefined) return;
+    const kept = KEPT_CALL.test(tail);
+    const atLoad = !kept && KEPT_AT_LOAD.test(tail) && !this.ancestors.some((above) => ts.isFunctionLike(above) || ts.isClassLike(above));
+    if (!kept && !atLoad) return;
+    this.pendingCalls.push({ line: this.line(node), callee: this.dotted(target), args, atLoad });
   }
 
   private compare(node: TS.BinaryExpression): void {

@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { CREDENTIAL_KEY, ENVIRONMENT_NAMES, KEPT_CALLS, KEPT_PATTERN, type SourceFacts } from './facts.js';
+import { CREDENTIAL_KEY, ENVIRONMENT_NAMES, KEPT_AT_LOAD_CALLS, KEPT_CALLS, KEPT_PATTERN, type SourceFacts } from './facts.js';
 
 /** dist/src/factors/ -> src/factors/python-facts.py in the package. */
 const SCRIPT = fileURLToPath(new URL('../../../src/factors/python-facts.py', import.meta.url));
@@ -24,7 +24,7 @@ export async function analyzePython(root: string, files: string[], python = 'pyt
   child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
   // An early exit closes stdin under our write; the exit code below says what happened.
   child.stdin.on('error', () => undefined);
-  child.stdin.end(JSON.stringify({ root, files, address: KEPT_PATTERN, credential: CREDENTIAL_KEY, calls: KEPT_CALLS, environments: ENVIRONMENT_NAMES }));
+  child.stdin.end(JSON.stringify({ root, files, address: KEPT_PATTERN, credential: CREDENTIAL_KEY, calls: KEPT_CALLS, atLoadCalls: KEPT_AT_LOAD_CALLS, environments: ENVIRONMENT_NAMES }));
   const outcome = await new Promise<{ code: number | null; error?: Error }>((resolve) => {
     child.on('error', (error) => resolve({ code: null, error }));
     child.on('close', (code) => resolve({ code }));

@@ -1,6 +1,6 @@
 """Facts from Python files for `twelve factors`, through Python's own parser (ast).
 
-Reads {"root", "files", "address", "credential", "calls", "environments"} (the patterns of facts.ts)
+Reads {"root", "files", "address", "credential", "calls", "atLoadCalls", "environments"} (the patterns of facts.ts)
 as JSON on stdin and writes one JSON list of facts (facts.ts's SourceFacts) on stdout. A file that does not parse is reported with an
 "error" and no facts.
 """
@@ -24,8 +24,10 @@ def dotted(node):
 
 
 class Walk:
-    def __init__(self, file, address, credential, calls, environments):
+    def __init__(self, file, address, credential, calls, environments, at_load_calls):
         self.environments = environments
+        self.at_load_calls = at_load_calls
+        self.at_load = set()
         self.address = address
         self.credential = credential
         self.kept_calls = calls
@@ -170,6 +172,9 @@ class Walk:
             tail = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
             if tail is not None and self.kept_calls.match(tail):
                 self.pending.append(node)
+            elif tail is not None and self.at_load_calls.match(tail) and self.outside_functions(node):
+                self.at_load.add(id(node))
+                self.pending.append(node)
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
             if not isinstance(self.parents.get(node), ast.Expr):  # a docstring or a bare string
                 self.literal(node)
@@ -179,6 +184,14 @@ class Walk:
             name = self.env_name(node)
             if name:
                 self.facts["envReads"].append({"line": node.lineno, "name": name})
+
+    def outside_functions(self, node):
+        parent = self.parents.get(node)
+        while parent is not None:
+            if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+                return False
+            parent = self.parents.get(parent)
+        return True
 
     def compare(self, node):
         left, right = node.left, node.comparators[0]
@@ -203,6 +216,8 @@ class Walk:
             kwargs = {k.arg: self.value(k.value) for k in call.keywords if k.arg}
             if kwargs:
                 fact["kwargs"] = kwargs
+            if id(call) in self.at_load:
+                fact["atLoad"] = True
             self.facts["calls"].append(fact)
         return self.facts
 
@@ -213,6 +228,7 @@ def main():
     credential = re.compile(request["credential"], re.I)
     calls = re.compile(request["calls"])
     environments = re.compile(request["environments"])
+    at_load_calls = re.compile(request["atLoadCalls"])
     out = []
     for file in request["files"]:
         try:
@@ -221,7 +237,7 @@ def main():
         except (SyntaxError, ValueError, OSError) as error:
             out.append({"file": file, "language": "py", "error": str(error), "imports": [], "calls": [], "literals": [], "envReads": [], "envCompares": []})
             continue
-        out.append(Walk(file, address, credential, calls, environments).run(tree))
+        out.append(Walk(file, address, credential, calls, environments, at_load_calls).run(tree))
     json.dump(out, sys.stdout)
 
 

@@ -38,6 +38,7 @@ const CASES: Array<{ overlay: string; base?: string; factor: number; verdict: Ve
   { overlay: 'build-at-start', factor: 5, verdict: 'fail', check: 'build-at-start', file: 'Procfile', line: 1 },
   { overlay: 'migrations-in-web', factor: 5, verdict: 'fail', check: 'migrations-in-web', file: 'Procfile', line: 1 },
   { overlay: 'downloads-at-boot', factor: 5, verdict: 'warn', check: 'downloads-at-boot', file: 'Procfile', line: 1 },
+  { overlay: 'downloads-in-code', factor: 5, verdict: 'warn', check: 'downloads-at-boot', file: 'model.js', line: 2 },
   { overlay: 'writes-app-dir', factor: 6, verdict: 'warn', check: 'writes-app-dir', file: 'uploads.js', line: 6 },
   { overlay: 'memory-sessions', factor: 6, verdict: 'fail', check: 'memory-sessions', file: 'sessions.js', line: 4 },
   { overlay: 'listens-on-port', factor: 7, verdict: 'fail', check: 'listens-on-port', file: 'server.js', line: 5 },
@@ -52,6 +53,7 @@ const CASES: Array<{ overlay: string; base?: string; factor: number; verdict: Ve
   { base: 'clean-python', overlay: 'py-credentials', factor: 3, verdict: 'fail', check: 'credentials-in-code', file: 'db.py', line: 6 },
   { base: 'clean-python', overlay: 'py-per-environment-config', factor: 3, verdict: 'warn', check: 'per-environment-config', file: 'settings_prod.py' },
   { base: 'clean-python', overlay: 'py-environment-branches', factor: 3, verdict: 'warn', check: 'environment-branches', file: 'features.py', line: 4 },
+  { base: 'clean-python', overlay: 'py-downloads-in-code', factor: 5, verdict: 'warn', check: 'downloads-at-boot', file: 'model.py', line: 4 },
   { base: 'clean-python', overlay: 'py-writes-app-dir', factor: 6, verdict: 'warn', check: 'writes-app-dir', file: 'store.py', line: 5 },
   { base: 'clean-python', overlay: 'py-listens-on-port', factor: 7, verdict: 'fail', check: 'listens-on-port', file: 'serve.py', line: 4 },
   { base: 'clean-python', overlay: 'py-in-process-cron', factor: 8, verdict: 'warn', check: 'in-process-cron', file: 'jobs.py', line: 4 },
@@ -96,6 +98,13 @@ describe('twelve factors DIR', () => {
     const result = await report('clean-python', 'py-credentials');
     const places = [...findingsOf(result, 3), ...findingsOf(result, 4)].filter((f) => f.verdict !== 'pass').map((f) => `${f.file}:${f.line}`);
     assert.deepEqual([...new Set(places)], ['db.py:6']);
+  });
+
+  it('reports a download made as a module loads, not one inside a function', async () => {
+    for (const [base, overlay] of [['clean-node', 'downloads-in-code'], ['clean-python', 'py-downloads-in-code']] as const) {
+      const result = await report(base, overlay);
+      assert.equal(findingsOf(result, 5).filter((f) => f.check === 'downloads-at-boot').length, 1, overlay);
+    }
   });
 
   it('does not take the address a server binds for a host in the code', async () => {

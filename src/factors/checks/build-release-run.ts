@@ -1,6 +1,7 @@
 /** V. Build, release, run: the build compiles, the release phase migrates, the web process only runs. */
 import type { Finding } from '../report.js';
-import { finding, webCommands, type Check } from './check.js';
+import { firstString } from '../facts.js';
+import { calls, finding, webCommands, type Check } from './check.js';
 
 const BUILDS = /\b(tsc|webpack|vite build|next build|nuxt build|ng build|babel|esbuild|rollup|parcel build|npm (ci|install|i)|yarn( install)?$|yarn (install|build)|pnpm (install|build)|npm run build|pip install|poetry install|gulp|grunt|make|collectstatic)\b/;
 const MIGRATES = /\b(migrate|db:migrate|alembic upgrade|prisma db push|flask db upgrade|migration:run|db-migrate up|knex migrate|sequelize db:migrate)\b/;
@@ -28,6 +29,12 @@ export const buildReleaseRunCheck: Check = {
         found.push(finding('warn', 'downloads-at-boot', `the web process downloads when it starts (\`${download}\`)`, where,
           'Fetch what it needs in the build, so that every process of a release runs the same bytes.'));
       }
+    }
+    for (const { file, call } of calls(codebase)) {
+      const url = call.atLoad ? firstString(call) : undefined;
+      if (!url || !/^(https?|ftp):\/\//.test(url)) continue;
+      found.push(finding('warn', 'downloads-at-boot', `downloads ${url} when the module loads (${call.callee}): every process start fetches it again`,
+        { file, line: call.line }, 'Fetch it in the build (a package.json "build" script), so that every process of a release runs the same bytes.'));
     }
     if (found.length === 0 && commands.length > 0) {
       const release = codebase.procfile?.find((entry) => entry.type === 'release');

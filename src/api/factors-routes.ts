@@ -3,6 +3,7 @@
  * twelve's records of its processes; POST .../factors/measure adds a measured run of a web process
  * (docs/factors.md).
  */
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -15,12 +16,14 @@ import { measureRun, type MeasureSpec } from '../factors/measure-run.js';
 import { withFindings, type FactorsReport } from '../factors/report.js';
 import { checkCodebaseOffThread } from '../factors/static-report.js';
 import type { Platform } from '../platform.js';
+import { readStartTicks } from '../run/proc-stat.js';
 import { processArgv, processCwd } from '../run/process-spec.js';
 import { DEFAULT_SIZE, findSize } from '../run/process-size.js';
 import { setUpReleaseProcess } from '../run/release-process.js';
 import { getApp } from '../store/apps.js';
 import { getBuild, type BuildManifest } from '../store/builds.js';
 import { getFormationSizes } from '../store/formation.js';
+import { forgetProcess, recordProcess } from '../store/processes.js';
 import { getReleaseById, type Release } from '../store/releases.js';
 
 type AppParams = { Params: { app: string } };
@@ -50,6 +53,15 @@ async function appReport(platform: Platform, target: Deployed): Promise<FactorsR
   return { ...withFindings(report, recordFindings(records)), records };
 }
 
+/** In the processes table while it runs, as `measure.1`, so that a twelve killed meanwhile stops it at its next start. */
+function recordedAs(platform: Platform, appId: number, releaseVersion: number): Pick<MeasureSpec, 'onSpawn' | 'onGone'> {
+  const id = randomUUID();
+  return {
+    onSpawn: (pid) => recordProcess(platform.db, { id, appId, releaseVersion, type: 'measure', number: 1, pid, startTicks: readStartTicks(pid), port: null }),
+    onGone: () => forgetProcess(platform.db, id),
+  };
+}
+
 export function registerFactorsRoutes(server: FastifyInstance, platform: Platform): void {
   server.get<AppParams>('/v1/apps/:app/factors', async (request) => appReport(platform, deployed(platform, request.params.app)));
 
@@ -65,6 +77,7 @@ export function registerFactorsRoutes(server: FastifyInstance, platform: Platfor
     const spec: MeasureSpec = {
       file, args, spawnCwd: processCwd({ cwd: setup.cwd, ...(setup.sandbox ? { sandbox: setup.sandbox } : {}) }), appDir: setup.cwd,
       sandboxed: setup.sandbox !== undefined, env: setup.env, bootTimeoutMs, stopTimeoutMs,
+      ...recordedAs(platform, app.id, release.version),
     };
     // What the app printed stays in its log stream; the report keeps the figures.
     const { outputTail: _printed, ...measured } = await measureRun(spec);

@@ -31,6 +31,9 @@ export interface MeasureSpec {
   idleMs?: number;
   /** Only whether it comes up: SIGTERM as soon as it accepts (or gives up when it exits). */
   brief?: boolean;
+  /** Told the pid once it is spawned, and when it is gone: twelve records it so that a restart reaps it. */
+  onSpawn?: (pid: number) => void;
+  onGone?: () => void;
 }
 
 export interface MeasuredRun {
@@ -141,6 +144,7 @@ export async function measureRun(spec: MeasureSpec): Promise<MeasuredRun> {
     resolve();
   }));
   const group = child.pid!;
+  spec.onSpawn?.(group);
   let after: Map<string, string> | null = null;
   try {
     while (exitedAt === null && performance.now() - started < spec.bootTimeoutMs) {
@@ -175,6 +179,7 @@ export async function measureRun(spec: MeasureSpec): Promise<MeasuredRun> {
     if (probe) result.inFlight = await Promise.race([probe.outcome, sleep(1000).then(() => 'dropped' as const)]);
   } finally {
     if (exitedAt === null) { signalGroup(group, 'SIGKILL'); await exited; }
+    spec.onGone?.();
   }
   if (!spec.sandboxed) after = snapshot(spec.appDir);
   result.written = [...(after ?? [])].filter(([file, stamp]) => before.get(file) !== stamp).map(([file]) => file).sort();

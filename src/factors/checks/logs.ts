@@ -2,6 +2,7 @@
 import { calleeTail, type Value } from '../facts.js';
 import type { Finding } from '../report.js';
 import { calls, finding, type Check } from './check.js';
+import { isWrite, pathArg } from './processes.js';
 
 const FILE_TRANSPORTS = /^(winston\.transports\.File|transports\.File|DailyRotateFile|winston\.transports\.DailyRotateFile)$/;
 const PY_FILE_HANDLERS = /^(FileHandler|RotatingFileHandler|TimedRotatingFileHandler|WatchedFileHandler)$/;
@@ -37,12 +38,14 @@ export const logsCheck: Check = {
     const fix = 'Write logs to stdout (console, pino/winston Console transport, logging.StreamHandler); twelve collects, keeps and drains them.';
     for (const { file, call, source } of calls(codebase)) {
       const where = { file, line: call.line };
-      if (source.language === 'js') {
+      const written = isWrite(call, source.language) ? pathArg(call, source.language) : undefined;
+      if (written !== undefined && /\.log$/.test(written)) {
+        found.push(finding('fail', 'file-logs', `logs to ${written.replace('${__dirname}', '<app>')} (${call.callee})`, where, fix));
+      } else if (source.language === 'js') {
         const tail = calleeTail(call.callee);
         const target = FILE_TRANSPORTS.test(call.callee) || tail === 'DailyRotateFile' ? 'a file'
           : /(^|\.)destination$/.test(call.callee) ? pinoFile(call.args)
-            : tail === 'createWriteStream' && call.args[0]?.kind === 'string' && /\.log$/.test(call.args[0].value) ? call.args[0].value
-              : call.args.map((arg) => pinoFileTarget(arg)).find(Boolean);
+            : call.args.map((arg) => pinoFileTarget(arg)).find(Boolean);
         if (target) found.push(finding('fail', 'file-logs', `logs to ${target === 'a file' ? `a file (${call.callee})` : target}`, where, fix));
       } else if (PY_FILE_HANDLERS.test(calleeTail(call.callee))) {
         found.push(finding('fail', 'file-logs', `logs to a file (${call.callee})`, where, fix));

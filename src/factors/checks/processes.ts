@@ -4,8 +4,9 @@ import { calleeTail, importsAny, type CallFact, type Value } from '../facts.js';
 import type { Finding } from '../report.js';
 import { calls, finding, type Check } from './check.js';
 
-const JS_WRITES = /^(writeFile|writeFileSync|appendFile|appendFileSync|createWriteStream|mkdir|mkdirSync|outputFile|outputFileSync|copyFile|copyFileSync|rename|renameSync)$/;
-const PY_WRITES = /^(open|io\.open|shutil\.copy\w*|os\.makedirs|os\.mkdir)$/;
+/** Calls that put data in a file (a mkdir alone holds nothing). */
+const JS_WRITES = /^(writeFile|writeFileSync|appendFile|appendFileSync|createWriteStream|outputFile|outputFileSync|copyFile|copyFileSync|rename|renameSync)$/;
+const PY_WRITES = /^(open|io\.open|shutil\.copy\w*)$/;
 
 /** A path that lands in the app's own directory: relative, next to the code, or under /app. */
 export function underAppDir(path: string): boolean {
@@ -14,7 +15,7 @@ export function underAppDir(path: string): boolean {
   return !/^(tmp|\/tmp)/.test(path);
 }
 
-function pathArg(call: CallFact, language: 'js' | 'py'): string | undefined {
+export function pathArg(call: CallFact, language: 'js' | 'py'): string | undefined {
   const first: Value | undefined = call.args[0];
   if (first?.kind !== 'string') return undefined;
   if (language === 'py' && /^(io\.)?open$/.test(call.callee)) {
@@ -24,11 +25,14 @@ function pathArg(call: CallFact, language: 'js' | 'py'): string | undefined {
   return first.value;
 }
 
+export function isWrite(call: CallFact, language: 'js' | 'py'): boolean {
+  return language === 'js' ? JS_WRITES.test(calleeTail(call.callee)) : PY_WRITES.test(call.callee);
+}
+
 function writes(codebase: Codebase): Finding[] {
   const found: Finding[] = [];
   for (const { file, call, source } of calls(codebase)) {
-    const writing = source.language === 'js' ? JS_WRITES.test(calleeTail(call.callee)) : PY_WRITES.test(call.callee);
-    let path = writing ? pathArg(call, source.language) : undefined;
+    let path = isWrite(call, source.language) ? pathArg(call, source.language) : undefined;
     // multer({ dest: 'uploads/' }) and its kind: upload middleware that stores files on the local disk.
     const options = call.args[0];
     if (!path && /(^|\.)(multer|diskStorage)$/.test(call.callee) && options?.kind === 'object' && options.props.dest?.kind === 'string') path = options.props.dest.value;

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { checkCodebase } from '../../src/factors/static-report.js';
 import type { FactorsReport, Finding, Verdict } from '../../src/factors/report.js';
@@ -123,5 +125,22 @@ describe('twelve factors DIR', () => {
     const result = await report('clean-node', undefined, { '.env': 'DATABASE_URL=postgres://u:p@db/shop\n', '.env.example': 'DATABASE_URL=\n' });
     const hits = findingsOf(result, 3).filter((f) => f.check === 'env-in-git');
     assert.deepEqual(hits.map((f) => [f.verdict, f.file]), [['fail', '.env']]);
+  });
+});
+
+describe('twelve factors on twelve\'s own apps', () => {
+  const root = new URL('../../../', import.meta.url);
+  const apps = fileURLToPath(new URL('test/fixtures/apps/', root));
+  const dirs = [fileURLToPath(new URL('examples/hello', root)), ...readdirSync(apps).map((name) => join(apps, name))];
+
+  it(`reads examples/hello and the ${dirs.length - 1} apps the tests deploy without a parse failure, and hello keeps its SIGTERM and PORT passes`, async () => {
+    for (const dir of dirs) {
+      const result = await checkCodebase(dir);
+      assert.deepEqual(result.notes, [], dir);
+      assert.equal(result.factors.length, 12);
+    }
+    const hello = await checkCodebase(dirs[0]!);
+    assert.equal(hello.factors[6]!.verdict, 'pass');
+    assert.equal(hello.factors[8]!.verdict, 'pass');
   });
 });

@@ -16,11 +16,12 @@ import { restartPart } from './parts/restart.js';
 import { routerPart } from './parts/router.js';
 import { sandboxPart } from './parts/sandbox.js';
 import { scalePart } from './parts/scale.js';
+import { telemetryPart } from './parts/telemetry.js';
 import { ROOT } from './platform.js';
 import { type Measurement, printPart, printSummary, type Skipped, writeResults } from './report.js';
 import { DEBIAN_PACKAGES } from './tools.js';
 
-const PARTS: Part[] = [deployPart, scalePart, restartPart, cliPart, memoryPart, routerPart, logsPart, lineCountPart, pageCachePart, sandboxPart, factorsPart];
+const PARTS: Part[] = [deployPart, scalePart, restartPart, cliPart, memoryPart, routerPart, telemetryPart, logsPart, lineCountPart, pageCachePart, sandboxPart, factorsPart];
 const RESULTS_FILE = join(ROOT, 'dist', 'bench', 'results.json');
 
 function choose(args: string[]): Part[] {

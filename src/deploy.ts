@@ -39,6 +39,8 @@ export async function deploy(platform: Platform, options: DeployOptions): Promis
   insertBuild(db, { id: buildId, appId: app.id, sourceSha: options.sourceSha });
   logs.publish(app.name, 'twelve', 'api', `Build ${buildId} started${options.sourceSha ? ` from ${options.sourceSha.slice(0, 7)}` : ''}`);
   let manifest;
+  const buildStarted = performance.now();
+  const buildSeconds = () => (performance.now() - buildStarted) / 1000;
   try {
     manifest = await buildApp({
       app: app.name, appId: app.id, buildId, source: options.source, sourceSha: options.sourceSha, paths,
@@ -48,11 +50,13 @@ export async function deploy(platform: Platform, options: DeployOptions): Promis
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     markBuildFailed(db, buildId, message);
+    platform.deployCounters.built(app.name, 'failed', buildSeconds());
     logs.publish(app.name, 'twelve', 'api', `Build ${buildId} failed: ${message}`);
     if (!isTwelveError(error)) platform.logger.error({ err: error, app: app.name, buildId }, 'build crashed');
     throw error;
   }
   markBuildSucceeded(db, buildId, manifest);
+  platform.deployCounters.built(app.name, 'succeeded', buildSeconds());
   logs.publish(app.name, 'twelve', 'api', `Build ${buildId} succeeded`);
 
   return platform.fleet.exclusive(app.id, async () => {

@@ -4,12 +4,14 @@
  */
 import type pino from 'pino';
 import { createPlatformLogger } from './platform-log.js';
-import { buildApiServer } from './api/server.js';
+import { API_VERSION, buildApiServer } from './api/server.js';
 import { loadOrCreateApiToken } from './api-token.js';
 import { isTwelveError, TwelveError } from './errors.js';
 import { closePlatform, openPlatform, restorePlatform } from './platform.js';
 import { Router } from './router/router.js';
 import { readSettings } from './settings.js';
+import { listenForScrapes, type MetricsListener } from './telemetry/metrics-listener.js';
+import { Telemetry } from './telemetry/telemetry.js';
 
 export interface RunningPlatform {
   apiPort: number;
@@ -24,12 +26,25 @@ export async function startPlatform(env: Record<string, string | undefined> = pr
   const log = logger ?? createPlatformLogger(settings.logLevel);
   const platform = openPlatform(settings, log);
   const token = loadOrCreateApiToken(platform.paths.apiToken, settings.apiToken);
-  const api = buildApiServer(platform, token);
-  const router = new Router({ table: platform.table, logs: platform.logs, logger: log.child({ part: 'router' }) });
+  const telemetry = settings.metrics ? new Telemetry(platform) : undefined;
+  const api = buildApiServer(platform, token, telemetry);
+  // The OpenTelemetry SDK is loaded only when it is asked for: it is most of what telemetry weighs.
+  const otlp = telemetry && settings.otlpEndpoint
+    ? (await import('./telemetry/otlp/otlp-export.js')).startOtlp(settings.otlpEndpoint, telemetry.registry, { metricsIntervalMs: settings.otlpIntervalMs, version: API_VERSION })
+    : undefined;
+  const router = new Router({ table: platform.table, logs: platform.logs, logger: log.child({ part: 'router' }), counters: telemetry?.routerCounters, tracer: otlp?.tracer });
+  telemetry?.attachRouter({ gauges: () => router.gauges(), inFlight: (id) => router.inFlight(id) });
   platform.fleet.setDrainer((backendId, timeoutMs) => router.drain(backendId, timeoutMs));
 
   await api.listen({ port: settings.apiPort, host: settings.apiBind }).catch((error: unknown) => refuseBusyPort(error, 'TWELVE_API_PORT', settings.apiPort, settings.apiBind));
   const apiPort = (api.server.address() as { port: number }).port;
+  // Before the apps are restored: a bad TWELVE_METRICS_BIND stops twelve while nothing runs yet.
+  let scrapes: MetricsListener | undefined;
+  if (telemetry && settings.metricsBind) {
+    scrapes = await listenForScrapes(telemetry, settings.metricsBind.host, settings.metricsBind.port, (error) => log.error({ err: error }, 'metrics: collecting failed'));
+    log.info({ metrics: `http://${settings.metricsBind.host}:${scrapes.port}/metrics` }, 'serving /metrics without auth');
+  }
+  telemetry?.start();
   // The router takes traffic only once the apps it serves are back, so nobody sees a 503 for a live app.
   await restorePlatform(platform);
   const routerPort = await router.listen(settings.routerPort, settings.routerBind).catch((error: unknown) => refuseBusyPort(error, 'TWELVE_ROUTER_PORT', settings.routerPort, settings.routerBind));
@@ -43,7 +58,9 @@ export async function startPlatform(env: Record<string, string | undefined> = pr
     stop() {
       stopping ??= (async () => {
         log.info('stopping: no new requests, then every app process gets SIGTERM');
-        await Promise.all([api.close(), router.close()]);
+        telemetry?.stop();
+        await Promise.all([api.close(), router.close(), scrapes?.close()]);
+        await otlp?.shutdown();
         await closePlatform(platform);
         log.info('stopped');
       })();

@@ -26,6 +26,7 @@ import { findLayout, ProcessCgroups } from './sandbox/cgroups.js';
 import { installFirewall } from './sandbox/firewall.js';
 import { ProcessLimits } from './run/process-limits.js';
 import type { Settings } from './settings.js';
+import { DeployCounters } from './telemetry/deploy-counters.js';
 import { listApps } from './store/apps.js';
 import { failInterruptedBuilds } from './store/builds.js';
 import { listDomains } from './store/domains.js';
@@ -48,6 +49,8 @@ export interface Platform {
   addons: AddonServers;
   /** `twelve run` processes and release phases: run once, never restarted. */
   oneOffs: OneOffs;
+  /** Builds, releases, boots and rollbacks as they happen, for /metrics. */
+  deployCounters: DeployCounters;
   /** Where every app process and build step runs (docs/security.md). */
   sandbox: Sandbox;
   /** Held while this twelve runs: a second one on the data dir refuses to start. */
@@ -102,16 +105,19 @@ function openParts(settings: Settings, paths: Paths, logger: pino.Logger, dataDi
   resealAll(db, { onlyPlain: true });
   const { bus: logs, drains } = openLogs(paths, db, logger.child({ part: 'logs' }));
   const table = new RouteTable();
+  const deployCounters = new DeployCounters();
+  logs.onForget((app) => deployCounters.forget(app));
   const { sandbox, limits } = openSandbox(settings, paths, logger);
   const supervisor = new Supervisor({
     db, logs, logger, ...(limits ? { limits } : {}), ports: new PortAllocator(settings.processPortRange), stopTimeoutMs: settings.stopTimeoutMs,
     bootTimeoutMs: settings.bootTimeoutMs, settleMs: settings.settleMs,
+    onBoot: (proc, seconds) => deployCounters.booted(proc.spec.app, proc.spec.type, seconds),
   });
   const fleet = new Fleet({ db, paths, supervisor, table, logs, logger, sandbox, bootTimeoutMs: settings.bootTimeoutMs, drainTimeoutMs: settings.stopTimeoutMs });
   const addons = new AddonServers(db, settings.dataDir, logger.child({ part: 'addons' }));
   const oneOffs = new OneOffs({ db, paths, logs, logger, sandbox, limits, stopTimeoutMs: settings.stopTimeoutMs });
   const reserve = new DiskReserve(paths.reserve, logger);
-  return { settings, paths, db, logs, drains, logger, supervisor, table, fleet, addons, oneOffs, sandbox, dataDirLock, reserve };
+  return { settings, paths, db, logs, drains, logger, supervisor, table, fleet, addons, oneOffs, sandbox, dataDirLock, reserve, deployCounters };
 }
 
 /**

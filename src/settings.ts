@@ -35,6 +35,14 @@ export interface Settings {
   buildRetention: number;
   /** pino log level for the platform's own log lines. */
   logLevel: string;
+  /** Whether twelve measures itself and its apps (/metrics, runtime-metrics, `twelve metrics`). */
+  metrics: boolean;
+  /** host:port of a second /metrics listener without auth, for a local scraper; none when unset. */
+  metricsBind: { host: string; port: number } | undefined;
+  /** Where to push metrics and request spans over OTLP/HTTP (protobuf); none when unset. */
+  otlpEndpoint: string | undefined;
+  /** How often metrics are pushed to the OTLP endpoint. */
+  otlpIntervalMs: number;
   /** Most bytes a deploy's upload may have, and its archive unpacked. */
   maxSourceBytes: number;
   /** Most entries (files, directories, links) a deploy's archive may hold. */
@@ -69,6 +77,10 @@ export const SETTINGS_DOC: ReadonlyArray<{ name: string; default: string; meanin
   { name: 'TWELVE_RELEASE_TIMEOUT', default: '600', meaning: 'seconds the Procfile\'s release command may run before the release is refused' },
   { name: 'TWELVE_BUILD_RETENTION', default: '10', meaning: 'builds kept per app (`twelve builds:retention N -a APP` overrides it for one app)' },
   { name: 'TWELVE_LOG_LEVEL', default: 'info', meaning: 'level of the platform\'s own logs (pino)' },
+  { name: 'TWELVE_METRICS', default: 'on', meaning: '`off`: twelve measures nothing (no /metrics, runtime-metrics or `twelve metrics`; the router counts nothing)' },
+  { name: 'TWELVE_METRICS_BIND', default: '(none)', meaning: 'HOST:PORT of a second `/metrics` listener without the API token, for a local Prometheus (docs/telemetry.md)' },
+  { name: 'TWELVE_OTLP_INTERVAL', default: '10', meaning: 'seconds between two pushes of the metrics to TWELVE_OTLP_ENDPOINT' },
+  { name: 'TWELVE_OTLP_ENDPOINT', default: '(none)', meaning: 'OTLP/HTTP base URL (e.g. http://127.0.0.1:4318): metrics and a span per request are pushed there (docs/telemetry.md)' },
   { name: 'TWELVE_MAX_SOURCE_MB', default: String(SOURCE_LIMIT_DEFAULTS.megabytes), meaning: 'most megabytes a deploy may upload, and its archive unpack to' },
   { name: 'TWELVE_MAX_SOURCE_ENTRIES', default: String(SOURCE_LIMIT_DEFAULTS.entries), meaning: 'most entries (files, directories, links) a deploy archive may hold' },
   { name: 'TWELVE_SANDBOX', default: 'on', meaning: 'run every app process and build step in its sandbox (`off` runs them as twelve\'s own user: docs/security.md)' },
@@ -104,6 +116,30 @@ function readCount(env: Env, name: string, fallback: number): number {
   const count = Number(raw);
   if (!Number.isInteger(count) || count < 1) throw new TwelveError('INVALID_SETTING', `${name}=${raw} is not a whole number of at least 1`);
   return count;
+}
+
+function readSwitch(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'on' || raw === '1' || raw === 'true') return true;
+  if (raw === 'off' || raw === '0' || raw === 'false') return false;
+  throw new TwelveError('INVALID_SETTING', `${name}=${raw} must be on or off`);
+}
+
+function readHostPort(env: Env, name: string): { host: string; port: number } | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const match = /^(.+):(\d+)$/.exec(raw);
+  const port = match ? Number(match[2]) : NaN;
+  if (!match || port > 65535) throw new TwelveError('INVALID_SETTING', `${name}=${raw} must look like 127.0.0.1:9100`);
+  return { host: match[1]!.replace(/^\[(.*)\]$/, '$1'), port };
+}
+
+function readUrl(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (!URL.canParse(raw) || !/^https?:$/.test(new URL(raw).protocol)) throw new TwelveError('INVALID_SETTING', `${name}=${raw} must be an http:// or https:// URL`);
+  return raw.replace(/\/+$/, '');
 }
 
 function readPortRange(env: Env): [number, number] {
@@ -159,6 +195,10 @@ export function readSettings(env: Env = process.env): Settings {
     releaseTimeoutMs: readSeconds(env, 'TWELVE_RELEASE_TIMEOUT', 600),
     buildRetention: readCount(env, 'TWELVE_BUILD_RETENTION', 10),
     logLevel: env.TWELVE_LOG_LEVEL || 'info',
+    metrics: readSwitch(env, 'TWELVE_METRICS', true),
+    metricsBind: readHostPort(env, 'TWELVE_METRICS_BIND'),
+    otlpEndpoint: readUrl(env, 'TWELVE_OTLP_ENDPOINT'),
+    otlpIntervalMs: Math.max(100, readSeconds(env, 'TWELVE_OTLP_INTERVAL', 10)),
     maxSourceBytes: readCount(env, 'TWELVE_MAX_SOURCE_MB', SOURCE_LIMIT_DEFAULTS.megabytes) * 1024 * 1024,
     maxSourceEntries: readCount(env, 'TWELVE_MAX_SOURCE_ENTRIES', SOURCE_LIMIT_DEFAULTS.entries),
     sandbox: readSandboxMode(env),

@@ -14,8 +14,12 @@ import { registerDeployRoutes } from './deploy-routes.js';
 import { registerDomainRoutes } from './domain-routes.js';
 import { registerDrainRoutes } from './drain-routes.js';
 import { registerFactorsRoutes } from './factors-routes.js';
+import { registerExportRoutes } from './export-routes.js';
+import { registerFeatureRoutes } from './feature-routes.js';
 import { registerGitRoutes } from './git-routes.js';
 import { registerLogRoutes } from './log-routes.js';
+import { registerMetricsRoutes } from './metrics-routes.js';
+import type { Telemetry } from '../telemetry/telemetry.js';
 import { registerPipelineRoutes } from './pipeline-routes.js';
 import { registerParityRoutes } from './parity-routes.js';
 import { registerProcessRoutes } from './process-routes.js';
@@ -30,7 +34,8 @@ export interface PlatformStatus {
   sandbox: SandboxState;
 }
 
-export function buildApiServer(platform: Platform, token: string): FastifyInstance {
+/** `telemetry` serves /metrics; without it (TWELVE_METRICS=off, tests that build the API alone) the metrics routes answer METRICS_OFF. */
+export function buildApiServer(platform: Platform, token: string, telemetry?: Telemetry): FastifyInstance {
   const server: FastifyInstance = Fastify({ loggerInstance: platform.logger.child({ part: 'api' }) as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 1024 * 1024,
     // Live log tails never end on their own; stopping twelve must not wait for them.
     forceCloseConnections: true,
@@ -79,6 +84,9 @@ export function buildApiServer(platform: Platform, token: string): FastifyInstan
   registerBuildRoutes(server, platform);
   registerDrainRoutes(server, platform);
   registerDomainRoutes(server, platform);
+  registerExportRoutes(server, platform);
+  registerFeatureRoutes(server, platform);
+  registerMetricsRoutes(server, platform, telemetry);
   registerFactorsRoutes(server, platform);
   registerGitRoutes(server, platform, token);
   return server;

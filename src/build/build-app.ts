@@ -10,6 +10,7 @@ import type { Paths } from '../paths.js';
 import type { BuildManifest, Stack } from '../store/builds.js';
 import { type BuildContext, resolvePathEntries, type StackResult } from './build-context.js';
 import { parseHealthcheck } from './healthcheck.js';
+import { parseMetricsPath } from './metrics-path.js';
 import { readAppJson } from './app-json.js';
 import { checksumBuild } from './checksum.js';
 import { detectStack, stackName } from './detect.js';
@@ -79,6 +80,7 @@ export async function buildApp(options: BuildOptions): Promise<BuildManifest> {
     const declared = await readProcfile(context.appDir);
     const appJson = await readAppJson(context.appDir);
     parseHealthcheck(appJson); // a malformed healthcheck fails the build, not the release
+    parseMetricsPath(appJson);
     const result = await STACKS[stack](context);
     const processTypes = declared ?? result.defaultProcessTypes;
     announceProcessTypes(onOutput, processTypes, declared !== undefined);

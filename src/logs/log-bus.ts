@@ -5,6 +5,7 @@
  */
 import { matchesFilter, type LogEvent, type LogQuery, type LogSource } from './log-event.js';
 import type { BatchPage, ReadCursor } from './log-reader.js';
+import { LogCounters } from './log-counters.js';
 import type { LogStore } from './log-store.js';
 
 export type LogListener = (event: LogEvent) => void;
@@ -40,6 +41,8 @@ export class LogBus {
   /** Per app, each listener with what to call when the app's stream ends (the app is destroyed). */
   private readonly listeners = new Map<string, Map<LogBatchListener, (() => void) | undefined>>();
   private readonly forgetHooks: Array<(app: string) => void> = [];
+  /** Lines and bytes per process, for /metrics. */
+  readonly counters = new LogCounters();
   // The ISO time is made once per millisecond, not once per line.
   private clockMs = 0;
   private clockIso = '';
@@ -84,6 +87,7 @@ export class LogBus {
     }
     const batch: LogBatch = { firstId: this.nextId, count, time: this.clockIso, ms, app, source, process, bytes };
     this.nextId += count;
+    this.counters.published(app, process, count, bytes.length);
     if (this.store) this.store.appendBlock(app, batch.firstId, ms, source, process, bytes, count);
     else for (const event of batchEvents(batch)) this.remember(event);
     const listeners = this.listeners.get(app);
@@ -156,6 +160,7 @@ export class LogBus {
     this.listeners.delete(app);
     for (const onEnd of listeners?.values() ?? []) onEnd?.();
     this.recent.delete(app);
+    this.counters.forget(app);
     this.store?.remove(app);
     for (const hook of this.forgetHooks) hook(app);
   }

@@ -29,6 +29,7 @@ export function openLogs(paths: Paths, db: Db, logger: pino.Logger, drainOptions
     onDropped: (app, count, error) => {
       logger.error({ app, count, err: error }, 'could not write log lines to disk; they are lost');
       lostLines.lost(app, count, error);
+      bus?.counters.notWritten(app, count);
     },
     onRetentionFailed: (app, error) => logger.warn({ app, err: error }, 'could not cut the oldest log segment down to the app\'s retention size; it is kept whole for now'),
   });

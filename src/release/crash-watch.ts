@@ -28,6 +28,7 @@ export function watchForCrashLoop(platform: Platform, app: App, release: Release
       if (getApp(platform.db, app.name).currentReleaseId !== release.id) return;
       platform.logs.publish(app.name, 'twelve', 'api', `Release ${reason}: rolling back to v${previous.version}`);
       platform.logger.warn({ app: app.name, release: release.version, to: previous.version }, 'crash loop: rolling back');
+      platform.deployCounters.rolledBack(app.name, 'automatic');
       await rollBack(platform, app, previous, reason);
     }).catch((error: unknown) => {
       platform.logs.publish(app.name, 'twelve', 'api', `Automatic rollback to v${previous.version} failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -31,6 +31,7 @@ export interface ReleaseInput {
 /** Must run inside `platform.fleet.exclusive(app.id, ...)`. */
 export async function releaseAndGoLive(platform: Platform, app: App, input: ReleaseInput): Promise<Release> {
   const { db, logs } = platform;
+  const started = performance.now();
   const previousConfig = getConfig(db, app.id);
   const release = db.transaction(() => {
     if (input.config) replaceConfig(db, app.id, input.config);
@@ -61,6 +62,7 @@ export async function releaseAndGoLive(platform: Platform, app: App, input: Rele
       replaceConfig(db, app.id, previousConfig);
     })();
     logs.publish(app.name, 'twelve', 'api', `Release v${release.version} failed; the previous release keeps running`);
+    platform.deployCounters.released(app.name, 'failed', (performance.now() - started) / 1000);
     throw error;
   }
   // Read now, inside the app's lock: the caller's App row may predate a release made while it built.
@@ -71,6 +73,7 @@ export async function releaseAndGoLive(platform: Platform, app: App, input: Rele
     setCurrentRelease(db, app.id, release.id);
   })();
   logs.publish(app.name, 'twelve', 'api', `Release v${release.version} is live`);
+  platform.deployCounters.released(app.name, 'succeeded', (performance.now() - started) / 1000);
   if (input.watchCrashes !== false) {
     watchForCrashLoop(platform, app, release, previous, (p, a, target, reason) => releaseAndGoLive(p, { ...a, currentReleaseId: release.id }, {
       buildId: target.buildId!, processTypes: target.processTypes, config: target.config,

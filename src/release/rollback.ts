@@ -24,6 +24,7 @@ export async function rollback(platform: Platform, appName: string, version?: nu
     if (!target?.buildId) {
       throw new TwelveError('RELEASE_NOT_FOUND', version === undefined ? 'there is no earlier release to roll back to' : `v${version} has no build to roll back to`);
     }
+    platform.deployCounters.rolledBack(app.name, 'manual');
     return releaseAndGoLive(platform, app, {
       buildId: target.buildId, processTypes: target.processTypes, config: target.config,
       description: `Rollback to v${target.version}`,

@@ -11,6 +11,7 @@ import { fieldValue, requestIdFrom } from './forward-headers.js';
 import { logRequest, writeErrorPage } from './proxy-context.js';
 import type { RequestHead } from './request-head.js';
 import type { RequestLogEntry } from './request-log.js';
+import type { RequestSpan } from './request-tracer.js';
 import type { ResponseHead } from './response-head.js';
 
 export abstract class ExchangeOutcome {
@@ -27,11 +28,21 @@ export abstract class ExchangeOutcome {
   protected responseFramer: BodyFramer | undefined;
   protected finished = false;
   private logged = false;
+  /** performance.now() at the start and when the process's response head came (0: none came), for /metrics. */
+  protected readonly startedAt = performance.now();
+  protected headAt = 0;
+  /** The request's span, when tracing is on. */
+  protected span: RequestSpan | undefined;
 
   constructor(protected readonly conn: ClientConnection, protected readonly head: RequestHead) {
     this.requestId = requestIdFrom(fieldValue(head.fields, 'x-request-id'));
     const maxBody = conn.context.limits.maxBodyBytes;
     this.framer = head.body === 'length' ? new LengthFramer(head.contentLength) : head.body === 'chunked' ? new ChunkedFramer(maxBody) : undefined;
+  }
+
+  /** The app the request was routed to ('' before the host named one). */
+  get appName(): string {
+    return this.app;
   }
 
   protected dropBackend(): void {
@@ -78,5 +89,15 @@ export abstract class ExchangeOutcome {
     this.logged = true;
     this.log.serviceMs = this.connectedAt === undefined ? 0 : performance.now() - this.connectedAt;
     logRequest(this.conn.context, this.app, code ? { ...this.log, code } : this.log);
+    const counters = this.conn.context.counters;
+    if (counters) {
+      const now = performance.now();
+      counters.record(this.app, this.log.dyno, this.log.status, code, this.headAt === 0 ? NaN : (this.headAt - this.startedAt) / 1000,
+        (now - this.startedAt) / 1000, this.framer?.dataBytes ?? 0, this.log.bytes);
+    }
+    this.span?.end({
+      app: this.app, dyno: this.log.dyno, status: this.log.status, code, requestId: this.requestId,
+      firstByteMs: this.headAt === 0 ? NaN : this.headAt - this.startedAt, responseBytes: this.log.bytes,
+    });
   }
 }

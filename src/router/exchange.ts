@@ -8,7 +8,7 @@ import type { BackendOwner } from './backend-pool.js';
 import { ChunkedFramer, LengthFramer, UntilCloseFramer } from './body-framer.js';
 import { errorMessages, ROUTER_ERRORS } from './error-pages.js';
 import { ExchangeOutcome } from './exchange-outcome.js';
-import { backendRequestHead, clientResponseHead, joinHead } from './forward-headers.js';
+import { backendRequestHead, clientResponseHead, fieldValue, joinHead } from './forward-headers.js';
 import { canRetry, MAX_ATTEMPTS } from './proxy-context.js';
 import { readResponseHead, type ResponseHead } from './response-head.js';
 import { normalizeHost, type Backend } from './route-table.js';
@@ -38,7 +38,10 @@ export class Exchange extends ExchangeOutcome implements BackendOwner {
       return this.answerError('T10', errorMessages.noSuchApp(host));
     }
     this.app = route.app;
-    const { text, fwd } = backendRequestHead(head, { requestId: this.requestId, client: this.conn.client, routerPort: this.conn.routerPort });
+    this.span = context.tracer?.start(fieldValue(head.fields, 'traceparent'), head.method, normalizeHost(head.host), head.target);
+    const { text, fwd } = backendRequestHead(head, {
+      requestId: this.requestId, client: this.conn.client, routerPort: this.conn.routerPort, traceparent: this.span?.traceparent,
+    });
     this.requestText = text;
     this.log = { method: head.method, path: head.target, host: normalizeHost(head.host), requestId: this.requestId, fwd, dyno: '', connectMs: 0, serviceMs: 0, status: 0, bytes: 0 };
     if (head.contentLength > context.limits.maxBodyBytes) return this.answerError('T17', `The request body is over ${context.limits.maxBodyBytes} bytes.`);
@@ -139,6 +142,7 @@ export class Exchange extends ExchangeOutcome implements BackendOwner {
   private onResponseHead(response: ResponseHead, rest: Buffer): void {
     const { context, socket } = this.conn;
     this.response = response;
+    this.headAt = performance.now();
     this.log!.status = response.status;
     this.conn.deadline = Date.now() + context.limits.activityTimeoutMs;
     if (response.status === 101) {
@@ -220,7 +224,10 @@ export class Exchange extends ExchangeOutcome implements BackendOwner {
     if (this.tried.size < MAX_ATTEMPTS && canRetry(error, { reused: this.reused, bodyStreamed: this.bodyStreamed })) {
       const next = this.conn.context.table.pick(this.app, this.tried);
       this.conn.context.logger.debug({ app: this.app, code: error?.code, retry: next?.process, requestId: this.requestId }, 'router: backend request failed');
-      if (next) return this.attempt(next);
+      if (next) {
+        this.conn.context.counters?.retried(this.app);
+        return this.attempt(next);
+      }
     }
     this.answerError('T13', errorMessages.backendError(this.app));
   }

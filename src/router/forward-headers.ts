@@ -56,6 +56,8 @@ export interface ForwardContext {
   client: string;
   /** The router port the client connected to, for X-Forwarded-Port. */
   routerPort: number;
+  /** The router's span as the app's parent, replacing the client's traceparent (only when tracing is on). */
+  traceparent?: string;
 }
 
 /**
@@ -69,7 +71,7 @@ export function backendRequestHead(head: RequestHead, context: ForwardContext): 
   let via = '';
   for (const field of head.fields) {
     const lower = field.lower;
-    if (REQUEST_DROPPED.has(lower) || listed?.has(lower)) {
+    if (REQUEST_DROPPED.has(lower) || listed?.has(lower) || (context.traceparent !== undefined && lower === 'traceparent')) {
       if (lower === 'x-forwarded-for' && field.value !== '') fwd = fwd === '' ? field.value : `${fwd}, ${field.value}`;
       else if (lower === 'via' && field.value !== '') via = via === '' ? field.value : `${via}, ${field.value}`;
       continue;
@@ -80,6 +82,7 @@ export function backendRequestHead(head: RequestHead, context: ForwardContext): 
   via = via === '' ? `${head.version} twelve` : `${via}, ${head.version} twelve`;
   text += `X-Forwarded-For: ${fwd}\r\nX-Forwarded-Proto: http\r\nX-Forwarded-Port: ${context.routerPort}\r\n`
     + `X-Request-Id: ${context.requestId}\r\nVia: ${via}\r\n`;
+  if (context.traceparent !== undefined) text += `traceparent: ${context.traceparent}\r\n`;
   if (head.body === 'chunked') text += 'Transfer-Encoding: chunked\r\n';
   if (head.upgrade) text += `Connection: upgrade\r\nUpgrade: ${fieldValue(head.fields, 'upgrade') ?? ''}\r\n`;
   // An HTTP/1.0 client that keeps its connection needs a length-framed answer: asking the same gets one.

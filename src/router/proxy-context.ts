@@ -6,6 +6,8 @@ import type { BackendPool } from './backend-pool.js';
 import { reasonPhrase, renderErrorPage, type RouterErrorCode } from './error-pages.js';
 import type { RequestLogBatcher } from './request-log-batcher.js';
 import type { RouteTable } from './route-table.js';
+import type { RouterCounters } from '../telemetry/router-counters.js';
+import type { RequestTracer } from './request-tracer.js';
 import { formatRequestLog, type RequestLogEntry } from './request-log.js';
 
 /** The router's limits and timeouts; docs/router.md lists the defaults and why. */
@@ -45,6 +47,10 @@ export interface ProxyContext {
   logger: Logger;
   pool: BackendPool;
   limits: RouterLimits;
+  /** Per-request counts for /metrics; absent when telemetry is off. */
+  counters: RouterCounters | undefined;
+  /** A span per request with the traceparent the app gets; absent unless TWELVE_OTLP_ENDPOINT is set. */
+  tracer: RequestTracer | undefined;
   /** True once the router is closing: responses then ask the client to close the connection. */
   isClosing(): boolean;
 }

@@ -13,6 +13,8 @@ import { ClientConnection } from './client-connection.js';
 import { DEFAULT_LIMITS, type ProxyContext, type RouterLimits } from './proxy-context.js';
 import { RequestLogBatcher } from './request-log-batcher.js';
 import type { RouteTable } from './route-table.js';
+import type { RouterCounters } from '../telemetry/router-counters.js';
+import type { RequestTracer } from './request-tracer.js';
 
 export interface RouterDeps {
   table: RouteTable;
@@ -24,6 +26,10 @@ export interface RouterDeps {
   closeTimeoutMs?: number;
   /** Other limits and timeouts (DEFAULT_LIMITS in proxy-context.ts, documented in docs/router.md). */
   limits?: Partial<RouterLimits>;
+  /** Where each request is counted for /metrics (src/telemetry/); none when telemetry is off. */
+  counters?: RouterCounters;
+  /** Spans of requests, with a traceparent for the app (src/telemetry/otlp/); none unless OTLP is on. */
+  tracer?: RequestTracer;
 }
 
 /**
@@ -49,7 +55,7 @@ export class Router {
     const limits: RouterLimits = { ...DEFAULT_LIMITS, ...deps.limits };
     if (deps.requestTimeoutMs !== undefined) limits.requestTimeoutMs = deps.requestTimeoutMs;
     this.context = {
-      table: deps.table, logs: deps.logs, requestLog: new RequestLogBatcher(deps.logs), logger: deps.logger, pool: this.pool, limits,
+      table: deps.table, logs: deps.logs, requestLog: new RequestLogBatcher(deps.logs), logger: deps.logger, pool: this.pool, limits, counters: deps.counters, tracer: deps.tracer,
       isClosing: () => this.closing !== undefined,
     };
     // allowHalfOpen: a client may send its requests and FIN, and still read the answers. pauseOnConnect:
@@ -79,6 +85,17 @@ export class Router {
   /** Requests in flight to a backend (by its id); upgraded connections (websockets) are not counted. */
   inFlight(backendId: string): number {
     return this.pool.inFlight(backendId);
+  }
+
+  /** Client connections open, requests being served on them, and websocket tunnels per app: read at scrape time. */
+  gauges(): { connections: number; requests: number; tunnels: Map<string, number> } {
+    let requests = 0;
+    const tunnels = new Map<string, number>();
+    for (const connection of this.connections) {
+      if (connection.busy) requests += 1;
+      if (connection.tunnel) tunnels.set(connection.tunnel.appName, (tunnels.get(connection.tunnel.appName) ?? 0) + 1);
+    }
+    return { connections: this.connections.size, requests, tunnels };
   }
 
   /**

@@ -15,6 +15,7 @@ import { formationForRelease, getFormation, getFormationSizes, type Formation } 
 import type { Release } from '../store/releases.js';
 import type { LogBus } from '../logs/log-bus.js';
 import { parseHealthcheck } from '../build/healthcheck.js';
+import { parseMetricsPath } from '../build/metrics-path.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
 import { DEFAULT_SIZE, findSize } from './process-size.js';
 import { setUpReleaseProcess } from './release-process.js';
@@ -150,6 +151,7 @@ export class Fleet {
     const manifest = this.manifestOf(release);
     const buildDir = buildDirOf(this.deps.paths, manifest);
     const healthcheck = parseHealthcheck(manifest.appJson);
+    const metricsPath = parseMetricsPath(manifest.appJson);
     const sizes = getFormationSizes(this.deps.db, app.id);
     const setups = new Map<string, ReturnType<typeof setUpReleaseProcess>>();
     const setupOf = (type: string) => {
@@ -163,6 +165,7 @@ export class Fleet {
     return slots.map(({ type, number }) => this.deps.supervisor.start({
       app: app.name, appId: app.id, releaseVersion: release.version, type, number,
       command: release.processTypes[type]!, ...setupOf(type), ...(type === 'web' && healthcheck ? { healthcheck } : {}),
+      ...(type === 'web' && metricsPath ? { metricsPath } : {}),
     }));
   }
 

@@ -19,6 +19,8 @@ export interface ProcessSpec {
   env: Record<string, string>;
   /** For a web process: an HTTP check that must pass after the port accepts, before it counts as up. */
   healthcheck?: Healthcheck;
+  /** For a web process: where it serves its own Prometheus metrics (app.json `metrics.path`), scraped by twelve. */
+  metricsPath?: string;
   /** Whether the build has a `.profile` or `.profile.d/` to source before the command, as Heroku does. */
   profile?: boolean;
   /** The process's sandbox; absent with the sandbox off. */

@@ -11,8 +11,8 @@ export interface Entry {
   run: ProcessRun | null;
   crashes: number;
   upAt: number | null;
-  /** When the current run was spawned (performance.now()), for the view's bootMs. */
-  spawnedAt: number | null;
+  /** performance.now() when the current run was spawned (its boot time is measured from it). */
+  launchedAt: number;
   /** Why the last attempt could not even start (no free port, missing cwd), if so. */
   startError: string | null;
   /** Why the last health check failed, until the next attempt starts. */

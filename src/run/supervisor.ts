@@ -38,6 +38,8 @@ export interface SupervisorDeps {
   settleMs?: number;
   /** A web that accepts no connection this long after launch is killed and restarted, like Heroku's R10 (default 60 s). */
   bootTimeoutMs?: number;
+  /** Told how long each start took to come up (seconds from spawn to up), for /metrics. */
+  onBoot?: (proc: SupervisedProcess, seconds: number) => void;
   /** Spawns the processes (default: this twelve's spawn helper, see spawn-helper.ts). */
   spawner?: SpawnHelper;
   /** Enforces each process's size (process-limits.ts); without it, sizes set nothing but WEB_CONCURRENCY. */
@@ -70,7 +72,7 @@ export class Supervisor extends EventEmitter {
       since: new Date().toISOString(), restarts: 0, lastExit: null, bootMs: null,
     };
     const entry: Entry = {
-      view, run: null, crashes: 0, upAt: null, spawnedAt: null, startError: null, unhealthy: null, allocating: false, stopping: null, resolveStopped: () => {},
+      view, run: null, crashes: 0, upAt: null, launchedAt: 0, startError: null, unhealthy: null, allocating: false, stopping: null, resolveStopped: () => {},
       restartTimer: null, log: new ProcessLog(this.deps.logs, this.deps.logger, spec.app, view.name), waiters: new UpWaiters(),
     };
     this.entries.set(view.id, entry);
@@ -183,10 +185,10 @@ export class Supervisor extends EventEmitter {
     const { spec } = view;
     entry.startError = null;
     entry.unhealthy = null;
+    entry.launchedAt = performance.now();
     entry.log.say(`Starting process with command \`${spec.command}\``);
     const sandbox = spec.sandbox && this.deps.limits ? this.deps.limits.sandboxFor(view.id, spec.sandbox, spec.limits, entry.log) : spec.sandbox;
     const { file, args } = processArgv({ ...spec, ...(sandbox ? { sandbox } : {}) });
-    entry.spawnedAt = performance.now();
     return this.spawner.spawn({ file, args, cwd: processCwd(spec), env: spawnEnv(spec, view.port), outputs });
   }
 
@@ -246,7 +248,9 @@ export class Supervisor extends EventEmitter {
 
   private markUp(entry: Entry): void {
     entry.upAt = Date.now();
-    if (entry.spawnedAt !== null) entry.view.bootMs = Math.round(performance.now() - entry.spawnedAt);
+    const bootMs = performance.now() - entry.launchedAt;
+    entry.view.bootMs = Math.round(bootMs);
+    this.deps.onBoot?.(entry.view, bootMs / 1000);
     this.setState(entry, 'up');
     this.emitSafely('up', entry.view);
     entry.waiters.settle(null);

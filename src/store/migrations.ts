@@ -150,4 +150,29 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       ALTER TABLE formation ADD COLUMN size TEXT;
     `,
   },
+  {
+    version: 8,
+    name: 'per-app feature flags (features:enable), and the metrics history behind `twelve metrics`',
+    sql: `
+      CREATE TABLE app_features (
+        app_id INTEGER NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        enabled_at TEXT NOT NULL,
+        PRIMARY KEY (app_id, name)
+      );
+      CREATE TABLE metric_points (
+        app TEXT NOT NULL,
+        dyno TEXT NOT NULL,
+        step_s INTEGER NOT NULL,
+        at_ms INTEGER NOT NULL,
+        memory_bytes REAL,
+        cpu_cores REAL,
+        requests REAL,
+        errors REAL,
+        p99_s REAL,
+        PRIMARY KEY (app, dyno, step_s, at_ms)
+      ) WITHOUT ROWID;
+      CREATE INDEX metric_points_age ON metric_points (step_s, at_ms);
+    `,
+  },
 ];

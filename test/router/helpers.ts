@@ -6,6 +6,7 @@ import { LogBus } from '../../src/logs/log-bus.js';
 import { RouteTable } from '../../src/router/route-table.js';
 import type { RouterLimits } from '../../src/router/proxy-context.js';
 import { Router } from '../../src/router/router.js';
+import type { RouterCounters } from '../../src/telemetry/router-counters.js';
 
 export interface TestBackend {
   port: number;
@@ -53,7 +54,7 @@ export interface TestRouter {
   close(): Promise<void>;
 }
 
-export async function startRouter(options: { requestTimeoutMs?: number; closeTimeoutMs?: number; limits?: Partial<RouterLimits> } = {}): Promise<TestRouter> {
+export async function startRouter(options: { requestTimeoutMs?: number; closeTimeoutMs?: number; limits?: Partial<RouterLimits>; counters?: RouterCounters } = {}): Promise<TestRouter> {
   const table = new RouteTable();
   const logs = new LogBus();
   const router = new Router({ table, logs, logger: pino({ level: 'silent' }), ...options });

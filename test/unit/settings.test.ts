@@ -42,6 +42,22 @@ test('documents every setting in docs/configuration.md', () => {
   for (const setting of SETTINGS_DOC) assert.ok(doc.includes(`\`${setting.name}\``), `${setting.name} is missing from docs/configuration.md`);
 });
 
+test('telemetry settings: on by default, off, a metrics listener address and an OTLP endpoint', () => {
+  const defaults = readSettings({ HOME: '/home/u' });
+  assert.equal(defaults.metrics, true);
+  assert.equal(defaults.metricsBind, undefined);
+  assert.equal(defaults.otlpEndpoint, undefined);
+  assert.equal(defaults.otlpIntervalMs, 10_000);
+  const set = readSettings({ TWELVE_METRICS: 'off', TWELVE_METRICS_BIND: '[::1]:9100', TWELVE_OTLP_ENDPOINT: 'http://127.0.0.1:4318/', TWELVE_OTLP_INTERVAL: '2' });
+  assert.equal(set.metrics, false);
+  assert.deepEqual(set.metricsBind, { host: '::1', port: 9100 });
+  assert.equal(set.otlpEndpoint, 'http://127.0.0.1:4318');
+  assert.equal(set.otlpIntervalMs, 2000);
+  assert.throws(() => readSettings({ TWELVE_METRICS: 'maybe' }), /TWELVE_METRICS=maybe must be on or off/);
+  assert.throws(() => readSettings({ TWELVE_METRICS_BIND: '9100' }), /must look like 127\.0\.0\.1:9100/);
+  assert.throws(() => readSettings({ TWELVE_OTLP_ENDPOINT: 'grpc://x:4317' }), /must be an http:\/\/ or https:\/\/ URL/);
+});
+
 test('caps deploy archives at 500 MB and 100,000 entries unless told otherwise', () => {
   assert.equal(readSettings({}).maxSourceBytes, 500 * 1024 * 1024);
   assert.equal(readSettings({}).maxSourceEntries, 100_000);

@@ -96,6 +96,11 @@ export class DrainManager {
     return [...this.running.values()].filter((run) => run.row.appId === appId).map((run) => this.info(run));
   }
 
+  /** Every running drain with its figures (for /metrics). */
+  listAll(): DrainInfo[] {
+    return [...this.running.values()].map((run) => this.info(run));
+  }
+
   /** Gives each drain up to `timeoutMs` to send what it holds, then stops them (twelve is stopping). */
   async close(timeoutMs = 2000): Promise<void> {
     clearInterval(this.reportTimer);

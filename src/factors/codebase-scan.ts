@@ -100,10 +100,10 @@ export async function scanCodebase(root: string, origin: Origin = { kind: 'dir' 
   const pyFiles = code.filter((file) => PY_FILE.test(file) && small(file));
   const sources: SourceFacts[] = [];
   const python = analyzePython(root, pyFiles);
-  sources.push(...await analyzeJsFiles(root, jsFiles));
+  const js = await analyzeJsFiles(root, jsFiles);
   const { facts, unavailable } = await python;
   if (unavailable) notes.push(`Python files not read: ${unavailable}`);
-  for (const fact of facts) {
+  for (const fact of [...js, ...facts]) {
     if (fact.error) notes.push(`${fact.file}: not parsed (${fact.error})`);
     sources.push(fact);
   }

@@ -45,6 +45,8 @@ export interface SourceFacts {
   envReads: Array<{ line: number; name: string }>;
   /** `process.env.NODE_ENV === 'staging'`, `os.getenv('APP_ENV') == 'qa'`, a `case` of a switch on one. */
   envCompares: Array<{ line: number; name: string; value: string }>;
+  /** Why the file could not be read (its facts are then empty). */
+  error?: string;
 }
 
 /** The literals worth keeping: URLs with a scheme, localhost, IP addresses, host:port. */

@@ -43,7 +43,12 @@ export function analyzeJsFile(ts: Ts, root: string, file: string): SourceFacts |
   } catch {
     return null; // a file gone or unreadable has no facts; the others still count
   }
-  return analyzeJs(ts, file, text);
+  try {
+    return analyzeJs(ts, file, text);
+  } catch (error) {
+    // A file nested deeper than the stack allows: named in the report's notes, the others still count.
+    return { file, language: 'js', imports: [], calls: [], literals: [], envReads: [], envCompares: [], error: error instanceof Error ? error.message : String(error) };
+  }
 }
 
 class JsWalk {

@@ -10,7 +10,7 @@ import { CREDENTIAL_KEY, ENVIRONMENT_NAMES, KEPT_AT_LOAD_CALLS, KEPT_CALLS, KEPT
 const SCRIPT = fileURLToPath(new URL('../../../src/factors/python-facts.py', import.meta.url));
 
 export interface PythonAnalysis {
-  facts: Array<SourceFacts & { error?: string }>;
+  facts: SourceFacts[];
   /** Why the Python files were not read (no python3 on PATH), when they were not. */
   unavailable?: string;
 }

@@ -234,10 +234,10 @@ def main():
         try:
             with open(request["root"] + "/" + file, "rb") as handle:
                 tree = ast.parse(handle.read(), file)
-        except (SyntaxError, ValueError, OSError) as error:
-            out.append({"file": file, "language": "py", "error": str(error), "imports": [], "calls": [], "literals": [], "envReads": [], "envCompares": []})
-            continue
-        out.append(Walk(file, address, credential, calls, environments, at_load_calls).run(tree))
+            out.append(Walk(file, address, credential, calls, environments, at_load_calls).run(tree))
+        except (SyntaxError, ValueError, OSError, RecursionError, MemoryError) as error:
+            # One file that cannot be read or parsed (or nests too deep) is named; the others still count.
+            out.append({"file": file, "language": "py", "error": str(error) or type(error).__name__, "imports": [], "calls": [], "literals": [], "envReads": [], "envCompares": []})
     json.dump(out, sys.stdout)
 
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { analyzeJs, loadTypescript } from '../../src/factors/js-analyzer.js';
 import { analyzePython } from '../../src/factors/python-analyzer.js';
+import { checkCodebase } from '../../src/factors/static-report.js';
 
 const dirs: string[] = [];
 after(() => { for (const dir of dirs) rmSync(dir, { recursive: true, force: true }); });
@@ -39,6 +40,18 @@ describe('the analyzers', () => {
     assert.deepEqual(ok.literals, [{ line: 3, value: 'redis://localhost:6379', callee: 'redis.Redis.from_url' }]);
     assert.deepEqual(ok.envReads, [{ line: 4, name: 'PORT' }]);
     assert.match(facts.find((fact) => fact.file === 'bad.py')!.error!, /invalid syntax|was never closed|expected/);
+  });
+
+  it('names a file nested deeper than the stack allows, and reads the others', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'twelve-deep-'));
+    dirs.push(dir);
+    writeFileSync(join(dir, 'deep.js'), `const a = ${'['.repeat(20_000)}${']'.repeat(20_000)};`);
+    writeFileSync(join(dir, 'deep.py'), `a = ${'('.repeat(5000)}${')'.repeat(5000)}\n`);
+    writeFileSync(join(dir, 'ok.js'), "process.on('SIGTERM', () => {});\n");
+    const report = await checkCodebase(dir);
+    assert.equal(report.stats.parsed, 1);
+    assert.deepEqual(report.notes.map((note) => note.split(':')[0]).sort(), ['deep.js', 'deep.py']);
+    assert.equal(report.factors[8]!.verdict, 'pass');
   });
 
   it('says so when python3 cannot be run', async () => {

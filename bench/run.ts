@@ -7,6 +7,7 @@ import { cleanupAll } from './cleanup.js';
 import type { Part } from './part.js';
 import { cliPart } from './parts/cli.js';
 import { deployPart } from './parts/deploy.js';
+import { factorsPart } from './parts/factors.js';
 import { lineCountPart } from './parts/line-count.js';
 import { logsPart } from './parts/logs.js';
 import { memoryPart } from './parts/memory.js';
@@ -21,7 +22,7 @@ import { ROOT } from './platform.js';
 import { type Measurement, printPart, printSummary, type Skipped, writeResults } from './report.js';
 import { DEBIAN_PACKAGES } from './tools.js';
 
-const PARTS: Part[] = [deployPart, scalePart, restartPart, cliPart, memoryPart, routerPart, httpsPart, telemetryPart, logsPart, lineCountPart, pageCachePart, sandboxPart];
+const PARTS: Part[] = [deployPart, scalePart, restartPart, cliPart, memoryPart, routerPart, httpsPart, telemetryPart, logsPart, lineCountPart, pageCachePart, sandboxPart, factorsPart];
 const RESULTS_FILE = join(ROOT, 'dist', 'bench', 'results.json');
 
 function choose(args: string[]): Part[] {

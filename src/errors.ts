@@ -76,6 +76,7 @@ export const ERRORS = {
   PORT_IN_USE: { status: 500, hint: 'Choose a free port with the setting the message names, or stop the program that holds it.' },
   SANDBOX_UNAVAILABLE: { status: 503, hint: 'Install what the message names (`bash .ci/run` installs bubblewrap), run twelve as root, or start twelve with TWELVE_SANDBOX=off to run apps unsandboxed (docs/security.md).' },
   INVALID_SIZE: { status: 422, hint: 'Resize with TYPE=SIZE, where SIZE is one of the sizes `twelve ps:resize --help` lists (docs/processes.md).' },
+  NO_WEB_PROCESS: { status: 409, hint: 'Only a web process can be measured: add a `web:` line to the Procfile and deploy again.' },
   INTERNAL: { status: 500, hint: 'This is a bug in twelve: the platform log (stdout of `twelve serve`) has the details.' },
 } as const satisfies Record<string, { status: number; hint: string }>;
 

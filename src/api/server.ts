@@ -14,6 +14,7 @@ import { bearerToken, sameSecret } from './credentials.js';
 import { registerDeployRoutes } from './deploy-routes.js';
 import { registerDomainRoutes } from './domain-routes.js';
 import { registerDrainRoutes } from './drain-routes.js';
+import { registerFactorsRoutes } from './factors-routes.js';
 import { registerExportRoutes } from './export-routes.js';
 import { registerFeatureRoutes } from './feature-routes.js';
 import { registerGitRoutes } from './git-routes.js';
@@ -88,6 +89,7 @@ export function buildApiServer(platform: Platform, token: string, telemetry?: Te
   registerExportRoutes(server, platform);
   registerFeatureRoutes(server, platform);
   registerMetricsRoutes(server, platform, telemetry);
+  registerFactorsRoutes(server, platform);
   registerGitRoutes(server, platform, token);
   return server;
 }

@@ -34,6 +34,7 @@ const FAMILIES: Record<string, () => Promise<Register>> = {
   metrics: async () => (await import('./commands/metrics.js')).registerMetricsCommand,
   git: async () => (await import('./commands/git.js')).registerGitCommands,
   status: async () => (await import('./commands/status.js')).registerStatusCommand,
+  factors: async () => (await import('./commands/factors.js')).registerFactorsCommand,
 };
 
 /** Heroku's short forms and verbs without a family prefix, by the family that declares them. */

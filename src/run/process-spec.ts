@@ -46,6 +46,8 @@ export interface SupervisedProcess {
   /** How many times the supervisor restarted it after a crash. */
   readonly restarts: number;
   readonly lastExit: { code: number | null; signal: string | null } | null;
+  /** Milliseconds from its last spawn to up (accepting on PORT, or settled); null until it is up once. */
+  readonly bootMs: number | null;
 }
 
 /** @example processName({ type: 'web', number: 1 }) // 'web.1' */

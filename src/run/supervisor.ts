@@ -69,7 +69,7 @@ export class Supervisor extends EventEmitter {
     if (this.closed) throw new TwelveError('SHUTTING_DOWN', `not starting ${processName(spec)}: twelve is stopping`);
     const view: Mutable<SupervisedProcess> = {
       id: randomUUID(), spec, name: processName(spec), state: 'starting', pid: null, port: null,
-      since: new Date().toISOString(), restarts: 0, lastExit: null,
+      since: new Date().toISOString(), restarts: 0, lastExit: null, bootMs: null,
     };
     const entry: Entry = {
       view, run: null, crashes: 0, upAt: null, launchedAt: 0, startError: null, unhealthy: null, allocating: false, stopping: null, resolveStopped: () => {},
@@ -248,7 +248,9 @@ export class Supervisor extends EventEmitter {
 
   private markUp(entry: Entry): void {
     entry.upAt = Date.now();
-    this.deps.onBoot?.(entry.view, (performance.now() - entry.launchedAt) / 1000);
+    const bootMs = performance.now() - entry.launchedAt;
+    entry.view.bootMs = Math.round(bootMs);
+    this.deps.onBoot?.(entry.view, bootMs / 1000);
     this.setState(entry, 'up');
     this.emitSafely('up', entry.view);
     entry.waiters.settle(null);

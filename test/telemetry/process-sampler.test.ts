@@ -14,7 +14,7 @@ after(() => { process.kill(-child.pid!, 'SIGKILL'); });
 
 function view(pid: number): SupervisedProcess {
   return {
-    id: 'p1', name: 'web.1', state: 'up', pid, port: 1, since: '', restarts: 2, lastExit: null,
+    id: 'p1', name: 'web.1', state: 'up', pid, port: 1, since: '', restarts: 2, lastExit: null, bootMs: null,
     spec: { app: 'a', appId: 1, releaseVersion: 3, type: 'web', number: 1, command: '', cwd: '/', env: {} },
   };
 }

@@ -1,0 +1,117 @@
+/**
+ * What the checks look at, gathered once: the codebase's files (without dependencies, build output and
+ * version control), the manifests (package.json, Procfile, app.json) and the facts of every source file.
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SourceFacts } from './facts.js';
+import { analyzeJsFiles } from './js-files.js';
+import { analyzePython } from './python-analyzer.js';
+
+/** Directories that hold dependencies, build output or tooling, not the app's own code. */
+const SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.venv', 'venv', '__pycache__', '.heroku', 'dist', 'build', '.next',
+  'coverage', 'vendor', 'site-packages', '.tox', '.cache', 'bower_components']);
+const JS_FILE = /\.(m|c)?(j|t)sx?$/;
+const PY_FILE = /\.py$/;
+/** A larger file is generated or minified: not the app's own code to read. */
+const MAX_SOURCE_BYTES = 512 * 1024;
+/** Tests set up hosts, ports and secrets of their own on purpose: they are not the code that runs in a deploy. */
+const TEST_FILE = /(^|\/)(test|tests|__tests__|spec|e2e)\/|\.(test|spec)\.[mc]?[jt]sx?$|(^|\/)(test_[^/]*|[^/]*_test|conftest)\.py$/;
+
+export interface ProcfileEntry { type: string; command: string; line: number }
+
+/** Where the code comes from: a directory on this machine, or the build of a deployed release. */
+export type Origin = { kind: 'dir' } | { kind: 'build'; sourceSha: string | null };
+
+export interface Codebase {
+  root: string;
+  origin: Origin;
+  /** Every file, relative to the root, with `/` separators. */
+  files: string[];
+  sources: SourceFacts[];
+  /** Files the git index tracks, or null when the directory is not a git work tree. */
+  tracked: string[] | null;
+  packageJson: Record<string, unknown> | null;
+  procfile: ProcfileEntry[] | null;
+  appJson: Record<string, unknown> | null;
+  /** Problems that kept part of the code from being read (unparsable files, no python3). */
+  notes: string[];
+  read(file: string): string | undefined;
+}
+
+function listFiles(root: string): string[] {
+  const files: string[] = [];
+  const walk = (dir: string, prefix: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isDirectory()) {
+        if (!SKIPPED_DIRS.has(entry.name)) walk(join(dir, entry.name), `${prefix}${entry.name}/`);
+      } else if (entry.isFile()) {
+        files.push(`${prefix}${entry.name}`);
+      }
+    }
+  };
+  walk(root, '');
+  return files.sort();
+}
+
+/** The files git tracks under root (root may be a subdirectory of a work tree); null outside one. */
+function gitTracked(root: string): string[] | null {
+  const result = spawnSync('git', ['-C', root, 'ls-files', '-z'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  return result.status === 0 ? result.stdout.split('\0').filter(Boolean) : null;
+}
+
+export function parseProcfileLines(text: string): ProcfileEntry[] {
+  const entries: ProcfileEntry[] = [];
+  text.split(/\r?\n/).forEach((raw, index) => {
+    const match = /^\s*([A-Za-z0-9_-]+):\s*(.+)$/.exec(raw);
+    if (match && !raw.trim().startsWith('#')) entries.push({ type: match[1]!, command: match[2]!.trim(), line: index + 1 });
+  });
+  return entries;
+}
+
+function parseJson(text: string | undefined): Record<string, unknown> | null {
+  if (text === undefined) return null;
+  try {
+    const value: unknown = JSON.parse(text);
+    return value && typeof value === 'object' && !Array.isArray(value) ? value as Record<string, unknown> : null;
+  } catch {
+    return null; // an unreadable manifest is reported by the check that needs it
+  }
+}
+
+export async function scanCodebase(root: string, origin: Origin = { kind: 'dir' }): Promise<Codebase> {
+  const files = listFiles(root);
+  const cache = new Map<string, string | undefined>();
+  const read = (file: string): string | undefined => {
+    if (!cache.has(file)) {
+      try {
+        cache.set(file, readFileSync(join(root, file), 'utf8'));
+      } catch {
+        cache.set(file, undefined); // a file that cannot be read is one the checks cannot use
+      }
+    }
+    return cache.get(file);
+  };
+  const notes: string[] = [];
+  const small = (file: string): boolean => statSync(join(root, file)).size <= MAX_SOURCE_BYTES;
+  const code = files.filter((file) => !TEST_FILE.test(file));
+  const jsFiles = code.filter((file) => JS_FILE.test(file) && !file.endsWith('.d.ts') && !/\.min\.js$/.test(file) && small(file));
+  const pyFiles = code.filter((file) => PY_FILE.test(file) && small(file));
+  const sources: SourceFacts[] = [];
+  const python = analyzePython(root, pyFiles);
+  const js = await analyzeJsFiles(root, jsFiles);
+  const { facts, unavailable } = await python;
+  if (unavailable) notes.push(`Python files not read: ${unavailable}`);
+  for (const fact of [...js, ...facts]) {
+    if (fact.error) notes.push(`${fact.file}: not parsed (${fact.error})`);
+    sources.push(fact);
+  }
+  const procfileText = files.includes('Procfile') ? read('Procfile') : undefined;
+  return {
+    root, origin, files, sources, tracked: origin.kind === 'dir' ? gitTracked(root) : null, notes, read,
+    packageJson: parseJson(files.includes('package.json') ? read('package.json') : undefined),
+    procfile: procfileText === undefined ? null : parseProcfileLines(procfileText),
+    appJson: parseJson(files.includes('app.json') ? read('app.json') : undefined),
+  };
+}

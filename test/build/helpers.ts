@@ -1,7 +1,7 @@
 /** Shared by the build tests: fixture apps as deploy streams, a throwaway data dir, a build that records its output. */
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tar from 'tar';
 import { buildApp } from '../../src/build/build-app.js';
@@ -57,4 +57,14 @@ export async function runBuild(paths: Paths, app: string, source: NodeJS.Readabl
     if (error instanceof Error) Object.assign(error, { lines });
     throw error;
   }
+}
+
+/** Writes a small app the test describes, file name to content (objects as JSON), into a new dir under `into`. */
+export function writeApp(into: string, name: string, files: Record<string, string | object>): string {
+  const dir = join(into, name);
+  for (const [file, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, file)), { recursive: true });
+    writeFileSync(join(dir, file), typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+  }
+  return dir;
 }

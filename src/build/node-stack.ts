@@ -40,9 +40,11 @@ export async function buildNode(context: BuildContext): Promise<StackResult> {
   const pm = choosePackageManager(new Set(await readdir(context.appDir)), pkg);
   const runtimes = await provideRuntimes(context, pkg);
   context.path.push('app/node_modules/.bin');
-  const runner = await packageManagerRunner(context, pm, runtimes.npm ?? runtimes.machineNpm);
+  const policy = installScriptPolicy(pkg);
+  // Every npm step gets the policy: npm prune warns about unreviewed scripts as npm ci does.
+  const runner = await packageManagerRunner(context, pm, runtimes.npm ?? runtimes.machineNpm, policy.env);
   await runScript(context, runner, pkg, 'heroku-prebuild');
-  await installDependencies(context, pkg, runner, runtimes.node);
+  await installDependencies(context, pkg, runner, runtimes.node, policy);
   // Heroku runs heroku-postbuild instead of build when the app has both.
   if (!await runScript(context, runner, pkg, 'heroku-postbuild')) await runScript(context, runner, pkg, 'build');
   await pruneDevDependencies(context, runner);
@@ -95,9 +97,9 @@ async function provideRuntimes(context: BuildContext, pkg: PackageJson): Promise
 /** corepack as Node ships it beside npm: run by the build's node, it fetches the yarn or pnpm the app pins. */
 const COREPACK = resolve(dirname(process.execPath), '..', 'lib', 'node_modules', 'corepack', 'dist', 'corepack.js');
 
-async function packageManagerRunner(context: BuildContext, pm: PackageManager, npmVersion: string): Promise<Runner> {
+async function packageManagerRunner(context: BuildContext, pm: PackageManager, npmVersion: string, policyEnv: NodeJS.ProcessEnv): Promise<Runner> {
   const cache = context.paths.buildCache(context.app);
-  const env: NodeJS.ProcessEnv = { ...npmEnv(context) };
+  const env: NodeJS.ProcessEnv = { ...npmEnv(context), ...policyEnv };
   if (pm.name !== 'npm') {
     context.onOutput(topic(`Using ${pm.spec} (${pm.lockfile ?? 'no lockfile'}) through corepack`));
     if (!existsSync(COREPACK)) {
@@ -158,11 +160,12 @@ function installScriptPolicy(pkg: PackageJson): { env: NodeJS.ProcessEnv; key: u
   };
 }
 
-async function installDependencies(context: BuildContext, pkg: PackageJson, runner: Runner, node: string): Promise<void> {
+type ScriptPolicy = ReturnType<typeof installScriptPolicy>;
+
+async function installDependencies(context: BuildContext, pkg: PackageJson, runner: Runner, node: string, policy: ScriptPolicy): Promise<void> {
   const { pm } = runner;
   const args = installArgs(pm);
   const step = `${pm.name} ${args.join(' ')}`;
-  const policy = installScriptPolicy(pkg);
   const modules = join(context.appDir, 'node_modules');
   // Without a lockfile the registry decides what an install yields, so the key holds package.json's
   // dependency fields as well: an unchanged package.json reuses the last install, as Heroku's cache does.
@@ -180,7 +183,7 @@ async function installDependencies(context: BuildContext, pkg: PackageJson, runn
   }
   context.onOutput(topic(`Installing dependencies (${step})`));
   context.onOutput(indent(policy.note));
-  await runner.run(step, args, policy.env);
+  await runner.run(step, args);
   if (existsSync(modules)) {
     await saveToCache(context.paths, context.app, 'node', key, modules).catch((error: unknown) => {
       context.onOutput(warning(`could not cache node_modules: ${error instanceof Error ? error.message : String(error)}`));

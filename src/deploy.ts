@@ -41,7 +41,7 @@ export async function deploy(platform: Platform, options: DeployOptions): Promis
   try {
     manifest = await buildApp({
       app: app.name, buildId, source: options.source, sourceSha: options.sourceSha, paths,
-      onOutput: options.onOutput,
+      onOutput: options.onOutput, pythonPaths: platform.settings.pythonPaths,
     });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

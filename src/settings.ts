@@ -32,6 +32,8 @@ export interface Settings {
   buildRetention: number;
   /** pino log level for the platform's own log lines. */
   logLevel: string;
+  /** Python interpreters (executables, or directories holding bin/python3) builds may choose from, besides PATH and pyenv's. */
+  pythonPaths: string[];
 }
 
 /** One row per variable: the documentation in docs/configuration.md is checked against this list. */
@@ -50,6 +52,7 @@ export const SETTINGS_DOC: ReadonlyArray<{ name: string; default: string; meanin
   { name: 'TWELVE_RELEASE_TIMEOUT', default: '600', meaning: 'seconds the Procfile\'s release command may run before the release is refused' },
   { name: 'TWELVE_BUILD_RETENTION', default: '10', meaning: 'builds kept per app (`twelve builds:retention N -a APP` overrides it for one app)' },
   { name: 'TWELVE_LOG_LEVEL', default: 'info', meaning: 'level of the platform\'s own logs (pino)' },
+  { name: 'TWELVE_PYTHON_PATHS', default: '(none)', meaning: 'more Python interpreters for builds, `:`-separated: executables, or directories holding bin/python3' },
 ];
 
 type Env = Record<string, string | undefined>;
@@ -113,5 +116,6 @@ export function readSettings(env: Env = process.env): Settings {
     releaseTimeoutMs: readSeconds(env, 'TWELVE_RELEASE_TIMEOUT', 600),
     buildRetention: readCount(env, 'TWELVE_BUILD_RETENTION', 10),
     logLevel: env.TWELVE_LOG_LEVEL || 'info',
+    pythonPaths: (env.TWELVE_PYTHON_PATHS ?? '').split(':').filter((entry) => entry !== '').map((entry) => resolve(entry)),
   };
 }

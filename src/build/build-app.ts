@@ -12,7 +12,7 @@ import { type BuildContext, resolvePathEntries, type StackResult } from './build
 import { parseHealthcheck } from './healthcheck.js';
 import { readAppJson } from './app-json.js';
 import { checksumBuild } from './checksum.js';
-import { detectStack, stackName } from './detect.js';
+import { detectStacks, stackName } from './detect.js';
 import { buildNode } from './node-stack.js';
 import { indent, topic, warning } from './output.js';
 import { parseProcfile } from './procfile.js';
@@ -28,6 +28,8 @@ export interface BuildOptions {
   paths: Paths;
   /** Every line of build output, as it is written. */
   onOutput: (line: string) => void;
+  /** The operator's extra Python interpreters (settings.pythonPaths). */
+  pythonPaths?: string[];
 }
 
 const STACKS: Record<Stack, (context: BuildContext) => Promise<StackResult>> = {
@@ -47,19 +49,25 @@ export async function buildApp(options: BuildOptions): Promise<BuildManifest> {
   const buildDir = paths.build(app, buildId);
   await mkdir(dirname(buildDir), { recursive: true });
   await mkdir(buildDir); // fails when it exists: a build id is never reused
-  const context: BuildContext = { app, buildDir, appDir: join(buildDir, 'app'), paths, onOutput, path: [] };
+  const context: BuildContext = { app, buildDir, appDir: join(buildDir, 'app'), paths, onOutput, path: [], pythonPaths: options.pythonPaths ?? [] };
   try {
     await extractSource(options.source, context.appDir);
-    const stack = detectStack(context.appDir);
-    onOutput(topic(`${stackName(stack)} app detected`));
-    const declared = await readProcfile(context.appDir);
     const appJson = await readAppJson(context.appDir);
+    const { stacks, notes } = detectStacks(context.appDir, appJson?.buildpacks);
+    for (const stack of stacks) onOutput(topic(`${stackName(stack)} app detected`));
+    for (const note of notes) onOutput(indent(note));
+    const declared = await readProcfile(context.appDir);
     parseHealthcheck(appJson); // a malformed healthcheck fails the build, not the release
-    const result = await STACKS[stack](context);
+    const result: StackResult = { runtimes: {}, defaultProcessTypes: {} };
+    for (const stack of stacks) {
+      const built = await STACKS[stack](context);
+      Object.assign(result.runtimes, built.runtimes);
+      result.defaultProcessTypes = { ...built.defaultProcessTypes, ...result.defaultProcessTypes };
+    }
     const processTypes = declared ?? result.defaultProcessTypes;
-    announceProcessTypes(onOutput, processTypes, declared !== undefined);
+    announceProcessTypes(onOutput, processTypes, declared !== undefined, stacks);
     const manifest: BuildManifest = {
-      buildId, app, stack,
+      buildId, app, stack: stacks[0]!, stacks,
       runtimes: result.runtimes,
       sourceSha: options.sourceSha,
       checksum: await checksumBuild(context.appDir, result.runtimes),
@@ -89,10 +97,13 @@ async function readProcfile(appDir: string): Promise<Record<string, string> | un
   return existsSync(file) ? parseProcfile(await readFile(file, 'utf8')) : undefined;
 }
 
-function announceProcessTypes(onOutput: (line: string) => void, processTypes: Record<string, string>, fromProcfile: boolean): void {
+function announceProcessTypes(onOutput: (line: string) => void, processTypes: Record<string, string>, fromProcfile: boolean, stacks: Stack[]): void {
   const types = Object.keys(processTypes);
   if (types.length === 0) {
-    throw new TwelveError('INVALID_PROCFILE', 'the app declares no process types: add a Procfile (e.g. `web: node server.js`) or a start script to package.json');
+    const hint = stacks.includes('node')
+      ? 'add a Procfile (e.g. `web: node server.js`) or a start script to package.json'
+      : 'add a Procfile, e.g. `web: gunicorn myproject.wsgi` (Django), `web: gunicorn app:app` (Flask) or `web: python app.py`';
+    throw new TwelveError('INVALID_PROCFILE', `the app declares no process types: ${hint}`);
   }
   onOutput(topic('Discovering process types'));
   onOutput(indent(`${fromProcfile ? 'Procfile declares' : 'Default'} types -> ${types.join(', ')}`));

@@ -13,6 +13,8 @@ export interface BuildContext {
   onOutput: OutputFn;
   /** PATH entries the stack has added, in manifest form: relative to the build dir, or absolute. */
   path: string[];
+  /** The operator's extra Python interpreters (TWELVE_PYTHON_PATHS). */
+  pythonPaths?: string[];
 }
 
 /** What a stack's build step found out, for the manifest. */

@@ -7,7 +7,10 @@ export type Stack = 'node' | 'python' | 'procfile';
 export interface BuildManifest {
   buildId: string;
   app: string;
+  /** The first (or only) stack that built the app. */
   stack: Stack;
+  /** Every stack that built the app, in build order; absent in manifests written before several stacks could build one app. */
+  stacks?: Stack[];
   /** Runtime name to exact version, e.g. { node: '20.11.0' } or { python: '3.11.7' }. */
   runtimes: Record<string, string>;
   /** Commit the source came from, when it came from a git work tree. */

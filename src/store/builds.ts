@@ -19,7 +19,7 @@ export interface BuildManifest {
   checksum: string;
   /** Process types from the Procfile, or the stack's default web command. */
   processTypes: Record<string, string>;
-  /** Directories to put first on PATH for the build and every process: relative to the build dir (runtime/node/bin, app/node_modules/.bin, app/.venv/bin) or absolute (the machine's Node). */
+  /** Directories to put first on PATH for the build and every process: relative to the build dir (app/.heroku/node/bin, app/.heroku/npm/bin, app/node_modules/.bin, app/.venv/bin; builds before 2026-12 say runtime/node/bin) or absolute (the machine's Node). */
   path: string[];
   /** app.json as the codebase declared it (env, formation, scripts, healthcheck), or null without one. */
   appJson?: Record<string, unknown> | null;

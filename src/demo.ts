@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { request } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { detectSandboxSupport } from './sandbox/sandbox-support.js';
 import { SERVE_NODE_FLAGS } from './serve-node-flags.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -17,6 +18,9 @@ const env: Record<string, string | undefined> = {
   TWELVE_ROUTER_PORT: process.env.TWELVE_ROUTER_PORT ?? '5000',
 };
 const apiUrl = `http://127.0.0.1:${env.TWELVE_API_PORT}`;
+// The demo must run on a fresh machine: without what the sandbox needs, it opts out, and says so.
+const sandboxMissing = env.TWELVE_SANDBOX === undefined ? detectSandboxSupport().missing : null;
+if (sandboxMissing) env.TWELVE_SANDBOX = 'off';
 env.TWELVE_API_URL = apiUrl;
 
 function healthy(): Promise<boolean> {
@@ -43,6 +47,7 @@ function twelve(...args: string[]): number {
 
 async function runDemo(): Promise<void> {
   console.log(`Starting twelve (data dir ${env.TWELVE_DATA_DIR})`);
+  if (sandboxMissing) console.log(`The demo runs apps unsandboxed (TWELVE_SANDBOX=off): ${sandboxMissing}. See docs/security.md.`);
   const server = spawn(process.execPath, [...SERVE_NODE_FLAGS, cli, 'serve'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
   let exited = false;
   server.on('exit', (code) => {

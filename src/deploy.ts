@@ -10,6 +10,7 @@ import { isTwelveError, TwelveError } from './errors.js';
 import type { Platform } from './platform.js';
 import { releaseAndGoLive } from './release/go-live.js';
 import { findApp, getApp } from './store/apps.js';
+import { getConfig } from './store/config-vars.js';
 import { insertBuild, markBuildFailed, markBuildSucceeded } from './store/builds.js';
 import type { Release } from './store/releases.js';
 
@@ -40,8 +41,9 @@ export async function deploy(platform: Platform, options: DeployOptions): Promis
   let manifest;
   try {
     manifest = await buildApp({
-      app: app.name, buildId, source: options.source, sourceSha: options.sourceSha, paths,
-      onOutput: options.onOutput, pythonPaths: platform.settings.pythonPaths,
+      app: app.name, appId: app.id, buildId, source: options.source, sourceSha: options.sourceSha, paths,
+      onOutput: options.onOutput, config: getConfig(db, app.id), operatorEnv: platform.settings.buildEnv, sandbox: platform.sandbox,
+      pythonPaths: platform.settings.pythonPaths,
     });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -58,6 +58,8 @@ export const ERRORS = {
   DRAIN_NOT_FOUND: { status: 404, hint: 'Run `twelve drains -a APP` to list the drains, and remove one by its URL as shown there, the token `drains:add` printed, or its id (`twelve drains -a APP --json`).' },
   DRAIN_AMBIGUOUS: { status: 409, hint: 'Remove the drain by the token `drains:add` printed or by its id (`twelve drains -a APP --json` shows both), or by its full URL with the password.' },
   INVALID_RETENTION: { status: 422, hint: 'Give --size like 100MB (at least 1MB) and --age like 7d (at least 1m).' },
+  SANDBOX_UNAVAILABLE: { status: 503, hint: 'Install what the message names (`bash .ci/run` installs bubblewrap), run twelve as root, or start twelve with TWELVE_SANDBOX=off to run apps unsandboxed (docs/security.md).' },
+  INVALID_SIZE: { status: 422, hint: 'Resize with TYPE=SIZE, where SIZE is one of the sizes `twelve ps:resize --help` lists (docs/processes.md).' },
   INTERNAL: { status: 500, hint: 'This is a bug in twelve: the platform log (stdout of `twelve serve`) has the details.' },
 } as const satisfies Record<string, { status: number; hint: string }>;
 

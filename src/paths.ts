@@ -21,6 +21,8 @@ export interface Paths {
   tmp: string;
   /** There while twelve runs; still there at start after an unclean stop (src/run-marker.ts). */
   runMarker: string;
+  /** An empty directory on which each sandboxed process mounts its private /app, in its own mount namespace. */
+  sandboxMount: string;
 }
 
 export function pathsFor(dataDir: string): Paths {
@@ -39,5 +41,6 @@ export function pathsFor(dataDir: string): Paths {
     logs: (app) => join(apps, app, 'logs'),
     tmp: join(dataDir, 'tmp'),
     runMarker: join(dataDir, 'running'),
+    sandboxMount: join(dataDir, 'sandbox'),
   };
 }

@@ -18,6 +18,10 @@ import { reapOrphans } from './run/orphans.js';
 import { markRunning, markStopped, UNCLEAN_STOP_EVENT } from './run-marker.js';
 import { PortAllocator } from './run/port-allocator.js';
 import { Supervisor } from './run/supervisor.js';
+import { Sandbox } from './sandbox/sandbox.js';
+import { findLayout, ProcessCgroups } from './sandbox/cgroups.js';
+import { installFirewall } from './sandbox/firewall.js';
+import { ProcessLimits } from './run/process-limits.js';
 import type { Settings } from './settings.js';
 import { listApps } from './store/apps.js';
 import { failInterruptedBuilds } from './store/builds.js';
@@ -41,7 +45,35 @@ export interface Platform {
   addons: AddonServers;
   /** `twelve run` processes and release phases: run once, never restarted. */
   oneOffs: OneOffs;
+  /** Where every app process and build step runs (docs/security.md). */
+  sandbox: Sandbox;
 }
+
+/**
+ * The sandbox, said once in twelve's log as it is: refused (apps will not start), off, or on with its
+ * firewall and cgroups (each missing piece said once); limits are null when processes run unsandboxed.
+ */
+function openSandbox(settings: Settings, paths: Paths, logger: pino.Logger): { sandbox: Sandbox; limits: ProcessLimits | null } {
+  const sandbox = new Sandbox({ mode: settings.sandbox, mountPoint: paths.sandboxMount, readOnly: settings.sandboxReadOnly, scratchMb: SCRATCH_MB, dataDir: paths.dataDir });
+  const { state } = sandbox;
+  if (state.problem) {
+    logger.error(`apps cannot be sandboxed here, so none will be built or started: ${state.problem}; or start twelve with TWELVE_SANDBOX=off (docs/security.md)`);
+    return { sandbox, limits: null };
+  }
+  if (!state.active) {
+    logger.warn('TWELVE_SANDBOX=off: apps run unsandboxed, as twelve\'s own user, and can read everything twelve can (docs/security.md)');
+    return { sandbox, limits: null };
+  }
+  if (state.appView === 'copy') logger.warn('the kernel has no overlayfs: each process gets a copy of its build as its /app, which costs a copy per start');
+  const unprotected = installFirewall();
+  if (unprotected) logger.warn(`apps' ports may be reachable from other machines, not only through the router: ${unprotected}`);
+  const cgroups = new ProcessCgroups(findLayout());
+  if (!cgroups.available) logger.warn('no cgroup controller is writable here: process sizes set WEB_CONCURRENCY but no memory or task limits');
+  return { sandbox, limits: new ProcessLimits(cgroups) };
+}
+
+/** How much a process may write into its private /app (kept in memory, gone at exit), as Heroku's ephemeral dyno disk. */
+const SCRATCH_MB = 512;
 
 export function openPlatform(settings: Settings, logger: pino.Logger = pino({ level: settings.logLevel })): Platform {
   const paths = pathsFor(settings.dataDir);
@@ -52,14 +84,15 @@ export function openPlatform(settings: Settings, logger: pino.Logger = pino({ le
   resealAll(db, { onlyPlain: true });
   const { bus: logs, drains } = openLogs(paths, db, logger.child({ part: 'logs' }));
   const table = new RouteTable();
+  const { sandbox, limits } = openSandbox(settings, paths, logger);
   const supervisor = new Supervisor({
-    db, logs, logger, ports: new PortAllocator(settings.processPortRange), stopTimeoutMs: settings.stopTimeoutMs,
+    db, logs, logger, ...(limits ? { limits } : {}), ports: new PortAllocator(settings.processPortRange), stopTimeoutMs: settings.stopTimeoutMs,
     bootTimeoutMs: settings.bootTimeoutMs, settleMs: settings.settleMs,
   });
-  const fleet = new Fleet({ db, paths, supervisor, table, logs, logger, bootTimeoutMs: settings.bootTimeoutMs, drainTimeoutMs: settings.stopTimeoutMs });
+  const fleet = new Fleet({ db, paths, supervisor, table, logs, logger, sandbox, bootTimeoutMs: settings.bootTimeoutMs, drainTimeoutMs: settings.stopTimeoutMs });
   const addons = new AddonServers(db, settings.dataDir, logger.child({ part: 'addons' }));
-  const oneOffs = new OneOffs({ db, paths, logs, logger, stopTimeoutMs: settings.stopTimeoutMs });
-  return { settings, paths, db, logs, drains, logger, supervisor, table, fleet, addons, oneOffs };
+  const oneOffs = new OneOffs({ db, paths, logs, logger, sandbox, stopTimeoutMs: settings.stopTimeoutMs });
+  return { settings, paths, db, logs, drains, logger, supervisor, table, fleet, addons, oneOffs, sandbox };
 }
 
 /**

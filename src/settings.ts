@@ -34,6 +34,12 @@ export interface Settings {
   logLevel: string;
   /** Python interpreters (executables, or directories holding bin/python3) builds may choose from, besides PATH and pyenv's. */
   pythonPaths: string[];
+  /** Whether app processes and build steps run sandboxed (docs/security.md). */
+  sandbox: 'on' | 'off';
+  /** More host directories every sandbox may read, e.g. a local package mirror the build settings name. */
+  sandboxReadOnly: string[];
+  /** The operator's build settings: variables every build step sees (docs/environment.md). */
+  buildEnv: Record<string, string>;
 }
 
 /** One row per variable: the documentation in docs/configuration.md is checked against this list. */
@@ -53,6 +59,9 @@ export const SETTINGS_DOC: ReadonlyArray<{ name: string; default: string; meanin
   { name: 'TWELVE_BUILD_RETENTION', default: '10', meaning: 'builds kept per app (`twelve builds:retention N -a APP` overrides it for one app)' },
   { name: 'TWELVE_LOG_LEVEL', default: 'info', meaning: 'level of the platform\'s own logs (pino)' },
   { name: 'TWELVE_PYTHON_PATHS', default: '(none)', meaning: 'more Python interpreters for builds, `:`-separated: executables, or directories holding bin/python3' },
+  { name: 'TWELVE_SANDBOX', default: 'on', meaning: 'run every app process and build step in its sandbox (`off` runs them as twelve\'s own user: docs/security.md)' },
+  { name: 'TWELVE_SANDBOX_READ_ONLY', default: '(none)', meaning: 'colon-separated host directories every sandbox may read, e.g. a local package mirror' },
+  { name: 'TWELVE_BUILD_ENV', default: '(none)', meaning: 'comma-separated variables every build step sees: `NAME` copies twelve\'s own value, `NAME=VALUE` sets one (docs/environment.md)' },
 ];
 
 type Env = Record<string, string | undefined>;
@@ -117,5 +126,30 @@ export function readSettings(env: Env = process.env): Settings {
     buildRetention: readCount(env, 'TWELVE_BUILD_RETENTION', 10),
     logLevel: env.TWELVE_LOG_LEVEL || 'info',
     pythonPaths: (env.TWELVE_PYTHON_PATHS ?? '').split(':').filter((entry) => entry !== '').map((entry) => resolve(entry)),
+    sandbox: readSandboxMode(env),
+    sandboxReadOnly: (env.TWELVE_SANDBOX_READ_ONLY ?? '').split(':').filter((dir) => dir !== ''),
+    buildEnv: readBuildEnv(env),
   };
+}
+
+function readSandboxMode(env: Env): 'on' | 'off' {
+  const raw = env.TWELVE_SANDBOX ?? 'on';
+  if (raw === 'on' || raw === '') return 'on';
+  if (raw === 'off') return 'off';
+  throw new TwelveError('INVALID_SETTING', `TWELVE_SANDBOX=${raw} must be on or off`);
+}
+
+/** `PIP_FIND_LINKS,HTTP_PROXY=http://proxy:3128`: a name copies twelve's value (skipped when unset), NAME=VALUE sets it. */
+function readBuildEnv(env: Env): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const item of (env.TWELVE_BUILD_ENV ?? '').split(',').map((part) => part.trim()).filter((part) => part !== '')) {
+    const equals = item.indexOf('=');
+    const name = equals === -1 ? item : item.slice(0, equals);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || name.startsWith('TWELVE_')) {
+      throw new TwelveError('INVALID_SETTING', `TWELVE_BUILD_ENV: "${item}" is not NAME or NAME=VALUE (and twelve's own TWELVE_* settings never reach a build)`);
+    }
+    const value = equals === -1 ? env[name] : item.slice(equals + 1);
+    if (value !== undefined) result[name] = value;
+  }
+  return result;
 }

@@ -40,6 +40,9 @@ export function registerBuildRoutes(server: FastifyInstance, platform: Platform)
     }));
   });
 
+  /** The operator's build settings (TWELVE_BUILD_ENV): what every build step sees besides the app's config. */
+  server.get('/v1/build-env', async () => platform.settings.buildEnv);
+
   server.get<AppParams>('/v1/apps/:app/build-retention', async (request) => {
     const app = getApp(db, request.params.app);
     return { keep: retentionFor(platform, app), own: buildRetentionOf(db, app.id) !== null };

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { TwelveError } from '../errors.js';
 import type { Platform } from '../platform.js';
-import { restartApp, scaleApp } from '../run/formation-change.js';
+import { appSizes, resizeApp, restartApp, scaleApp } from '../run/formation-change.js';
 import { getApp } from '../store/apps.js';
 import { formationForRelease, getFormation } from '../store/formation.js';
 import { getReleaseById } from '../store/releases.js';
@@ -24,6 +24,10 @@ export function registerProcessRoutes(server: FastifyInstance, platform: Platfor
     if (app.currentReleaseId === null) return getFormation(db, app.id);
     return formationForRelease(getFormation(db, app.id), getReleaseById(db, app.currentReleaseId).processTypes);
   });
+
+  server.get<AppParams>('/v1/apps/:app/sizes', async (request) => appSizes(platform, request.params.app));
+
+  server.patch<AppParams>('/v1/apps/:app/sizes', async (request) => ({ sizes: await resizeApp(platform, request.params.app, request.body) }));
 
   server.patch<AppParams>('/v1/apps/:app/formation', async (request) => ({
     formation: await scaleApp(platform, request.params.app, request.body),

@@ -6,6 +6,7 @@ import { timingSafeEqual } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { TwelveError, isTwelveError } from '../errors.js';
 import type { Platform } from '../platform.js';
+import type { SandboxState } from '../sandbox/sandbox.js';
 import { registerAddonRoutes } from './addon-routes.js';
 import { registerAppRoutes } from './apps-routes.js';
 import { registerBuildRoutes } from './build-routes.js';
@@ -27,6 +28,12 @@ function tokenMatches(header: string | undefined, token: string): boolean {
   const given = Buffer.from(match[1]!);
   const expected = Buffer.from(token);
   return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** GET /v1/status: how twelve runs apps on this machine. */
+export interface PlatformStatus {
+  version: number | string;
+  sandbox: SandboxState;
 }
 
 export function buildApiServer(platform: Platform, token: string): FastifyInstance {
@@ -61,6 +68,7 @@ export function buildApiServer(platform: Platform, token: string): FastifyInstan
   });
 
   server.get('/v1/health', async () => ({ ok: true, version: API_VERSION }));
+  server.get('/v1/status', async (): Promise<PlatformStatus> => ({ version: API_VERSION, sandbox: platform.sandbox.state }));
   registerAppRoutes(server, platform);
   registerDeployRoutes(server, platform);
   registerReleaseRoutes(server, platform);

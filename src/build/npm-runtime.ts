@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import semver from 'semver';
 import { TwelveError } from '../errors.js';
 import type { Paths } from '../paths.js';
-import { type BuildContext, commandEnv } from './build-context.js';
+import { type BuildContext, captureStep } from './build-context.js';
 import { linkIntoBuild } from './node-runtime.js';
 import { listNpmVersions, resolveNodeVersion } from './node-versions.js';
 import { indent, topic } from './output.js';
@@ -72,7 +72,7 @@ export async function provideNpm(context: BuildContext, nodeVersion: string, run
   const installed = await installNpm(context.paths, version, context.onOutput);
   await linkIntoBuild(installed, join(context.buildDir, NPM_DIR));
   context.path.unshift(NPM_BIN); // before the runtime's (or the machine's) own npm
-  const reported = (await captureCommand('npm', ['--version'], { cwd: context.appDir, env: commandEnv(context) })).trim();
+  const reported = (await captureStep(context, 'npm', ['--version'])).trim();
   if (reported !== version) {
     throw new TwelveError('RUNTIME_INSTALL_FAILED', `npm in the build reports ${reported}, not ${version}`, { version });
   }

@@ -3,17 +3,16 @@
  * for, a virtualenv inside the build (app/.venv) filled by pip from requirements.txt or a lock file,
  * cached by its inputs, then Django's collectstatic.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { TwelveError } from '../errors.js';
-import { type BuildContext, commandEnv, runStep, type StackResult } from './build-context.js';
+import { type BuildContext, captureStep, commandEnv, runStep, stepPath, type StackResult } from './build-context.js';
 import { cacheKey, hasCached, restoreCached, saveToCache } from './dependency-cache.js';
 import { indent, topic, warning } from './output.js';
 import { type LockFile, requirementsFromPipfileLock, requirementsFromPoetryLock, requirementsFromUvLock } from './python-locks.js';
 import { candidatePaths, chooseInterpreter, findInterpreters, type Interpreter, pyenvRoots, readPythonRequest } from './python-version.js';
 import { makeRelocatable } from './python-venv.js';
-import { captureCommand } from './run-command.js';
 
 export const VENV_BIN = 'app/.venv/bin';
 /** Where requirements derived from a lock file are written, inside the app so a build step at /app reads it. */
@@ -61,7 +60,7 @@ async function chooseInterpreterFor(context: BuildContext): Promise<Interpreter>
   const request = await readPythonRequest(context.appDir);
   const env = commandEnv(context);
   if (request === undefined) {
-    const [path, version] = (await captureCommand('python3', ['-c', 'import sys; print(sys.executable); print("%d.%d.%d" % sys.version_info[:3])'], { env })).trim().split('\n') as [string, string];
+    const [path, version] = (await captureStep(context, 'python3', ['-c', 'import sys; print(sys.executable); print("%d.%d.%d" % sys.version_info[:3])'])).trim().split('\n') as [string, string];
     context.onOutput(topic(`Using Python ${version}`));
     context.onOutput(indent('No .python-version or runtime.txt: using python3 from the PATH'));
     return { path, version };
@@ -70,6 +69,9 @@ async function chooseInterpreterFor(context: BuildContext): Promise<Interpreter>
   const python = chooseInterpreter(request, found);
   context.onOutput(topic(`Using Python ${request.version} specified in ${request.file}`));
   context.onOutput(indent(`Python ${python.version} (${python.path})`));
+  // The steps (and later the processes, through the venv's pyvenv.cfg) read the interpreter's prefix.
+  const prefix = dirname(dirname(realpathSync(python.path)));
+  if (prefix !== '/usr' && !prefix.startsWith('/usr/')) context.readOnly.push(prefix);
   return python;
 }
 
@@ -127,9 +129,9 @@ async function createVenv(context: BuildContext, python: Interpreter, plan: Inst
   await runStep(context, step, 'pip', plan.args, {
     PIP_DISABLE_PIP_VERSION_CHECK: '1',
     PIP_NO_INPUT: '1',
-    PIP_CACHE_DIR: join(context.paths.buildCache(context.app), 'pip'),
+    PIP_CACHE_DIR: stepPath(context, join(context.paths.buildCache(context.app), 'pip')),
   });
-  await makeRelocatable(join(context.appDir, '.venv'));
+  await makeRelocatable(join(context.appDir, '.venv'), stepPath(context, join(context.appDir, '.venv')));
 }
 
 /** Django apps get `manage.py collectstatic`, as on Heroku, unless DISABLE_COLLECTSTATIC is set. */

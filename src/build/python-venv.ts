@@ -9,10 +9,10 @@ import { join } from 'node:path';
 /** Runs the script with the python beside it, found from the script's own location at run time. */
 const PREAMBLE = "#!/bin/sh\n'''exec' \"$(dirname -- \"$(realpath -- \"$0\")\")\"/python \"$0\" \"$@\"\n' '''\n";
 
-/** Rewrites every script in `venv/bin` whose shebang names this venv's python. */
-export async function makeRelocatable(venv: string): Promise<void> {
+/** Rewrites every script in `venv/bin` whose shebang names this venv's python, the venv being at `seenAt` for pip (/app/.venv in the sandbox). */
+export async function makeRelocatable(venv: string, seenAt: string): Promise<void> {
   const bin = join(venv, 'bin');
-  const shebang = `#!${bin}/python`;
+  const shebang = `#!${seenAt}/bin/python`;
   for (const name of await readdir(bin)) {
     const file = join(bin, name);
     const stats = await lstat(file);

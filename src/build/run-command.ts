@@ -2,6 +2,7 @@
 import { TwelveError } from '../errors.js';
 import { openSocketOutputs, type SocketOutput } from '../run/process-output.js';
 import { type HelperChild, spawnHelper } from '../run/spawner.js';
+import { type SandboxSpec, sandboxArgv } from '../sandbox/sandbox-argv.js';
 import { indent, lineSplitter, type OutputFn } from './output.js';
 
 export interface CommandOptions {
@@ -12,6 +13,8 @@ export interface CommandOptions {
   cwd: string;
   env: NodeJS.ProcessEnv;
   onOutput: OutputFn;
+  /** The app's sandbox; the command runs at /app in it (cwd is then only the directory that is /app). */
+  sandbox?: SandboxSpec;
 }
 
 /** The build commands running now, by pid, so that stopping twelve stops them too instead of orphaning them. */
@@ -54,9 +57,10 @@ interface Step {
  * BUILD_STEP_TIMEOUT_MS (after `onTimeout`). Its output comes through socket pairs, as a supervised
  * process's does.
  */
-async function startStep(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, onTimeout: () => void): Promise<Step> {
+async function startStep(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, onTimeout: () => void, sandbox?: SandboxSpec): Promise<Step> {
   const outputs = await openSocketOutputs();
-  const child = await spawnHelper.spawn({ file, args, cwd, env, outputs });
+  const argv = sandbox ? sandboxArgv(sandbox, file, args) : { file, args };
+  const child = await spawnHelper.spawn({ file: argv.file, args: argv.args, cwd: sandbox ? '/' : cwd, env, outputs });
   const exit = new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
     child.on('error', reject);
     child.once('exit', (code, signal) => resolve([code, signal]));
@@ -82,7 +86,7 @@ async function startStep(file: string, args: string[], cwd: string, env: NodeJS.
 export async function runCommand(options: CommandOptions): Promise<void> {
   const { step, command, args, cwd, env, onOutput } = options;
   const started = await startStep(command, args, cwd, env,
-    () => onOutput(indent(`${step} ran for ${BUILD_STEP_TIMEOUT_MS / 60_000} minutes: stopping it`)));
+    () => onOutput(indent(`${step} ran for ${BUILD_STEP_TIMEOUT_MS / 60_000} minutes: stopping it`)), options.sandbox);
   // One splitter per stream, so a line half-written on stdout is not spliced with one from stderr.
   // Blank lines are dropped: tools use them as spacing, and the topics already separate the steps.
   const show = (line: string): void => {
@@ -123,8 +127,8 @@ function readWhole(output: SocketOutput): Promise<Buffer> {
  * Runs a command for its standard output (a version, a JSON list); rejects with its stderr on failure.
  * Started, tracked and timed out as any build command (startStep).
  */
-export async function captureCommand(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
-  const started = await startStep(command, args, options.cwd ?? process.cwd(), options.env ?? process.env, () => {});
+export async function captureCommand(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; sandbox?: SandboxSpec } = {}): Promise<string> {
+  const started = await startStep(command, args, options.cwd ?? process.cwd(), options.env ?? process.env, () => {}, options.sandbox);
   const [stdout, stderr] = started.outputs.map(readWhole) as [Promise<Buffer>, Promise<Buffer>];
   let code: number | null;
   let signal: NodeJS.Signals | null;

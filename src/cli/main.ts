@@ -28,6 +28,7 @@ const FAMILIES: Record<string, () => Promise<Register>> = {
   builds: async () => (await import('./commands/builds.js')).registerBuildsCommands,
   drains: async () => (await import('./commands/drains.js')).registerDrainsCommands,
   domains: async () => (await import('./commands/domains.js')).registerDomainsCommands,
+  status: async () => (await import('./commands/status.js')).registerStatusCommand,
 };
 
 /** The family a verb belongs to: `apps:create` -> apps, `rollback` -> releases. */

@@ -4,7 +4,6 @@
  * restarts, and brings every app back after a restart of twelve. All changes to one app are serialized.
  */
 import type pino from 'pino';
-import { buildPathEntries } from '../build/build-app.js';
 import { buildDirOf } from '../build/build-dir.js';
 import { TwelveError } from '../errors.js';
 import type { Paths } from '../paths.js';
@@ -12,13 +11,14 @@ import type { RouteTable } from '../router/route-table.js';
 import type { App } from '../store/apps.js';
 import { getBuild, type BuildManifest } from '../store/builds.js';
 import type { Db } from '../store/database.js';
-import { formationForRelease, getFormation, type Formation } from '../store/formation.js';
+import { formationForRelease, getFormation, getFormationSizes, type Formation } from '../store/formation.js';
 import type { Release } from '../store/releases.js';
 import type { LogBus } from '../logs/log-bus.js';
 import { parseHealthcheck } from '../build/healthcheck.js';
-import { processEnv } from './process-env.js';
+import type { Sandbox } from '../sandbox/sandbox.js';
+import { DEFAULT_SIZE, findSize } from './process-size.js';
+import { setUpReleaseProcess } from './release-process.js';
 import type { SupervisedProcess, Supervisor } from './supervisor.js';
-import { join } from 'node:path';
 
 interface AppFleet {
   /** The release whose web processes receive traffic. */
@@ -35,6 +35,7 @@ export interface FleetDeps {
   table: RouteTable;
   logs: LogBus;
   logger: pino.Logger;
+  sandbox: Sandbox;
   bootTimeoutMs: number;
   /** How long old web processes may take to finish their requests in flight before they get SIGTERM. */
   drainTimeoutMs?: number;
@@ -148,15 +149,20 @@ export class Fleet {
     if (slots.length === 0) return [];
     const manifest = this.manifestOf(release);
     const buildDir = buildDirOf(this.deps.paths, manifest);
-    const cwd = join(buildDir, 'app');
     const healthcheck = parseHealthcheck(manifest.appJson);
-    const env = processEnv({
-      config: release.config, pathEntries: buildPathEntries(buildDir, manifest), home: cwd,
-      app: app.name, releaseVersion: release.version,
-    });
+    const sizes = getFormationSizes(this.deps.db, app.id);
+    const setups = new Map<string, ReturnType<typeof setUpReleaseProcess>>();
+    const setupOf = (type: string) => {
+      let setup = setups.get(type);
+      if (!setup) {
+        const size = findSize(sizes[type] ?? DEFAULT_SIZE);
+        setups.set(type, (setup = setUpReleaseProcess(this.deps.sandbox, { app, release, manifest, buildDir, size })));
+      }
+      return setup;
+    };
     return slots.map(({ type, number }) => this.deps.supervisor.start({
       app: app.name, appId: app.id, releaseVersion: release.version, type, number,
-      command: release.processTypes[type]!, cwd, env, ...(type === 'web' && healthcheck ? { healthcheck } : {}),
+      command: release.processTypes[type]!, ...setupOf(type), ...(type === 'web' && healthcheck ? { healthcheck } : {}),
     }));
   }
 

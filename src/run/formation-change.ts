@@ -2,7 +2,8 @@
 import { TwelveError } from '../errors.js';
 import type { Platform } from '../platform.js';
 import { getApp } from '../store/apps.js';
-import { formationForRelease, getFormation, setFormation, type Formation } from '../store/formation.js';
+import { formationForRelease, getFormation, getFormationSizes, setFormation, setFormationSizes, type Formation } from '../store/formation.js';
+import { DEFAULT_SIZE, findSize } from './process-size.js';
 import { getReleaseById, type Release } from '../store/releases.js';
 
 /** The most processes of one type twelve will run for an app on one machine. */
@@ -63,5 +64,35 @@ export async function restartApp(platform: Platform, appName: string, type?: str
     await platform.fleet.rollout(app, release, type ? { types: [type] } : {});
     platform.logs.publish(app.name, 'twelve', 'api', `Restarted ${type ?? 'all'} processes`);
     return platform.fleet.processes(app.id).filter((proc) => !type || proc.spec.type === type).map((proc) => proc.name);
+  });
+}
+
+/** The size of every process type of the current release (`ps:resize` with no arguments). */
+export function appSizes(platform: Platform, appName: string): Record<string, string> {
+  const app = getApp(platform.db, appName);
+  const release = currentRelease(platform, appName);
+  const sizes = getFormationSizes(platform.db, app.id);
+  return Object.fromEntries(Object.keys(release.processTypes).filter((type) => type !== 'release').map((type) => [type, sizes[type] ?? DEFAULT_SIZE]));
+}
+
+/** Sets the size of types, as Heroku's ps:resize, and restarts their processes at it. */
+export async function resizeApp(platform: Platform, appName: string, body: unknown): Promise<Record<string, string>> {
+  const app = getApp(platform.db, appName);
+  if (typeof body !== 'object' || body === null || Array.isArray(body) || Object.keys(body).length === 0) {
+    throw new TwelveError('BAD_REQUEST', 'resize with a JSON object of TYPE: SIZE, e.g. {"web": "2x"}');
+  }
+  return platform.fleet.exclusive(app.id, async () => {
+    const release = currentRelease(platform, appName);
+    const sizes: Record<string, string> = {};
+    for (const [type, size] of Object.entries(body)) {
+      if (!Object.hasOwn(release.processTypes, type) || type === 'release') {
+        throw new TwelveError('UNKNOWN_PROCESS_TYPE', `no ${type} process type to resize in this app's Procfile`);
+      }
+      sizes[type] = findSize(String(size)).name;
+    }
+    setFormationSizes(platform.db, app.id, sizes);
+    await platform.fleet.rollout(app, release, { types: Object.keys(sizes) });
+    platform.logs.publish(app.name, 'twelve', 'api', `Resized ${Object.entries(sizes).map(([type, size]) => `${type} to ${size}`).join(', ')}`);
+    return appSizes(platform, appName);
   });
 }

@@ -15,6 +15,8 @@ import { readStartTicks } from './proc-stat.js';
 import { ProcessLog } from './process-log.js';
 import { streamOutput } from './process-output.js';
 import { type ExitInfo, exitStatus, ProcessRun } from './process-run.js';
+import { processCwd, shellArgv } from './process-spec.js';
+import type { SandboxSpec } from '../sandbox/sandbox-argv.js';
 
 export interface OneOffSpec {
   app: string;
@@ -33,6 +35,9 @@ export interface OneOffSpec {
   env: Record<string, string>;
   /** Whether the caller feeds standard input (attached `run`); otherwise it reads /dev/null. */
   stdin: boolean;
+  /** As for a process of the formation (process-spec.ts). */
+  profile?: boolean;
+  sandbox?: SandboxSpec;
 }
 
 export interface OneOffHooks {
@@ -83,8 +88,9 @@ export class OneOff {
     this.log.say(`Starting process with command \`${spec.command}\``);
     let child: ChildProcess;
     try {
-      child = spawn('/bin/sh', ['-c', spec.script], {
-        cwd: spec.cwd, env: { ...spec.env, DYNO: this.name }, detached: true,
+      const { file, args } = shellArgv(spec.script, spec);
+      child = spawn(file, args, {
+        cwd: processCwd(spec), env: { ...spec.env, DYNO: this.name }, detached: true,
         stdio: [spec.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
       });
     } catch (error) {
@@ -102,6 +108,7 @@ export class OneOff {
       },
       onSpawnError: (error) => this.cannotStart(error),
       onEnd: () => this.ended(run),
+      spareLeader: spec.sandbox !== undefined,
     }, [streamOutput(child.stdout), streamOutput(child.stderr)]);
     this.run = run;
     this.pid = run.pid;

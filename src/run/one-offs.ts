@@ -6,16 +6,18 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildPathEntries } from '../build/build-app.js';
 import { buildDirOf } from '../build/build-dir.js';
 import { TwelveError } from '../errors.js';
 import type { Paths } from '../paths.js';
 import type { App } from '../store/apps.js';
 import { buildRemovedAt } from '../store/build-retention.js';
-import { getBuild } from '../store/builds.js';
+import { type BuildManifest, getBuild } from '../store/builds.js';
 import type { Release } from '../store/releases.js';
 import { OneOff, type OneOffDeps, type OneOffHooks } from './one-off.js';
-import { processEnv } from './process-env.js';
+import type { Sandbox } from '../sandbox/sandbox.js';
+import { DEFAULT_SIZE, findSize } from './process-size.js';
+import { setUpReleaseProcess } from './release-process.js';
+import { getFormationSizes } from '../store/formation.js';
 import { shellCommand } from './shell-words.js';
 
 /** How long an attach link stays good: the CLI connects right after it got the link. */
@@ -35,21 +37,23 @@ export class OneOffs {
   private readonly counters = new Map<number, number>();
   private readonly pendingAttach = new Map<string, { proc: OneOff; timer: NodeJS.Timeout }>();
 
-  constructor(private readonly deps: OneOffDeps & { paths: Paths }) {}
+  constructor(private readonly deps: OneOffDeps & { paths: Paths; sandbox: Sandbox }) {}
 
   /**
    * A one-off of `release`: detached ones start at once; an attached one waits for `claim(secret)`.
    * Throws BUILD_REMOVED when retention removed the release's build.
    */
   create(app: App, release: Release, options: OneOffOptions): { proc: OneOff; attachSecret: string | null } {
-    const { buildDir, pathEntries } = this.locateBuild(release);
-    const cwd = join(buildDir, 'app');
+    const { buildDir, manifest } = this.locateBuild(release);
+    // As on Heroku, a one-off runs at the size of the app's web processes unless told otherwise.
+    const size = findSize(getFormationSizes(this.deps.db, app.id)[options.type === 'release' ? 'release' : 'web'] ?? DEFAULT_SIZE);
+    const setup = setUpReleaseProcess(this.deps.sandbox, { app, release, manifest, buildDir, size });
     const { display, script } = shellCommand(options.command);
     const number = options.type === 'release' ? 1 : this.nextNumber(app.id);
     const proc = new OneOff({
       app: app.name, appId: app.id, releaseVersion: release.version, type: options.type, number, command: display, script,
-      buildId: release.buildId!, cwd, stdin: options.attach,
-      env: processEnv({ config: release.config, pathEntries, home: cwd, app: app.name, releaseVersion: release.version }),
+      buildId: release.buildId!, stdin: options.attach,
+      cwd: setup.cwd, env: setup.env, profile: setup.profile, ...(setup.sandbox ? { sandbox: setup.sandbox } : {}),
     }, this.deps, options.hooks);
     this.running.set(proc.id, proc);
     void proc.done.then(() => this.running.delete(proc.id));
@@ -102,13 +106,13 @@ export class OneOffs {
     return number;
   }
 
-  private locateBuild(release: Release): { buildDir: string; pathEntries: string[] } {
+  private locateBuild(release: Release): { buildDir: string; manifest: BuildManifest } {
     const build = release.buildId ? getBuild(this.deps.db, release.buildId) : undefined;
     if (!build?.manifest) throw new TwelveError('NO_RELEASE', `release v${release.version} has no finished build`);
     const buildDir = buildDirOf(this.deps.paths, build.manifest);
     if (buildRemovedAt(this.deps.db, build.id) !== null || !existsSync(buildDir)) {
       throw new TwelveError('BUILD_REMOVED', `build ${build.id} of release v${release.version} was removed by build retention`);
     }
-    return { buildDir, pathEntries: buildPathEntries(buildDir, build.manifest) };
+    return { buildDir, manifest: build.manifest };
   }
 }

@@ -78,6 +78,25 @@ export function groupIsRunning(pgid: number): boolean {
   return false;
 }
 
+/**
+ * Sends a signal to every running process of a group but its leader: a sandboxed process's leader is
+ * bubblewrap's monitor, which dies of SIGTERM at once and would take the app's exit status with it;
+ * spared, it lives until the app has exited and ends with the app's status.
+ */
+export function signalGroupButLeader(pgid: number, signal: NodeJS.Signals): void {
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === pgid) continue;
+    const stat = readProcStat(pid);
+    if (!stat || stat.pgrp !== pgid || !isRunning(stat)) continue;
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // gone meanwhile: nothing left to stop
+    }
+  }
+}
+
 /** Sends a signal to every process of a group; false when the group no longer exists. */
 export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
   try {

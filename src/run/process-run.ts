@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { LineSplitter, type OnBlock } from './line-splitter.js';
 import type { ProcessOutput } from './process-output.js';
 import type { ChildLike } from './spawner.js';
-import { groupIsRunning, signalGroup } from './proc-stat.js';
+import { groupIsRunning, signalGroup, signalGroupButLeader } from './proc-stat.js';
 import type { UpCheck } from './up-check.js';
 
 export interface ExitInfo {
@@ -32,6 +32,8 @@ export interface ProcessRunHooks {
   onSpawnError: (error: Error) => void;
   /** Called once, when the run is over. */
   onEnd: () => void;
+  /** SIGTERM spares the group's leader (a sandbox's monitor, which then ends with the app's status). */
+  spareLeader?: boolean;
 }
 
 export class ProcessRun {
@@ -80,7 +82,8 @@ export class ProcessRun {
     this.killDeadline = Date.now() + timeoutMs;
     if (this.pid === null) return;
     const pid = this.pid;
-    signalGroup(pid, 'SIGTERM');
+    if (this.hooks.spareLeader) signalGroupButLeader(pid, 'SIGTERM');
+    else signalGroup(pid, 'SIGTERM');
     this.killTimer = setTimeout(() => {
       this.killTimer = null;
       if (!groupIsRunning(pid)) return;

@@ -1,5 +1,6 @@
 /** What to run for one process (`web.1` of a release) and the pure rules for how it is launched. */
 import type { Healthcheck } from '../build/healthcheck.js';
+import { type SandboxSpec, sandboxArgv } from '../sandbox/sandbox-argv.js';
 
 export type { Healthcheck };
 
@@ -18,6 +19,12 @@ export interface ProcessSpec {
   env: Record<string, string>;
   /** For a web process: an HTTP check that must pass after the port accepts, before it counts as up. */
   healthcheck?: Healthcheck;
+  /** Whether the build has a `.profile` or `.profile.d/` to source before the command, as Heroku does. */
+  profile?: boolean;
+  /** The process's sandbox; absent with the sandbox off. */
+  sandbox?: SandboxSpec;
+  /** The size's limits, applied through cgroups where the machine has them. */
+  limits?: { memoryMb: number; maxTasks: number };
 }
 
 export type ProcessState = 'starting' | 'up' | 'crashed' | 'stopping' | 'stopped';
@@ -56,10 +63,33 @@ export function spawnEnv(spec: ProcessSpec, port: number | null): Record<string,
   return env;
 }
 
-/** The program and arguments that run the Procfile command. */
-export function processArgv(spec: Pick<ProcessSpec, 'command'>): { file: string; args: string[] } {
-  return { file: '/bin/sh', args: ['-c', execIfSimple(spec.command)] };
+/** The program and arguments that run the Procfile command (in its sandbox, when it has one). */
+export function processArgv(spec: Pick<ProcessSpec, 'command' | 'profile' | 'sandbox'>): { file: string; args: string[] } {
+  return shellArgv(execIfSimple(spec.command), spec);
 }
+
+/** `/bin/sh -c SCRIPT`, after the app's profile scripts and inside the sandbox, when it has them. */
+export function shellArgv(script: string, options: Pick<ProcessSpec, 'profile' | 'sandbox'>): { file: string; args: string[] } {
+  const whole = options.profile ? `${PROFILE_SCRIPT}\n${script}` : script;
+  return options.sandbox ? sandboxArgv(options.sandbox, '/bin/sh', ['-c', whole]) : { file: '/bin/sh', args: ['-c', whole] };
+}
+
+/** Where a process starts: /app in its sandbox (bwrap changes to it), the build's app directory without. */
+export function processCwd(spec: Pick<ProcessSpec, 'cwd' | 'sandbox'>): string {
+  return spec.sandbox ? '/' : spec.cwd;
+}
+
+/**
+ * Heroku's order: every `.profile.d/*.sh` (buildpacks' and the app's), then the app's `.profile`, sourced
+ * in the process's own shell before its command. A failing script is said in the app's log and skipped.
+ */
+export const PROFILE_SCRIPT = [
+  'for twelve_profile in .profile.d/*.sh .profile; do',
+  '  [ -f "$twelve_profile" ] || continue',
+  '  . "./$twelve_profile" || echo "twelve: $twelve_profile exited with status $? while being sourced; starting the command anyway" >&2',
+  'done',
+  'unset twelve_profile',
+].join('\n');
 
 /** Shell syntax after which `exec` would change the meaning: lists, pipes, groups, substitutions, keywords. */
 const COMPOUND = /[;|()`\n{}]|(?<![<>])&|^\s*(\w+=|if\b|for\b|while\b|until\b|case\b|!|exec\b)/;

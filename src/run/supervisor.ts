@@ -15,7 +15,7 @@ import { bootTimedOut, exitedAtBoot, seconds, stoppedAtBoot, type BootFacts } fr
 import type { PortAllocator } from './port-allocator.js';
 import { readStartTicks } from './proc-stat.js';
 import {
-  isWeb, processArgv, processName, spawnEnv, type ProcessSpec, type ProcessState, type SupervisedProcess,
+  isWeb, processArgv, processCwd, processName, spawnEnv, type ProcessSpec, type ProcessState, type SupervisedProcess,
 } from './process-spec.js';
 import { CRASH_COUNTER_RESET_MS, restartDelayMs } from './restart-delay.js';
 import { ProcessLog } from './process-log.js';
@@ -25,6 +25,7 @@ import { spawnHelper, type ChildLike, type SpawnHelper } from './spawner.js';
 import { watchPort, watchSettle } from './up-check.js';
 import { UpWaiters } from './up-waiters.js';
 import type { Entry, Mutable } from './supervisor-entry.js';
+import type { ProcessLimits } from './process-limits.js';
 
 export interface SupervisorDeps {
   db: Db;
@@ -39,6 +40,8 @@ export interface SupervisorDeps {
   bootTimeoutMs?: number;
   /** Spawns the processes (default: this twelve's spawn helper, see spawn-helper.ts). */
   spawner?: SpawnHelper;
+  /** Enforces each process's size (process-limits.ts); without it, sizes set nothing but WEB_CONCURRENCY. */
+  limits?: ProcessLimits;
 }
 
 export type { SupervisedProcess };
@@ -138,6 +141,7 @@ export class Supervisor extends EventEmitter {
   /** No process could be started this time: a crash, retried with backoff (unless it is being stopped). */
   private startFailed(entry: Entry, error: unknown): void {
     entry.allocating = false;
+    this.deps.limits?.ended(entry.view.id);
     this.cannotStart(entry, errorText(error));
     if (entry.stopping) this.finish(entry);
     else this.crashed(entry);
@@ -180,8 +184,9 @@ export class Supervisor extends EventEmitter {
     entry.startError = null;
     entry.unhealthy = null;
     entry.log.say(`Starting process with command \`${spec.command}\``);
-    const { file, args } = processArgv(spec);
-    return this.spawner.spawn({ file, args, cwd: spec.cwd, env: spawnEnv(spec, view.port), outputs });
+    const sandbox = spec.sandbox && this.deps.limits ? this.deps.limits.sandboxFor(view.id, spec.sandbox, spec.limits, entry.log) : spec.sandbox;
+    const { file, args } = processArgv({ ...spec, ...(sandbox ? { sandbox } : {}) });
+    return this.spawner.spawn({ file, args, cwd: processCwd(spec), env: spawnEnv(spec, view.port), outputs });
   }
 
   private watchRun(entry: Entry, child: ChildLike, outputs: ProcessOutputs): ProcessRun {
@@ -191,6 +196,7 @@ export class Supervisor extends EventEmitter {
       onBlock: (bytes, count) => entry.log.block(bytes, count),
       onSpawnError: (error) => this.cannotStart(entry, `${errorText(error)} (cwd ${spec.cwd})`),
       onEnd: () => this.ended(entry, run),
+      spareLeader: spec.sandbox !== undefined,
     }, outputs);
     entry.run = run;
     view.pid = run.pid;
@@ -248,6 +254,7 @@ export class Supervisor extends EventEmitter {
     if (entry.run !== run) return;
     entry.run = null;
     const { view } = entry;
+    this.deps.limits?.ended(view.id);
     view.pid = null;
     if (run.exit) {
       view.lastExit = run.exit;

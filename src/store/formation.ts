@@ -15,6 +15,21 @@ export function setFormation(db: Db, appId: number, changes: Formation): void {
   })();
 }
 
+/** The size of each type that was resized (`ps:resize`); the others run at the default size. */
+export function getFormationSizes(db: Db, appId: number): Record<string, string> {
+  const rows = db.prepare('SELECT type, size FROM formation WHERE app_id = ? AND size IS NOT NULL').all(appId) as Array<{ type: string; size: string }>;
+  return Object.fromEntries(rows.map((row) => [row.type, row.size]));
+}
+
+/** Sets the size of types; a type never scaled keeps Heroku's default quantity (web=1, others 0). */
+export function setFormationSizes(db: Db, appId: number, sizes: Record<string, string>): void {
+  const upsert = db.prepare(`INSERT INTO formation (app_id, type, quantity, size) VALUES (?, ?, CASE WHEN ? = 'web' THEN 1 ELSE 0 END, ?)
+    ON CONFLICT (app_id, type) DO UPDATE SET size = excluded.size`);
+  db.transaction(() => {
+    for (const [type, size] of Object.entries(sizes)) upsert.run(appId, type, type, size);
+  })();
+}
+
 /**
  * The formation a release runs with: Heroku's defaults (web=1, every other type 0) for types the app has
  * never scaled, the stored quantity for the rest; types the release does not declare are left out.

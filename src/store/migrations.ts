@@ -143,4 +143,11 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       ALTER TABLE drains ADD COLUMN sent_through INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 7,
+    name: 'process sizes per type (ps:resize)',
+    sql: `
+      ALTER TABLE formation ADD COLUMN size TEXT;
+    `,
+  },
 ];

@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { after, describe, it } from 'node:test';
 import { buildApp, buildPathEntries } from '../../src/build/build-app.js';
 import { TwelveError } from '../../src/errors.js';
-import { copyFixture, fixtureSource, runBuild, sourceOf, tempData } from './helpers.js';
+import { copyFixture, fixtureSource, runBuild, sourceOf, tempData, unsandboxed } from './helpers.js';
 
 function failsWith(code: string, pattern?: RegExp): (error: unknown) => boolean {
   return (error) => {
@@ -111,7 +111,7 @@ describe('buildApp', () => {
     let wrote = false;
     const buildDir = data.paths.build('streaming', 's1');
     const manifest = await buildApp({
-      app: 'streaming', buildId: 's1', source: sourceOf(app), sourceSha: 'abc123', paths: data.paths,
+      app: 'streaming', buildId: 's1', source: sourceOf(app), sourceSha: 'abc123', paths: data.paths, ...unsandboxed(data.paths),
       onOutput: (line) => {
         if (line !== '       waiting for go' || wrote) return;
         writeFileSync(join(buildDir, 'app', 'go'), '');

@@ -1,10 +1,12 @@
 /** Shared by the build tests: fixture apps as deploy streams, a throwaway data dir, a build that records its output. */
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tar from 'tar';
-import { buildApp } from '../../src/build/build-app.js';
+import { Sandbox } from '../../src/sandbox/sandbox.js';
+import { type BuildOptions, buildApp } from '../../src/build/build-app.js';
 import { type Paths, pathsFor } from '../../src/paths.js';
 import type { BuildManifest } from '../../src/store/builds.js';
 
@@ -47,11 +49,11 @@ export interface BuildRun {
 let counter = 0;
 
 /** Builds the source, collecting its output lines; rejects like buildApp, with the lines attached. */
-export async function runBuild(paths: Paths, app: string, source: NodeJS.ReadableStream, buildId = `b${++counter}`): Promise<BuildRun> {
+export async function runBuild(paths: Paths, app: string, source: NodeJS.ReadableStream, buildId = `b${++counter}`, extra: Partial<BuildOptions> = {}): Promise<BuildRun> {
   const lines: string[] = [];
   const started = Date.now();
   try {
-    const manifest = await buildApp({ app, buildId, source, sourceSha: null, paths, onOutput: (line) => lines.push(line) });
+    const manifest = await buildApp({ app, buildId, source, sourceSha: null, paths, onOutput: (line) => lines.push(line), ...unsandboxed(paths), ...extra });
     return { manifest, lines, ms: Date.now() - started };
   } catch (error) {
     if (error instanceof Error) Object.assign(error, { lines });
@@ -67,4 +69,29 @@ export function writeApp(into: string, name: string, files: Record<string, strin
     writeFileSync(join(dir, file), typeof content === 'string' ? content : JSON.stringify(content, null, 2));
   }
   return dir;
+}
+
+/**
+ * What a build needs besides its source, for tests of the build itself: no sandbox (test/e2e/ builds in
+ * it), and the machine's pip settings as the operator would declare them (TWELVE_BUILD_ENV).
+ */
+export function unsandboxed(paths: Paths): Pick<BuildOptions, 'appId' | 'config' | 'operatorEnv' | 'sandbox'> {
+  const operatorEnv = Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[0].startsWith('PIP_') && entry[1] !== undefined));
+  return { appId: 1, config: {}, operatorEnv, sandbox: new Sandbox({ mode: 'off', mountPoint: paths.sandboxMount, readOnly: [], scratchMb: 64, dataDir: paths.dataDir }) };
+}
+
+/**
+ * The machine's pip configuration (its local package mirror, in the user's pip.conf) as an operator
+ * declares it for builds (TWELVE_BUILD_ENV), which see HOME=/app and so not that file. Without
+ * retries: the configuration also lists pypi.org, which this machine cannot reach.
+ */
+export function pipMirror(): Record<string, string> {
+  const listed = spawnSync('python3', ['-m', 'pip', 'config', 'list'], { encoding: 'utf8' }).stdout ?? '';
+  const env: Record<string, string> = { PIP_RETRIES: '0' };
+  for (const line of listed.split('\n')) {
+    const match = /^global\.([a-z-]+)='(.*)'$/.exec(line.trim());
+    if (match && ['index-url', 'extra-index-url', 'find-links'].includes(match[1]!)) env[`PIP_${match[1]!.replace(/-/g, '_').toUpperCase()}`] = match[2]!;
+  }
+  for (const [key, value] of Object.entries(process.env)) if (key.startsWith('PIP_') && value !== undefined) env[key] = value;
+  return env;
 }

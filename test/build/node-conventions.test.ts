@@ -59,15 +59,10 @@ describe('Node.js build conventions (Heroku\'s)', () => {
     assert.equal(existsSync(appFile('nolock', 'c2', 'node_modules/devtool')), false);
   });
 
-  it('keeps devDependencies when the build environment says NPM_CONFIG_PRODUCTION=false', async () => {
-    process.env.NPM_CONFIG_PRODUCTION = 'false';
-    try {
-      const { lines } = await runBuild(data.paths, 'keep', sourceOf(conventionsApp(data.dir, 'keep')), 'k1');
-      assert.ok(lines.includes('       Skipping because NPM_CONFIG_PRODUCTION=false is set'), lines.join('\n'));
-      assert.ok(existsSync(appFile('keep', 'k1', 'node_modules/devtool/index.js')));
-    } finally {
-      delete process.env.NPM_CONFIG_PRODUCTION;
-    }
+  it('keeps devDependencies when the app\'s config says NPM_CONFIG_PRODUCTION=false', async () => {
+    const { lines } = await runBuild(data.paths, 'keep', sourceOf(conventionsApp(data.dir, 'keep')), 'k1', { config: { NPM_CONFIG_PRODUCTION: 'false' } });
+    assert.ok(lines.includes('       Skipping because NPM_CONFIG_PRODUCTION=false is set'), lines.join('\n'));
+    assert.ok(existsSync(appFile('keep', 'k1', 'node_modules/devtool/index.js')));
   });
 
   it('builds a yarn 1 app with the yarn its packageManager pins, through corepack', async () => {

@@ -6,7 +6,13 @@ import { after, describe, it } from 'node:test';
 import { buildPathEntries } from '../../src/build/build-app.js';
 import { TwelveError } from '../../src/errors.js';
 import type { BuildManifest } from '../../src/store/builds.js';
-import { runBuild, sourceOf, tempData, writeApp } from './helpers.js';
+import { type BuildRun, pipMirror, runBuild as runAnyBuild, sourceOf, tempData, writeApp } from './helpers.js';
+import type { Paths } from '../../src/paths.js';
+
+/** Builds with the machine's package mirror, and the app's config when given. */
+function runBuild(paths: Paths, app: string, source: NodeJS.ReadableStream, buildId: string, config: Record<string, string> = {}): Promise<BuildRun> {
+  return runAnyBuild(paths, app, source, buildId, { operatorEnv: pipMirror(), config });
+}
 
 /** A Django project whose static files go through ManifestStaticFilesStorage: {% static %} fails without collectstatic. */
 const DJANGO = {
@@ -47,13 +53,7 @@ function failure(code: string, pattern: RegExp): (error: unknown) => boolean {
 
 describe('Python builds (Heroku\'s conventions)', () => {
   const data = tempData();
-  // This machine's pip configuration lists pypi.org, which it cannot reach, beside its local mirror:
-  // without retries pip moves on to the mirror at once.
-  const retries = process.env.PIP_RETRIES;
-  process.env.PIP_RETRIES = '0';
   after(() => {
-    if (retries === undefined) delete process.env.PIP_RETRIES;
-    else process.env.PIP_RETRIES = retries;
     data.cleanup();
   });
 
@@ -86,15 +86,11 @@ describe('Python builds (Heroku\'s conventions)', () => {
     assert.match(manifest.runtimes.python!, /^3\.12\./);
   });
 
-  it('skips collectstatic when DISABLE_COLLECTSTATIC=1', async () => {
-    process.env.DISABLE_COLLECTSTATIC = '1';
-    try {
-      const { lines } = await runBuild(data.paths, 'nostatic', sourceOf(writeApp(data.dir, 'nostatic', { ...DJANGO, '.python-version': '3.12' })), 'n1');
-      assert.ok(lines.includes('-----> Skipping Django collectstatic: DISABLE_COLLECTSTATIC=1'), lines.join('\n'));
-      assert.equal(existsSync(join(data.paths.build('nostatic', 'n1'), 'app', 'staticfiles')), false);
-    } finally {
-      delete process.env.DISABLE_COLLECTSTATIC;
-    }
+  it('skips collectstatic when the app\'s config says DISABLE_COLLECTSTATIC=1', async () => {
+    const app = writeApp(data.dir, 'nostatic', { ...DJANGO, '.python-version': '3.12' });
+    const { lines } = await runBuild(data.paths, 'nostatic', sourceOf(app), 'n1', { DISABLE_COLLECTSTATIC: '1' });
+    assert.ok(lines.includes('-----> Skipping Django collectstatic: DISABLE_COLLECTSTATIC=1'), lines.join('\n'));
+    assert.equal(existsSync(join(data.paths.build('nostatic', 'n1'), 'app', 'staticfiles')), false);
   });
 
   it('refuses a runtime.txt version the machine has no interpreter for, naming those it has', async () => {

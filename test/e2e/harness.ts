@@ -52,7 +52,10 @@ export class TestPlatform {
     for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !key.startsWith('TWELVE_')) env[key] = value;
     return {
       ...env, TWELVE_DATA_DIR: this.dataDir, TWELVE_API_URL: `http://127.0.0.1:${this.apiPort}`,
-      TWELVE_STOP_TIMEOUT: '5', TWELVE_BOOT_TIMEOUT: '20', TWELVE_PORT_RANGE: this.portRange, ...this.extraEnv,
+      TWELVE_STOP_TIMEOUT: '5', TWELVE_BOOT_TIMEOUT: '20', TWELVE_PORT_RANGE: this.portRange,
+      // The machine's pip settings (a local mirror), declared as an operator would: builds see nothing else of ours.
+      TWELVE_BUILD_ENV: Object.keys(env).filter((key) => key.startsWith('PIP_')).join(','),
+      ...this.extraEnv,
     };
   }
 

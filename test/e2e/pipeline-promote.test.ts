@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { copyFixture, TestPlatform } from './harness.js';
+import { type SqlService, startSqlService } from './sql-service.js';
 
 interface AppInfo { release: { version: number; buildId: string } | null; build: { id: string; checksum: string } | null }
 interface BuildRow { id: string; size: number | null; removedAt: string | null; inUse: boolean; promotedFrom: string | null }
@@ -12,14 +13,16 @@ interface BuildRow { id: string; size: number | null; removedAt: string | null; 
 const platform = new TestPlatform();
 const dbDir = mkdtempSync(join(tmpdir(), 'twelve-pipeline-db-'));
 let appDir: string;
+let service: SqlService;
 
 before(async () => {
   await platform.start();
+  service = await startSqlService(dbDir);
   appDir = copyFixture('release-phase');
   writeFileSync(join(appDir, 'app.json'), JSON.stringify({ env: { SECRET: { description: 'signs sessions', required: true } } }));
   for (const [app, greeting] of [['shop-staging', 'staging'], ['shop-prod', 'production'], ['shop-eu', 'eu']] as const) {
     await platform.ok('apps:create', app);
-    const config = [`DATABASE_PATH=${join(dbDir, `${app}.sqlite`)}`, `GREETING=${greeting}`];
+    const config = [`DATABASE_URL=${service.url(app)}`, `GREETING=${greeting}`];
     if (app !== 'shop-eu') config.push('SECRET=s3');
     await platform.ok('config:set', ...config, '-a', app);
   }
@@ -31,6 +34,7 @@ before(async () => {
 });
 after(async () => {
   await platform.dispose();
+  await service.close();
   rmSync(dbDir, { recursive: true, force: true });
   rmSync(appDir, { recursive: true, force: true });
 });

@@ -1,4 +1,4 @@
-/** The release phase end to end: a migration of a real SQLite file before the release starts; a failing or slow one is refused. */
+/** The release phase end to end: a migration of a real database (a backing service by URL) before the release starts; a failing or slow one is refused. */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,29 +6,32 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { copyFixture, TestPlatform } from './harness.js';
+import { type SqlService, startSqlService } from './sql-service.js';
 
 interface ReleaseRow { version: number; status: string; current: boolean }
 interface Proc { name: string; release: number }
 
 const platform = new TestPlatform({ TWELVE_RELEASE_TIMEOUT: '4' });
 const dbDir = mkdtempSync(join(tmpdir(), 'twelve-release-db-'));
-const database = join(dbDir, 'app.sqlite');
 let appDir: string;
+let service: SqlService;
 
 before(async () => {
   await platform.start();
+  service = await startSqlService(dbDir);
   appDir = copyFixture('release-phase');
   await platform.ok('apps:create', 'migrating');
-  await platform.ok('config:set', `DATABASE_PATH=${database}`, 'GREETING=hi', '-a', 'migrating');
+  await platform.ok('config:set', `DATABASE_URL=${service.url('app')}`, 'GREETING=hi', '-a', 'migrating');
 });
 after(async () => {
   await platform.dispose();
+  await service.close();
   rmSync(dbDir, { recursive: true, force: true });
   rmSync(appDir, { recursive: true, force: true });
 });
 
 function tables(): string[] {
-  const db = new Database(database, { readonly: true });
+  const db = new Database(service.path('app'), { readonly: true });
   try {
     return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[]);
   } finally {

@@ -6,23 +6,27 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { CLI, copyFixture, isAlive, TestPlatform, waitFor } from './harness.js';
+import { type SqlService, startSqlService } from './sql-service.js';
 
 interface Proc { name: string; state: string; pid: number | null; release: number }
 
 const platform = new TestPlatform();
 const dbDir = mkdtempSync(join(tmpdir(), 'twelve-run-db-'));
 let appDir: string;
+let service: SqlService;
 
 before(async () => {
   await platform.start();
+  service = await startSqlService(dbDir);
   appDir = copyFixture('release-phase');
   await platform.ok('apps:create', 'oneoff');
-  await platform.ok('config:set', `DATABASE_PATH=${join(dbDir, 'db.sqlite')}`, 'GREETING=first', '-a', 'oneoff');
+  await platform.ok('config:set', `DATABASE_URL=${service.url('db')}`, 'GREETING=first', '-a', 'oneoff');
   await platform.ok('deploy', appDir, '-a', 'oneoff');
   await platform.ok('config:set', 'GREETING=second', '-a', 'oneoff');
 });
 after(async () => {
   await platform.dispose();
+  await service.close();
   rmSync(dbDir, { recursive: true, force: true });
   rmSync(appDir, { recursive: true, force: true });
 });

@@ -1,7 +1,7 @@
-/** `builds` (with size) and `builds:retention [N]`. */
+/** `builds` (with size), `builds:retention [N]` and `builds:env`. */
 import type { Command } from 'commander';
 import { CliError } from '../cli-error.js';
-import { appPath, type CommonOptions, createClient, print, printJson, requireApp, withAppOptions } from '../context.js';
+import { appPath, type CommonOptions, createClient, print, printJson, requireApp, withAppOptions, withJsonOption } from '../context.js';
 import { type BuildListView, renderBuilds } from '../pipeline-render.js';
 
 interface Retention { keep: number; own: boolean; removed?: string[] }
@@ -17,6 +17,13 @@ export function registerBuildsCommands(program: Command): void {
       ]);
       if (options.json) printJson(builds);
       else print(renderBuilds(app, builds, retention.keep));
+    });
+
+  withJsonOption(program.command('builds:env').description('list the operator\'s build settings (TWELVE_BUILD_ENV) that every build step sees'))
+    .action(async (options: CommonOptions) => {
+      const settings = await createClient().request<Record<string, string>>('GET', '/v1/build-env');
+      if (options.json) printJson(settings);
+      else print(Object.keys(settings).length === 0 ? 'No build settings: builds see the app\'s config and the variables docs/environment.md lists (set TWELVE_BUILD_ENV to add some).' : Object.entries(settings).map(([name, value]) => `${name}=${value}`).join('\n'));
     });
 
   withAppOptions(program.command('builds:retention')

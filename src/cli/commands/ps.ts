@@ -4,6 +4,7 @@ import type { ProcessView } from '../api-types.js';
 import { applyScaleChanges, parseScaleArgs } from '../arguments.js';
 import { action, appPath, type CommonOptions, createClient, print, printJson, requireApp, withAppOptions } from '../context.js';
 import { renderFormation, renderProcesses } from '../render.js';
+import { CliError } from '../cli-error.js';
 
 export function registerPsCommands(program: Command): void {
   withAppOptions(program.command('ps').description('list an app\'s processes'))
@@ -29,6 +30,25 @@ export function registerPsCommands(program: Command): void {
         () => client.request<{ formation: Record<string, number> }>('PATCH', appPath(app, '/formation'), body),
         ({ formation }) => `done, now running ${renderFormation(formation, ' at ')}`);
       if (options.json) printJson(answer);
+    });
+
+  withAppOptions(program.command('ps:resize')
+    .argument('[TYPE=SIZE...]', 'the size of each type, e.g. web=2x (1x, 2x, performance-m, performance-l; standard-1x, standard-2x too)')
+    .description('set the size of an app\'s processes (memory, tasks, WEB_CONCURRENCY), or show them'))
+    .action(async (args: string[], options: CommonOptions) => {
+      const app = requireApp(options);
+      const client = createClient();
+      const body = Object.fromEntries(args.map((arg) => {
+        const [type, size] = arg.split('=');
+        if (!type || !size) throw new CliError('INVALID_SIZE', `"${arg}" is not TYPE=SIZE, e.g. web=2x`);
+        return [type, size];
+      }));
+      const sizes = args.length === 0
+        ? await client.request<Record<string, string>>('GET', appPath(app, '/sizes'))
+        : (await action('Resizing and restarting the processes', options.json,
+          () => client.request<{ sizes: Record<string, string> }>('PATCH', appPath(app, '/sizes'), body))).sizes;
+      if (options.json) printJson(sizes);
+      else print(Object.entries(sizes).map(([type, size]) => `${type}: ${size}`).join('\n'));
     });
 
   withAppOptions(program.command('ps:restart')

@@ -95,3 +95,9 @@ export function pipMirror(): Record<string, string> {
   for (const [key, value] of Object.entries(process.env)) if (key.startsWith('PIP_') && value !== undefined) env[key] = value;
   return env;
 }
+
+/** The CA file this machine's TLS needs (its proxy signs registry answers), as an operator declares it for builds. */
+export function machineCa(): Record<string, string> {
+  const ca = process.env.NODE_EXTRA_CA_CERTS;
+  return ca ? { NODE_EXTRA_CA_CERTS: ca } : {};
+}

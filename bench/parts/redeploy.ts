@@ -1,13 +1,15 @@
 /**
  * redeploy: `twelve deploy` of an unchanged Node app and an unchanged Python app (dependencies cached)
  * until the new release answers, against the same steps by hand with the dependencies kept: copy the
- * source, copy the kept node_modules (and prune devDependencies) or virtualenv, start, first answer.
+ * source, copy the kept node_modules or link the kept virtualenv, start, first answer.
  */
 import { cpSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { killChild, spawnTracked, tempDir } from '../cleanup.js';
-import { npmCi, npmEnv, runToEnd, webEnv } from '../manual.js';
+import { npmCi, runToEnd, webEnv } from '../manual.js';
 import type { Part } from '../part.js';
+import { machineCa, pipMirror, pipMirrorDirs } from '../../test/machine-settings.js';
+import { onCleanup, trackPid } from '../cleanup.js';
 import { BenchPlatform, FIXTURES } from '../platform.js';
 import { freePort, median, now, probe, until } from '../probe.js';
 import { againstBaseline, withSamples } from '../report.js';
@@ -32,10 +34,8 @@ const NODE: Stack = {
     writeFileSync(join(dir, 'Procfile'), 'web: node server.js\n');
   },
   install: (dir) => npmCi(dir),
-  async restore(kept, dir) {
-    await runToEnd('cp', ['-a', '--reflink=auto', join(kept, 'node_modules'), join(dir, 'node_modules')], dir);
-    await runToEnd('npm', ['prune', '--omit=dev'], dir, npmEnv(join(tempDir('npm-cache'), 'cache')));
-  },
+  // node-deps has no devDependencies: nothing to prune, by hand as in twelve.
+  restore: (kept, dir) => runToEnd('cp', ['-a', '--reflink=auto', join(kept, 'node_modules'), join(dir, 'node_modules')], dir),
   command: [process.execPath, 'server.js'],
 };
 
@@ -60,7 +60,8 @@ const PYTHON: Stack = {
     await runToEnd('python3', ['-m', 'venv', '.venv'], dir);
     await runToEnd(join(dir, '.venv', 'bin', 'pip'), ['install', '-r', 'requirements.txt'], dir);
   },
-  restore: (kept, dir) => runToEnd('cp', ['-a', '--reflink=auto', join(kept, '.venv'), join(dir, '.venv')], dir),
+  // Hard links, as twelve restores a cached virtualenv: the cheapest copy a person could make.
+  restore: (kept, dir) => runToEnd('cp', ['-al', join(kept, '.venv'), join(dir, '.venv')], dir),
   command: ['.venv/bin/python', 'app.py'],
 };
 
@@ -89,13 +90,26 @@ async function byTwelve(platform: BenchPlatform, stack: Stack, source: string, r
   return now() - start;
 }
 
+/** twelve serve with the machine's package mirror declared as an operator does, for the builds in their sandbox. */
+async function launchWithMirror(): Promise<BenchPlatform> {
+  const buildEnv = { ...pipMirror(), ...machineCa() };
+  const platform = new BenchPlatform({
+    TWELVE_BUILD_ENV: Object.entries(buildEnv).map(([name, value]) => `${name}=${value}`).join(','),
+    TWELVE_SANDBOX_READ_ONLY: pipMirrorDirs().join(':'),
+  });
+  onCleanup(() => platform.dispose().then(() => undefined));
+  await platform.start();
+  if (platform.process?.pid) trackPid(platform.process.pid);
+  return platform;
+}
+
 export const redeployPart: Part = {
   name: 'redeploy',
   description: `twelve deploy of an unchanged Node app and Flask app (dependencies cached), median of ${ROUNDS}, vs the same steps by hand with the install kept`,
   async run({ record }) {
     // This machine's pip lists pypi.org (unreachable) beside its mirror: no retries, for both sides' first install.
     process.env.PIP_RETRIES = '0';
-    const platform = await BenchPlatform.launch();
+    const platform = await launchWithMirror();
     for (const stack of [NODE, PYTHON]) {
       const kept = tempDir(`${stack.app}-kept`);
       stack.write(kept);
@@ -113,6 +127,7 @@ export const redeployPart: Part = {
       const label = stack === NODE ? 'Node (npm, lockfile)' : 'Python (Flask, requirements.txt)';
       record(withSamples(againstBaseline('redeploy', `${label} redeploy, dependencies unchanged`, 'ms', median(twelve),
         { name: 'cp source + kept deps + start', value: median(hand) }, 1.2), twelve, hand));
+      await platform.ok('apps:destroy', '-a', stack.app, '--confirm', stack.app); // and its sandbox user
     }
   },
 };

@@ -41,7 +41,7 @@ export async function buildPython(context: BuildContext): Promise<StackResult> {
     context.onOutput(topic('Restoring cached virtualenv'));
     context.onOutput(indent(`Python ${python.version} and ${plan.source} are unchanged: pip install skipped`));
     await rm(venv, { recursive: true, force: true });
-    await restoreCached(context.paths, context.app, 'python', key, venv);
+    await restoreCached(context.paths, context.app, 'python', key, venv, true);
     context.path.push(VENV_BIN);
   } else {
     await createVenv(context, python, plan);

@@ -1,5 +1,4 @@
 /** Shared by the build tests: fixture apps as deploy streams, a throwaway data dir, a build that records its output. */
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -80,24 +79,4 @@ export function unsandboxed(paths: Paths): Pick<BuildOptions, 'appId' | 'config'
   return { appId: 1, config: {}, operatorEnv, sandbox: new Sandbox({ mode: 'off', mountPoint: paths.sandboxMount, readOnly: [], scratchMb: 64, dataDir: paths.dataDir }) };
 }
 
-/**
- * The machine's pip configuration (its local package mirror, in the user's pip.conf) as an operator
- * declares it for builds (TWELVE_BUILD_ENV), which see HOME=/app and so not that file. Without
- * retries: the configuration also lists pypi.org, which this machine cannot reach.
- */
-export function pipMirror(): Record<string, string> {
-  const listed = spawnSync('python3', ['-m', 'pip', 'config', 'list'], { encoding: 'utf8' }).stdout ?? '';
-  const env: Record<string, string> = { PIP_RETRIES: '0' };
-  for (const line of listed.split('\n')) {
-    const match = /^global\.([a-z-]+)='(.*)'$/.exec(line.trim());
-    if (match && ['index-url', 'extra-index-url', 'find-links'].includes(match[1]!)) env[`PIP_${match[1]!.replace(/-/g, '_').toUpperCase()}`] = match[2]!;
-  }
-  for (const [key, value] of Object.entries(process.env)) if (key.startsWith('PIP_') && value !== undefined) env[key] = value;
-  return env;
-}
-
-/** The CA file this machine's TLS needs (its proxy signs registry answers), as an operator declares it for builds. */
-export function machineCa(): Record<string, string> {
-  const ca = process.env.NODE_EXTRA_CA_CERTS;
-  return ca ? { NODE_EXTRA_CA_CERTS: ca } : {};
-}
+export { machineCa, pipMirror } from '../machine-settings.js';

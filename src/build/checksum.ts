@@ -4,8 +4,8 @@ import { createReadStream } from 'node:fs';
 import { lstat, readdir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 
-/** Runtimes twelve links into the app tree (node-runtime.ts, npm-runtime.ts): counted by version, as above. */
-const RUNTIME_TREES = new Set(['.heroku/node', '.heroku/npm']);
+/** Runtimes twelve puts into the app tree (node-runtime.ts, npm-runtime.ts, package-manager-shim.ts): counted by version, as above. */
+const RUNTIME_TREES = new Set(['.heroku/node', '.heroku/npm', '.heroku/yarn', '.heroku/pnpm']);
 
 /** Files hashed at once: enough to overlap reads of a virtualenv's thousands of small files. */
 const PARALLEL_READS = 8;

@@ -13,6 +13,7 @@ import { choosePackageManager, installArgs, type PackageManager, pruneArgs, prun
 import { machineNode, provideNodeRuntime, RUNTIME_DIR } from './node-runtime.js';
 import { machineNpmDir, provideNpm } from './npm-runtime.js';
 import { indent, topic, warning } from './output.js';
+import { installShim } from './package-manager-shim.js';
 
 interface PackageJson {
   engines?: { node?: unknown; npm?: unknown; yarn?: unknown; pnpm?: unknown };
@@ -49,9 +50,10 @@ export async function buildNode(context: BuildContext): Promise<StackResult> {
   if (!await runScript(context, runner, pkg, 'heroku-postbuild')) await runScript(context, runner, pkg, 'build');
   await pruneDevDependencies(context, runner, pkg);
   await runScript(context, runner, pkg, 'heroku-cleanup');
+  const manager = pm.name === 'npm' ? undefined : await installShim(context, pm, join(context.paths.buildCache(context.app), 'corepack'));
   // Heroku's default: with no Procfile, a Node app with a start script is a web app.
   const defaultProcessTypes: Record<string, string> = typeof pkg.scripts?.start === 'string' ? { web: 'npm start' } : {};
-  return { runtimes: { node: runtimes.node, ...(runtimes.npm ? { npm: runtimes.npm } : {}) }, defaultProcessTypes };
+  return { runtimes: { node: runtimes.node, ...(runtimes.npm ? { npm: runtimes.npm } : {}), ...(manager ? { [pm.name]: manager } : {}) }, defaultProcessTypes };
 }
 
 async function readPackageJson(appDir: string): Promise<PackageJson> {

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { buildPathEntries } from '../../src/build/build-app.js';
+import type { BuildManifest } from '../../src/store/builds.js';
 import { machineCa, runBuild, sourceOf, tempData, writeApp } from './helpers.js';
 
 /** A devDependency the build needs and the release does not: a local package, so no registry is involved. */
@@ -37,6 +40,15 @@ describe('Node.js build conventions (Heroku\'s)', () => {
   after(() => data.cleanup());
   const appFile = (app: string, build: string, file: string): string => join(data.paths.build(app, build), 'app', file);
   const read = (app: string, build: string, file: string): string => readFileSync(appFile(app, build, file), 'utf8');
+  /** Runs a command as the build's processes would: its PATH, none of corepack's settings. */
+  const inBuild = (app: string, build: string, [command, ...args]: string[]): string => {
+    const buildDir = data.paths.build(app, build);
+    const manifest = JSON.parse(readFileSync(join(buildDir, 'manifest.json'), 'utf8')) as BuildManifest;
+    const PATH = [...buildPathEntries(buildDir, manifest), '/usr/bin:/bin'].join(':');
+    const result = spawnSync(command!, args, { cwd: join(buildDir, 'app'), env: { PATH, HOME: join(buildDir, 'app') }, encoding: 'utf8' });
+    assert.equal(result.status, 0, result.stderr);
+    return result.stdout.trim();
+  };
 
   it('runs heroku-prebuild before the install, heroku-postbuild instead of build, prunes devDependencies, then heroku-cleanup', async () => {
     const { lines } = await runBuild(data.paths, 'conv', sourceOf(conventionsApp(data.dir, 'conv')), 'n1');
@@ -80,6 +92,7 @@ describe('Node.js build conventions (Heroku\'s)', () => {
     assert.ok(lines.includes('-----> Using yarn@1.22.22 (yarn.lock) through corepack'), lines.join('\n'));
     assert.ok(lines.includes('-----> Installing dependencies (yarn install --production=false --ignore-engines --frozen-lockfile)'));
     assert.equal(read('yarn', 'y1', 'built.txt'), 'dev yarn/1.22.22');
+    assert.equal(inBuild('yarn', 'y1', ['yarn', '--version']), '1.22.22', 'a process (web: yarn start) finds the same yarn');
     assert.equal(existsSync(appFile('yarn', 'y1', 'node_modules/devtool')), false, 'devDependencies are pruned');
   });
 
@@ -101,6 +114,7 @@ describe('Node.js build conventions (Heroku\'s)', () => {
     const { lines } = await runBuild(data.paths, 'pnpm', sourceOf(app), 'p1', { operatorEnv: machineCa() });
     assert.ok(lines.includes('-----> Using pnpm@9.15.9 (pnpm-lock.yaml) through corepack'), lines.join('\n'));
     assert.equal(read('pnpm', 'p1', 'built.txt'), 'dev pnpm/9.15.9');
+    assert.equal(inBuild('pnpm', 'p1', ['pnpm', '--version']), '9.15.9');
     assert.equal(existsSync(appFile('pnpm', 'p1', 'node_modules/devtool')), false, 'devDependencies are pruned');
   });
 });

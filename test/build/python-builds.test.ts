@@ -114,6 +114,29 @@ describe('Python builds (Heroku\'s conventions)', () => {
     await assert.rejects(runBuild(data.paths, 'pipfile', sourceOf(app), 'f1'), failure('BUILD_FAILED', /Pipfile but no Pipfile\.lock: run `pipenv lock`/));
   });
 
+  it('installs what uv.lock pins for the project, without uv, leaving its dev group out', async () => {
+    const pinned: Record<string, [string, string[]]> = {
+      flask: ['3.1.3', ['blinker', 'click', 'itsdangerous', 'jinja2', 'markupsafe', 'werkzeug']],
+      blinker: ['1.9.0', []], click: ['8.5.0', []], itsdangerous: ['2.2.0', []], jinja2: ['3.1.6', ['markupsafe']],
+      markupsafe: ['3.0.3', []], werkzeug: ['3.1.9', ['markupsafe']], pytest: ['8.0.0', []],
+    };
+    const lock = [
+      'version = 1', 'requires-python = ">=3.11"', '',
+      '[[package]]', 'name = "uvapp"', 'version = "0.1.0"', 'source = { virtual = "." }', 'dependencies = [{ name = "flask" }]',
+      '[package.dev-dependencies]', 'dev = [{ name = "pytest" }]', '',
+      ...Object.entries(pinned).flatMap(([name, [version, deps]]) => [
+        '[[package]]', `name = "${name}"`, `version = "${version}"`, 'source = { registry = "https://pypi.org/simple" }',
+        `dependencies = [${deps.map((dep) => `{ name = "${dep}" }`).join(', ')}]`, '',
+      ]),
+    ].join('\n');
+    const app = writeApp(data.dir, 'uv', { 'pyproject.toml': '[project]\nname = "uvapp"\nversion = "0.1.0"\n', 'uv.lock': lock, '.python-version': '3.11', Procfile: 'web: python app.py\n' });
+    const { manifest, lines } = await runBuild(data.paths, 'uv', sourceOf(app), 'u1');
+    assert.ok(lines.includes('       uv.lock: 7 pinned package(s), read from the lock file itself'), lines.join('\n'));
+    const buildDir = data.paths.build('uv', 'u1');
+    assert.equal(inBuild(buildDir, manifest, ['-c', 'import importlib.metadata as m; print(m.version("flask"))']), '3.1.3');
+    assert.equal(existsSync(join(buildDir, 'app', '.venv', 'bin', 'pytest')), false, 'the dev group is not installed');
+  });
+
   it('installs the packages Pipfile.lock pins for the app (its default section), without pipenv', async () => {
     const pinned = { flask: '3.1.3', werkzeug: '3.1.9', jinja2: '3.1.6', markupsafe: '3.0.3', itsdangerous: '2.2.0', click: '8.5.0', blinker: '1.9.0' };
     const lock = {

@@ -11,8 +11,8 @@ export interface BenchProcess { name: string; type: string; state: string; pid: 
 
 export class BenchPlatform extends TestPlatform {
   /** Starts `twelve serve`; the run stops it (and so its apps) at the end, whatever happens. */
-  static async launch(): Promise<BenchPlatform> {
-    const platform = new BenchPlatform();
+  static async launch(extraEnv: Record<string, string> = {}): Promise<BenchPlatform> {
+    const platform = new BenchPlatform(extraEnv);
     onCleanup(() => platform.dispose().then(() => undefined));
     await platform.start();
     if (platform.process?.pid) trackPid(platform.process.pid);

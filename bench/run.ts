@@ -14,12 +14,13 @@ import { pageCachePart } from './parts/page-cache.js';
 import { redeployPart } from './parts/redeploy.js';
 import { restartPart } from './parts/restart.js';
 import { routerPart } from './parts/router.js';
+import { sandboxPart } from './parts/sandbox.js';
 import { scalePart } from './parts/scale.js';
 import { ROOT } from './platform.js';
 import { type Measurement, printPart, printSummary, type Skipped, writeResults } from './report.js';
 import { DEBIAN_PACKAGES } from './tools.js';
 
-const PARTS: Part[] = [deployPart, redeployPart, scalePart, restartPart, cliPart, memoryPart, routerPart, logsPart, lineCountPart, pageCachePart];
+const PARTS: Part[] = [deployPart, redeployPart, scalePart, restartPart, cliPart, memoryPart, routerPart, logsPart, lineCountPart, pageCachePart, sandboxPart];
 const RESULTS_FILE = join(ROOT, 'dist', 'bench', 'results.json');
 
 function choose(args: string[]): Part[] {

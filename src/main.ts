@@ -2,10 +2,11 @@
  * `twelve serve`: read the settings, open the platform, start the API and the router, restore every app,
  * and stop everything gracefully on SIGTERM or SIGINT. The only place that exits the process.
  */
-import pino from 'pino';
+import type pino from 'pino';
+import { createPlatformLogger } from './platform-log.js';
 import { buildApiServer } from './api/server.js';
 import { loadOrCreateApiToken } from './api-token.js';
-import { isTwelveError } from './errors.js';
+import { isTwelveError, TwelveError } from './errors.js';
 import { closePlatform, openPlatform, restorePlatform } from './platform.js';
 import { Router } from './router/router.js';
 import { readSettings } from './settings.js';
@@ -20,18 +21,18 @@ export interface RunningPlatform {
 /** Starts the whole platform in this process; used by `twelve serve` and by in-process tests. */
 export async function startPlatform(env: Record<string, string | undefined> = process.env, logger?: pino.Logger): Promise<RunningPlatform> {
   const settings = readSettings(env);
-  const log = logger ?? pino({ level: settings.logLevel });
+  const log = logger ?? createPlatformLogger(settings.logLevel);
   const platform = openPlatform(settings, log);
   const token = loadOrCreateApiToken(platform.paths.apiToken, settings.apiToken);
   const api = buildApiServer(platform, token);
   const router = new Router({ table: platform.table, logs: platform.logs, logger: log.child({ part: 'router' }) });
   platform.fleet.setDrainer((backendId, timeoutMs) => router.drain(backendId, timeoutMs));
 
-  await api.listen({ port: settings.apiPort, host: settings.bind });
+  await api.listen({ port: settings.apiPort, host: settings.bind }).catch((error: unknown) => refuseBusyPort(error, 'TWELVE_API_PORT', settings.apiPort, settings.bind));
   const apiPort = (api.server.address() as { port: number }).port;
   // The router takes traffic only once the apps it serves are back, so nobody sees a 503 for a live app.
   await restorePlatform(platform);
-  const routerPort = await router.listen(settings.routerPort, settings.bind);
+  const routerPort = await router.listen(settings.routerPort, settings.bind).catch((error: unknown) => refuseBusyPort(error, 'TWELVE_ROUTER_PORT', settings.routerPort, settings.bind));
   platform.settings.routerPort = routerPort;
   log.info({ api: `http://${settings.bind}:${apiPort}`, router: `http://${settings.bind}:${routerPort}`, dataDir: settings.dataDir }, 'twelve is serving');
 
@@ -49,6 +50,12 @@ export async function startPlatform(env: Record<string, string | undefined> = pr
       return stopping;
     },
   };
+}
+
+/** A port another program holds: said with the setting that moves it, instead of a bare EADDRINUSE. */
+function refuseBusyPort(error: unknown, setting: string, port: number, bind: string): never {
+  if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+  throw new TwelveError('PORT_IN_USE', `${bind}:${port} is in use by another program (another twelve serve?); set ${setting} to a free port, or stop what holds it (\`ss -ltnp 'sport = :${port}'\` names it)`, { setting, port });
 }
 
 export async function main(): Promise<void> {

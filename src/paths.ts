@@ -16,6 +16,8 @@ export interface Paths {
   build(app: string, buildId: string): string;
   /** Per-app dependency cache: installs keyed by lockfile and runtime. */
   buildCache(app: string): string;
+  /** The bare repository `git push` sends the app's code to (docs/git-push.md). */
+  gitRepo(app: string): string;
   /** The app's log: append-only segment files, kept by its retention (src/logs/log-store.ts). */
   logs(app: string): string;
   tmp: string;
@@ -39,6 +41,7 @@ export function pathsFor(dataDir: string): Paths {
     build: (app, buildId) => join(apps, app, 'builds', buildId),
     buildCache: (app) => join(apps, app, 'cache'),
     logs: (app) => join(apps, app, 'logs'),
+    gitRepo: (app) => join(apps, app, 'repo.git'),
     tmp: join(dataDir, 'tmp'),
     runMarker: join(dataDir, 'running'),
     sandboxMount: join(dataDir, 'sandbox'),

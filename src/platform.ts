@@ -3,7 +3,8 @@
  * the supervisor, the routing table and the fleet. `openPlatform` also repairs what a crash left behind.
  */
 import { mkdirSync, rmSync } from 'node:fs';
-import pino from 'pino';
+import type pino from 'pino';
+import { createPlatformLogger } from './platform-log.js';
 import { AddonServers } from './addons/addon-servers.js';
 import { loadKeyring } from './config/secret-key-file.js';
 import type { DrainManager } from './logs/drains/drain-manager.js';
@@ -75,7 +76,7 @@ function openSandbox(settings: Settings, paths: Paths, logger: pino.Logger): { s
 /** How much a process may write into its private /app (kept in memory, gone at exit), as Heroku's ephemeral dyno disk. */
 const SCRATCH_MB = 512;
 
-export function openPlatform(settings: Settings, logger: pino.Logger = pino({ level: settings.logLevel })): Platform {
+export function openPlatform(settings: Settings, logger: pino.Logger = createPlatformLogger(settings.logLevel)): Platform {
   const paths = pathsFor(settings.dataDir);
   mkdirSync(paths.tmp, { recursive: true });
   const db = openDatabase(paths.database);
@@ -91,7 +92,7 @@ export function openPlatform(settings: Settings, logger: pino.Logger = pino({ le
   });
   const fleet = new Fleet({ db, paths, supervisor, table, logs, logger, sandbox, bootTimeoutMs: settings.bootTimeoutMs, drainTimeoutMs: settings.stopTimeoutMs });
   const addons = new AddonServers(db, settings.dataDir, logger.child({ part: 'addons' }));
-  const oneOffs = new OneOffs({ db, paths, logs, logger, sandbox, stopTimeoutMs: settings.stopTimeoutMs });
+  const oneOffs = new OneOffs({ db, paths, logs, logger, sandbox, limits, stopTimeoutMs: settings.stopTimeoutMs });
   return { settings, paths, db, logs, drains, logger, supervisor, table, fleet, addons, oneOffs, sandbox };
 }
 

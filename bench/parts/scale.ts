@@ -13,15 +13,16 @@ const COUNT = 20;
 /** Rounds alternate baseline and twelve, so a busy moment of the machine hits both alike. */
 const ROUNDS = 5;
 
-async function twelveScale(platform: BenchPlatform): Promise<number> {
-  await platform.ok('ps:scale', 'web=0', '-a', APP);
-  await until('web=0', async () => (await platform.processes(APP)).length === 0, 30_000, 20);
+/** ms from `ps:scale web=COUNT` (from web=0) until every one of them answers. */
+export async function scaleUpFromZero(platform: BenchPlatform, app: string, count: number): Promise<number> {
+  await platform.ok('ps:scale', 'web=0', '-a', app);
+  await until('web=0', async () => (await platform.processes(app)).length === 0, 30_000, 20);
   const start = now();
-  await platform.ok('ps:scale', `web=${COUNT}`, '-a', APP);
+  await platform.ok('ps:scale', `web=${count}`, '-a', app);
   let ports: number[] = [];
-  await until(`${COUNT} webs up`, async () => {
-    ports = (await platform.upWebs(APP)).map((w) => w.port);
-    return ports.length === COUNT;
+  await until(`${count} webs up`, async () => {
+    ports = (await platform.upWebs(app)).map((w) => w.port);
+    return ports.length === count;
   }, 60_000, 10);
   await untilAllAnswer(ports);
   return now() - start;
@@ -47,7 +48,7 @@ export const scalePart: Part = {
     const manual: number[] = [];
     for (let round = 0; round < ROUNDS; round += 1) {
       manual.push(await manualScale(dir));
-      twelve.push(await twelveScale(platform));
+      twelve.push(await scaleUpFromZero(platform, APP, COUNT));
     }
     record(withSamples(againstBaseline('scale', `web=0 -> web=${COUNT}, median of ${ROUNDS}`, 'ms', median(twelve),
       { name: `${COUNT}x node server.js`, value: median(manual) }, 1.1), twelve, manual));

@@ -10,8 +10,8 @@ import { TwelveError } from '../errors.js';
 import type { Platform } from '../platform.js';
 import { getApp, getAppById, type App } from '../store/apps.js';
 import {
-  attachmentsOfAddon, deleteAddon, deleteAttachment, findAttachment, getAddon, insertAddon, insertAttachment,
-  listAddons, type Addon,
+  attachmentsOfAddon, deleteAddon, deleteAttachment, findAttachment, getAddon, getAddonById, insertAddon, insertAttachment,
+  listAddons, type Addon, type AddonSecret,
 } from '../store/addons.js';
 import type { Release } from '../store/releases.js';
 import { ADDON_KINDS, DEFAULT_ATTACHMENT, type AddonKind } from './addon-server.js';
@@ -33,6 +33,16 @@ export function assertAddonKind(kind: unknown): asserts kind is AddonKind {
 /** Heroku's attachment scheme: `--as DATABASE` gives the app DATABASE_URL. */
 export function configKeyOf(attachment: string): string {
   return `${attachment}_URL`;
+}
+
+/**
+ * The config vars an attachment sets, or unsets when `attached` is false: NAME_URL, and NAME_TLS_URL
+ * beside it for a server that also listens with TLS (Heroku Redis's REDIS_TLS_URL).
+ */
+export function attachmentConfig(as: string, secret: AddonSecret, attached: boolean): Record<string, string | null> {
+  const config: Record<string, string | null> = { [configKeyOf(as)]: attached ? secret.url : null };
+  if (secret.tlsUrl) config[`${as}_TLS_URL`] = attached ? secret.tlsUrl : null;
+  return config;
 }
 
 /** postgres://… and postgresql://… are postgres, redis:// and rediss:// redis, anything else its scheme. */
@@ -60,7 +70,7 @@ async function attach(platform: Platform, app: App, addon: Addon, as: string, re
     if (previous) deleteAttachment(platform.db, app.id, as);
     insertAttachment(platform.db, { addonId: addon.id, appId: app.id, name: as });
     try {
-      return await releaseConfigChange(platform, app, { [configKeyOf(as)]: addon.secret.url }, `Attach ${addon.name} as ${configKeyOf(as)}`);
+      return await releaseConfigChange(platform, app, attachmentConfig(as, addon.secret, true), `Attach ${addon.name} as ${configKeyOf(as)}`);
     } catch (error) {
       deleteAttachment(platform.db, app.id, as);
       if (previous) insertAttachment(platform.db, previous);
@@ -81,20 +91,19 @@ export async function createAddon(platform: Platform, appName: string, input: { 
   const name = input.name ?? `${kind}-${randomBytes(3).toString('hex')}`;
   if (!ADDON_NAME.test(name)) throw new TwelveError('BAD_REQUEST', `${name} is not a valid addon name (lowercase letters, digits and -)`);
   const server = await platform.addons.ensure(kind);
-  const taken = listAddons(platform.db, kind).filter((addon) => addon.provider === 'twelve').map((addon) => addon.secret);
-  const secret = server.provision(name, randomBytes(24).toString('hex'), taken);
+  const secret = await server.provision(name, randomBytes(24).toString('hex'));
   let addon: Addon;
   try {
     addon = insertAddon(platform.db, { name, kind, provider: 'twelve', appId: app.id, secret });
   } catch (error) {
-    server.deprovision(secret);
+    await server.deprovision(secret);
     throw error;
   }
   try {
     return { addon, as, release: await attach(platform, app, addon, as) };
   } catch (error) {
     deleteAddon(platform.db, addon.id);
-    server.deprovision(secret);
+    await server.deprovision(secret);
     throw error;
   }
 }
@@ -130,7 +139,7 @@ export async function detachAddon(platform: Platform, appName: string, as: strin
     if (!attachment) throw new TwelveError('ADDON_NOT_FOUND', `${appName} has no attachment named ${as}`);
     deleteAttachment(platform.db, app.id, as);
     try {
-      return await releaseConfigChange(platform, app, { [configKeyOf(as)]: null }, `Detach ${configKeyOf(as)}`);
+      return await releaseConfigChange(platform, app, attachmentConfig(as, getAddonById(platform.db, attachment.addonId).secret, false), `Detach ${configKeyOf(as)}`);
     } catch (error) {
       insertAttachment(platform.db, attachment);
       throw error;
@@ -145,7 +154,7 @@ export async function destroyAddon(platform: Platform, name: string, confirm: un
   for (const attachment of attachmentsOfAddon(platform.db, addon.id)) {
     await detachAddon(platform, getAppById(platform.db, attachment.appId).name, attachment.name);
   }
-  if (addon.provider === 'twelve') (await platform.addons.ensure(addon.kind as AddonKind)).deprovision(addon.secret);
+  if (addon.provider === 'twelve') await (await platform.addons.ensure(addon.kind as AddonKind)).deprovision(addon.secret);
   deleteAddon(platform.db, addon.id);
 }
 
@@ -157,7 +166,7 @@ export async function destroyAddonsOwnedBy(platform: Platform, appId: number): P
   const destroyed: string[] = [];
   for (const addon of listAddons(platform.db).filter((a) => a.appId === appId)) {
     if (attachmentsOfAddon(platform.db, addon.id).some((attachment) => attachment.appId !== appId)) continue;
-    if (addon.provider === 'twelve') (await platform.addons.ensure(addon.kind as AddonKind)).deprovision(addon.secret);
+    if (addon.provider === 'twelve') await (await platform.addons.ensure(addon.kind as AddonKind)).deprovision(addon.secret);
     deleteAddon(platform.db, addon.id);
     destroyed.push(addon.name);
   }

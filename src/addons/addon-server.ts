@@ -8,9 +8,9 @@ export interface AddonServer {
   /** Initializes its data dir on first use, stops a leftover of a killed twelve, starts, waits until it answers. */
   start(): Promise<void>;
   stop(): Promise<void>;
-  /** Creates the addon's database and user; `name` is the addon's name. */
-  provision(name: string, password: string, taken: AddonSecret[]): AddonSecret;
-  deprovision(secret: AddonSecret): void;
+  /** Creates the addon's database and user (PostgreSQL) or its own server (Redis); `name` is the addon's name. */
+  provision(name: string, password: string): Promise<AddonSecret>;
+  deprovision(secret: AddonSecret): Promise<void>;
 }
 
 export const ADDON_KINDS = ['postgres', 'redis'] as const;

@@ -5,11 +5,11 @@
  */
 import { join } from 'node:path';
 import type pino from 'pino';
-import { getAddonServer, saveAddonServer } from '../store/addons.js';
+import { getAddonServer, listAddons, saveAddonServer } from '../store/addons.js';
 import type { Db } from '../store/database.js';
 import { ADDON_KINDS, type AddonKind, type AddonServer } from './addon-server.js';
 import { PostgresServer } from './postgres-server.js';
-import { RedisServer } from './redis-server.js';
+import { RedisServers } from './redis-server.js';
 import { pickServerPort } from './server-process.js';
 
 export class AddonServers {
@@ -48,15 +48,20 @@ export class AddonServers {
   }
 
   private async startServer(kind: AddonKind): Promise<AddonServer> {
-    const port = getAddonServer(this.db, kind)?.port ?? await pickServerPort();
+    // Redis runs a server per addon, each with its own ports (kept in the addon's secret): its row's port is 0.
+    const port = kind === 'redis' ? 0 : getAddonServer(this.db, kind)?.port ?? await pickServerPort();
     const server = kind === 'postgres'
       ? new PostgresServer(this.dataDir, this.serverDir(kind), port)
-      : new RedisServer(this.dataDir, this.serverDir(kind), port);
+      : new RedisServers(this.dataDir, this.serverDir(kind), () => this.provisionedSecrets(kind), this.logger);
     await server.start();
     saveAddonServer(this.db, { kind, port, version: server.version });
     this.running.set(kind, server);
     this.logger.info({ kind, port, version: server.version }, 'addon server started');
     return server;
+  }
+
+  private provisionedSecrets(kind: AddonKind) {
+    return listAddons(this.db, kind).filter((addon) => addon.provider === 'twelve').map((addon) => addon.secret);
   }
 
   /** The version a kind's server last reported (for parity), without starting it. */

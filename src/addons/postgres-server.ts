@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { TwelveError } from '../errors.js';
 import type { AddonSecret } from '../store/addons.js';
 import type { AddonServer } from './addon-server.js';
+import { ensureServerCertificate, type CertificateFiles } from './server-certificate.js';
 import { runAs, startServerProcess, stopLeftover, stopProcess, waitUntil } from './server-process.js';
 import { prepareServerDir, serviceUser, type ServiceUser } from './service-user.js';
 
@@ -26,8 +27,28 @@ function ident(name: string): string {
   return name;
 }
 
+/**
+ * The role and database name of an addon: its name with _ for -. PostgreSQL reserves role names that
+ * start with pg_, so an addon called pg-main gets addon_pg_main.
+ */
+export function roleName(addon: string): string {
+  const id = addon.replace(/-/g, '_');
+  return ident(id.startsWith('pg_') ? `addon_${id}` : id);
+}
+
 function literal(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;
+}
+
+/**
+ * The server's command line. TLS is on, with twelve's certificate, beside plain connections on the same
+ * port (the client chooses: `sslmode=require` as on Heroku, or none); both need the role's password.
+ */
+export function postgresArgs(cluster: string, port: number, socketDir: string, tls: CertificateFiles): string[] {
+  return [
+    '-D', cluster, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${socketDir}`,
+    '-c', 'ssl=on', '-c', `ssl_cert_file=${tls.certFile}`, '-c', `ssl_key_file=${tls.keyFile}`,
+  ];
 }
 
 export class PostgresServer implements AddonServer {
@@ -52,10 +73,9 @@ export class PostgresServer implements AddonServer {
       const init = runAs(this.user, join(this.bin, 'initdb'), ['-D', this.cluster, '-U', this.user.name, '--auth-local=peer', '--auth-host=scram-sha-256', '-E', 'UTF8', '--no-locale']);
       if (init.status !== 0) throw new TwelveError('ADDON_SERVER_FAILED', `initdb failed: ${init.stderr.trim().split('\n').slice(-3).join(' ')}`);
     }
+    const tls = await ensureServerCertificate(this.dir, 'twelve-postgres', this.user);
     await stopLeftover(join(this.cluster, 'postmaster.pid'), 'SIGINT');
-    this.child = startServerProcess(this.user, join(this.bin, 'postgres'), [
-      '-D', this.cluster, '-p', String(this.port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${this.socketDir}`,
-    ], this.logFile);
+    this.child = startServerProcess(this.user, join(this.bin, 'postgres'), postgresArgs(this.cluster, this.port, this.socketDir, tls), this.logFile);
     await waitUntil('PostgreSQL', () => this.sql('SELECT 1').status === 0, this.child, this.logFile);
     this.version = this.sql('SHOW server_version').stdout.trim().split(' ')[0] ?? '';
   }
@@ -76,14 +96,14 @@ export class PostgresServer implements AddonServer {
   }
 
   /** A database owned by a new role; other roles may not connect to it. */
-  provision(name: string, password: string): AddonSecret {
-    const id = ident(name.replace(/-/g, '_'));
+  async provision(name: string, password: string): Promise<AddonSecret> {
+    const id = roleName(name);
     this.sqlOrThrow(`CREATE ROLE ${id} LOGIN PASSWORD ${literal(password)};`, `could not create role ${id}`);
     this.sqlOrThrow(`CREATE DATABASE ${id} OWNER ${id};\nREVOKE ALL ON DATABASE ${id} FROM PUBLIC;`, `could not create database ${id}`);
     return { url: `postgres://${id}:${encodeURIComponent(password)}@127.0.0.1:${this.port}/${id}`, database: id, user: id };
   }
 
-  deprovision(secret: AddonSecret): void {
+  async deprovision(secret: AddonSecret): Promise<void> {
     if (!secret.database || !secret.user) return;
     const db = ident(secret.database);
     this.sqlOrThrow(`DROP DATABASE IF EXISTS ${db} WITH (FORCE);`, `could not drop database ${db}`);

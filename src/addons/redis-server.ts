@@ -1,21 +1,19 @@
 /**
- * The Redis server twelve runs for its redis addons: one server under DATA/addons/redis, loopback only,
- * append-only file on. Each addon gets its own ACL user with its own password and its own database
- * number (the URL's path), so two apps' keys do not collide. Redis ACLs cannot fence a user into one
- * database number, so the separation is by convention, not enforced (docs/addons.md). twelve's admin is
- * the `default` user, whose password sits in a 0600 file beside the server; the ACL file holds its hash.
+ * The Redis servers behind redis addons: one redis-server per addon (src/addons/redis-instance.ts), as
+ * Heroku Redis has, so each addon's URL can take Heroku's form, `redis://:PASSWORD@HOST:PORT`, with no
+ * user name and no database number, and two apps' keys never meet. Each instance keeps its two ports
+ * for life (the URLs name them); they live in the addon's sealed secret, so nothing else is stored.
  */
-import type { ChildProcess } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import type pino from 'pino';
 import { TwelveError } from '../errors.js';
 import type { AddonSecret } from '../store/addons.js';
 import type { AddonServer } from './addon-server.js';
-import { runAs, startServerProcess, stopLeftover, stopProcess, waitUntil } from './server-process.js';
-import { chownToUser, prepareServerDir, serviceUser, type ServiceUser } from './service-user.js';
-
-const DATABASES = 1024;
+import { RedisInstance, redisUrls, specFromUrls, type RedisInstanceSpec } from './redis-instance.js';
+import { pickServerPort } from './server-process.js';
+import { serviceUser, type ServiceUser } from './service-user.js';
 
 export function findRedisBin(): { server: string; cli: string } {
   const server = '/usr/bin/redis-server';
@@ -24,89 +22,65 @@ export function findRedisBin(): { server: string; cli: string } {
   return { server, cli };
 }
 
-/** The lowest database number no other addon holds; 0 stays twelve's own. */
-export function freeDatabaseNumber(taken: AddonSecret[]): number {
-  const used = new Set(taken.map((secret) => Number(secret.database)));
-  for (let n = 1; n < DATABASES; n += 1) if (!used.has(n)) return n;
-  throw new TwelveError('ADDON_SERVER_FAILED', `the Redis server holds ${DATABASES - 1} addons already`);
-}
-
-export class RedisServer implements AddonServer {
+export class RedisServers implements AddonServer {
   readonly kind = 'redis';
   version = '';
-  private child: ChildProcess | undefined;
   private readonly bin = findRedisBin();
   private readonly user: ServiceUser;
+  private readonly instances = new Map<string, RedisInstance>();
 
-  constructor(private readonly dataDir: string, private readonly dir: string, private readonly port: number) {
+  /** `existing` lists the secrets of the redis addons twelve has provisioned, whose servers start with it. */
+  constructor(private readonly dataDir: string, private readonly dir: string, private readonly existing: () => AddonSecret[],
+    private readonly logger: pino.Logger) {
     this.user = serviceUser('redis', 'redis-server');
   }
 
-  private get logFile(): string { return join(this.dir, 'server.log'); }
-  private get adminPasswordFile(): string { return join(this.dataDir, 'addons', 'redis-admin-password'); }
-
-  private adminPassword(): string {
-    if (!existsSync(this.adminPasswordFile)) writeFileSync(this.adminPasswordFile, randomBytes(24).toString('hex'), { mode: 0o600 });
-    return readFileSync(this.adminPasswordFile, 'utf8').trim();
+  private instanceDir(name: string): string {
+    return join(this.dir, name);
   }
 
-  private writeConfig(): string {
-    const data = join(this.dir, 'data');
-    mkdirSync(data, { recursive: true, mode: 0o700 });
-    chownToUser(this.user, data);
-    const aclFile = join(this.dir, 'users.acl');
-    if (!existsSync(aclFile)) {
-      const hash = createHash('sha256').update(this.adminPassword()).digest('hex');
-      writeFileSync(aclFile, `user default on #${hash} ~* &* +@all\n`, { mode: 0o600 });
-      chownToUser(this.user, aclFile);
-    }
-    const conf = join(this.dir, 'redis.conf');
-    writeFileSync(conf, [
-      'bind 127.0.0.1', `port ${this.port}`, 'protected-mode yes', 'daemonize no', `dir ${data}`,
-      `pidfile ${join(this.dir, 'redis.pid')}`, `aclfile ${aclFile}`, `databases ${DATABASES}`,
-      'appendonly yes', 'appendfsync everysec', 'logfile ""', '',
-    ].join('\n'), { mode: 0o600 });
-    chownToUser(this.user, conf);
-    return conf;
-  }
-
+  /**
+   * Starts every addon's server. One that fails is logged and does not keep the others down, nor new
+   * addons: its apps log their own connection errors.
+   */
   async start(): Promise<void> {
-    prepareServerDir(this.user, this.dataDir, this.dir);
-    const conf = this.writeConfig();
-    await stopLeftover(join(this.dir, 'redis.pid'), 'SIGTERM');
-    this.child = startServerProcess(this.user, this.bin.server, [conf], this.logFile);
-    await waitUntil('Redis', () => this.command('PING').stdout.trim() === 'PONG', this.child, this.logFile);
-    const info = this.command('INFO server').stdout;
-    this.version = /redis_version:(\S+)/.exec(info)?.[1] ?? '';
+    const found = /v=(\S+)/.exec(spawnSync(this.bin.server, ['--version'], { encoding: 'utf8' }).stdout ?? '');
+    this.version = found?.[1] ?? '';
+    const secrets = this.existing();
+    const legacy = secrets.filter((secret) => !secret.instance).map((secret) => secret.user);
+    if (legacy.length > 0) this.logger.warn({ addons: legacy }, 'redis addons made by an earlier twelve (one shared server) are not started: destroy them and create them anew (docs/addons.md)');
+    const specs = secrets.flatMap((secret) => (secret.instance && secret.tlsUrl ? [specFromUrls(secret.instance, secret.url, secret.tlsUrl)] : []));
+    await Promise.all(specs.map((spec) => this.startInstance(spec).catch((error: unknown) => {
+      this.logger.error({ addon: spec.name, err: error }, 'could not start the addon\'s Redis server');
+    })));
   }
 
-  /** SIGTERM: Redis flushes the append-only file and exits. */
+  private async startInstance(spec: RedisInstanceSpec): Promise<void> {
+    const instance = new RedisInstance(spec, this.instanceDir(spec.name), this.dataDir, this.user, this.bin);
+    await instance.start();
+    this.instances.set(spec.name, instance);
+  }
+
   async stop(): Promise<void> {
-    if (this.child) await stopProcess(this.child, 'SIGTERM');
-    this.child = undefined;
+    await Promise.all([...this.instances.values()].map((instance) => instance.stop()));
+    this.instances.clear();
   }
 
-  /** Commands go through stdin and the password through REDISCLI_AUTH: nothing secret on a command line. */
-  private command(lines: string) {
-    return runAs(this.user, this.bin.cli, ['-h', '127.0.0.1', '-p', String(this.port)], { input: `${lines}\n`, env: { REDISCLI_AUTH: this.adminPassword() } });
+  /** A new server on two new ports; its secret holds both of Heroku's URLs. */
+  async provision(name: string, password: string): Promise<AddonSecret> {
+    const port = await pickServerPort();
+    let tlsPort = await pickServerPort();
+    while (tlsPort === port) tlsPort = await pickServerPort();
+    const spec = { name, password, port, tlsPort };
+    await this.startInstance(spec);
+    return { ...redisUrls(spec), instance: name };
   }
 
-  private commandOrThrow(lines: string, what: string): void {
-    const result = this.command(lines);
-    if (result.status !== 0 || /^(ERR|WRONGPASS|NOPERM)/m.test(result.stdout)) {
-      throw new TwelveError('ADDON_SERVER_FAILED', `${what}: ${(result.stdout + result.stderr).trim().split('\n').slice(-2).join(' ')}`);
-    }
-  }
-
-  provision(name: string, password: string, taken: AddonSecret[]): AddonSecret {
-    const database = String(freeDatabaseNumber(taken));
-    // Every command but the admin ones (CONFIG, ACL, SHUTDOWN, ...) and FLUSHALL, which would empty other addons' databases.
-    this.commandOrThrow(`ACL SETUSER ${name} reset on >${password} ~* &* +@all -@admin -flushall\nACL SAVE`, `could not create Redis user ${name}`);
-    return { url: `redis://${name}:${encodeURIComponent(password)}@127.0.0.1:${this.port}/${database}`, database, user: name };
-  }
-
-  deprovision(secret: AddonSecret): void {
-    if (!secret.user || !secret.database) return;
-    this.commandOrThrow(`SELECT ${Number(secret.database)}\nFLUSHDB\nACL DELUSER ${secret.user}\nACL SAVE`, `could not remove Redis user ${secret.user}`);
+  /** Stops the addon's server and deletes its data. */
+  async deprovision(secret: AddonSecret): Promise<void> {
+    if (!secret.instance) return;
+    await this.instances.get(secret.instance)?.stop();
+    this.instances.delete(secret.instance);
+    rmSync(this.instanceDir(secret.instance), { recursive: true, force: true });
   }
 }

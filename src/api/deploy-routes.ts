@@ -1,6 +1,6 @@
 /** POST /v1/apps/:app/deploys: the codebase in, the deploy's progress out as a stream of events. */
 import type { FastifyInstance } from 'fastify';
-import { deploy } from '../deploy.js';
+import { deploy, type DeployStage } from '../deploy.js';
 import { TwelveError, isTwelveError } from '../errors.js';
 import type { Platform } from '../platform.js';
 import { getApp } from '../store/apps.js';
@@ -8,6 +8,30 @@ import { openNdjson } from './ndjson.js';
 import { appUrl, releaseView } from './views.js';
 
 const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+
+/** A deploy's progress as the API streams it (docs/api.md); `twelve deploy` and `git push` both read it. */
+export type DeployEvent =
+  | { type: 'stage'; stage: DeployStage }
+  | { type: 'output'; text: string }
+  | { type: 'done'; release: ReturnType<typeof releaseView>; url: string }
+  | { type: 'error'; error: ReturnType<TwelveError['toJSON']> };
+
+/** Runs a deploy and reports it as events; never throws: a failure is its last event. */
+export async function deployWithEvents(platform: Platform, input: { app: string; source: NodeJS.ReadableStream; sourceSha: string | null },
+  send: (event: DeployEvent) => void): Promise<void> {
+  try {
+    const release = await deploy(platform, {
+      ...input,
+      onStage: (stage) => send({ type: 'stage', stage }),
+      onOutput: (text) => send({ type: 'output', text }),
+    });
+    send({ type: 'done', release: releaseView(release, release.id), url: appUrl(platform, input.app) });
+  } catch (error) {
+    const twelveError = isTwelveError(error) ? error : new TwelveError('INTERNAL', 'the deploy failed inside twelve');
+    if (!isTwelveError(error)) platform.logger.error({ err: error, app: input.app }, 'deploy crashed');
+    send({ type: 'error', error: twelveError.toJSON() });
+  }
+}
 
 export function registerDeployRoutes(server: FastifyInstance, platform: Platform): void {
   server.register(async (scoped) => {
@@ -25,16 +49,7 @@ export function registerDeployRoutes(server: FastifyInstance, platform: Platform
 
       const stream = openNdjson(reply);
       try {
-        const release = await deploy(platform, {
-          app: app.name, source, sourceSha,
-          onStage: (stage) => stream.send({ type: 'stage', stage }),
-          onOutput: (text) => stream.send({ type: 'output', text }),
-        });
-        stream.send({ type: 'done', release: releaseView(release, release.id), url: appUrl(platform, app.name) });
-      } catch (error) {
-        const twelveError = isTwelveError(error) ? error : new TwelveError('INTERNAL', 'the deploy failed inside twelve');
-        if (!isTwelveError(error)) platform.logger.error({ err: error, app: app.name }, 'deploy crashed');
-        stream.send({ type: 'error', error: twelveError.toJSON() });
+        await deployWithEvents(platform, { app: app.name, source, sourceSha }, (event) => stream.send(event));
       } finally {
         stream.end();
       }

@@ -32,8 +32,8 @@ export function registerReleaseRoutes(server: FastifyInstance, platform: Platfor
   server.get<AppParams>('/v1/apps/:app/config', async (request) => getConfig(db, getApp(db, request.params.app).id));
 
   server.patch<AppParams>('/v1/apps/:app/config', async (request) => {
-    const { config, release } = await changeConfig(platform, request.params.app, request.body);
-    return { config, release: release && releaseView(release, release.id) };
+    const { config, release, changed } = await changeConfig(platform, request.params.app, request.body);
+    return { config, release: release && releaseView(release, release.id), changed };
   });
 
   server.post('/v1/secrets/rotate-key', async (request) => {

@@ -2,7 +2,6 @@
  * Builds the HTTP API server (Fastify) without listening, so tests can drive it with `inject`.
  * Authentication and the mapping of catalogue errors to HTTP answers live here, once.
  */
-import { timingSafeEqual } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { TwelveError, isTwelveError } from '../errors.js';
 import type { Platform } from '../platform.js';
@@ -10,9 +9,11 @@ import type { SandboxState } from '../sandbox/sandbox.js';
 import { registerAddonRoutes } from './addon-routes.js';
 import { registerAppRoutes } from './apps-routes.js';
 import { registerBuildRoutes } from './build-routes.js';
+import { bearerToken, sameSecret } from './credentials.js';
 import { registerDeployRoutes } from './deploy-routes.js';
 import { registerDomainRoutes } from './domain-routes.js';
 import { registerDrainRoutes } from './drain-routes.js';
+import { registerGitRoutes } from './git-routes.js';
 import { registerLogRoutes } from './log-routes.js';
 import { registerPipelineRoutes } from './pipeline-routes.js';
 import { registerParityRoutes } from './parity-routes.js';
@@ -21,14 +22,6 @@ import { registerReleaseRoutes } from './release-routes.js';
 import { registerRunRoutes } from './run-routes.js';
 
 export const API_VERSION = '0.1.0';
-
-function tokenMatches(header: string | undefined, token: string): boolean {
-  const match = /^Bearer (.+)$/i.exec(header ?? '');
-  if (!match) return false;
-  const given = Buffer.from(match[1]!);
-  const expected = Buffer.from(token);
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
 
 /** GET /v1/status: how twelve runs apps on this machine. */
 export interface PlatformStatus {
@@ -43,8 +36,9 @@ export function buildApiServer(platform: Platform, token: string): FastifyInstan
   });
 
   server.addHook('onRequest', async (request) => {
-    if (request.url === '/v1/health') return;
-    if (!tokenMatches(request.headers.authorization, token)) {
+    // git's routes authenticate as git clients do (Basic auth, and the push hook's one-time token).
+    if (request.url === '/v1/health' || request.url.startsWith('/git/')) return;
+    if (!sameSecret(bearerToken(request.headers.authorization), token)) {
       throw new TwelveError('UNAUTHORIZED', 'missing or wrong API token');
     }
   });
@@ -81,5 +75,6 @@ export function buildApiServer(platform: Platform, token: string): FastifyInstan
   registerBuildRoutes(server, platform);
   registerDrainRoutes(server, platform);
   registerDomainRoutes(server, platform);
+  registerGitRoutes(server, platform, token);
   return server;
 }

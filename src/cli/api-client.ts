@@ -39,7 +39,8 @@ function readTokenFile(file: string): string | undefined {
 
 /** TWELVE_API_URL and TWELVE_API_TOKEN, else the api-token file the platform wrote into TWELVE_DATA_DIR. */
 export function clientOptionsFromEnv(env: Env = process.env): ClientOptions {
-  const baseUrl = env.TWELVE_API_URL || DEFAULT_API_URL;
+  // The port `twelve serve` was told, when the URL is not given: both read the same TWELVE_API_PORT.
+  const baseUrl = env.TWELVE_API_URL || (env.TWELVE_API_PORT ? `http://127.0.0.1:${env.TWELVE_API_PORT}` : DEFAULT_API_URL);
   const token = env.TWELVE_API_TOKEN || readTokenFile(pathsFor(defaultDataDir(env)).apiToken);
   return { baseUrl, token };
 }

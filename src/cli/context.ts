@@ -1,4 +1,5 @@
 /** What the commands share: the -a/--app and --json options, the API client and Heroku-style printing. */
+import { spawnSync } from 'node:child_process';
 import { Option, type Command } from 'commander';
 import { ApiClient, clientOptionsFromEnv } from './api-client.js';
 import { CliError } from './cli-error.js';
@@ -19,8 +20,20 @@ export function withJsonOption(command: Command): Command {
 }
 
 export function requireApp(options: CommonOptions): string {
-  if (!options.app) throw new CliError('MISSING_APP', 'Missing app: pass -a APP', 'Or set TWELVE_APP; `twelve apps` lists the apps.');
-  return options.app;
+  if (options.app) return options.app;
+  const fromRemotes = [...new Set(appsOfGitRemotes())];
+  if (fromRemotes.length === 1) return fromRemotes[0]!;
+  if (fromRemotes.length > 1) {
+    throw new CliError('MISSING_APP', `Several apps in this repository's git remotes (${fromRemotes.join(', ')}): pass -a APP`, 'Or set TWELVE_APP.');
+  }
+  throw new CliError('MISSING_APP', 'Missing app: pass -a APP', 'Or set TWELVE_APP, or run it in a git repository with a twelve remote (`twelve git:remote -a APP`); `twelve apps` lists the apps.');
+}
+
+/** As Heroku's CLI, the app of the current git repository: the remotes that point at twelve's /git/APP.git. */
+function appsOfGitRemotes(): string[] {
+  const remotes = spawnSync('git', ['config', '--get-regexp', '^remote\\..*\\.url$'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  if (remotes.status !== 0) return [];
+  return remotes.stdout.split('\n').map((line) => /\/git\/([a-z][a-z0-9-]*)\.git\/?$/.exec(line.trim())?.[1]).filter((app): app is string => app !== undefined);
 }
 
 export function createClient(): ApiClient {

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { formatError } from './cli-error.js';
+import { CliError, formatError } from './cli-error.js';
 
 type Register = (program: Command) => void;
 
@@ -28,13 +28,28 @@ const FAMILIES: Record<string, () => Promise<Register>> = {
   builds: async () => (await import('./commands/builds.js')).registerBuildsCommands,
   drains: async () => (await import('./commands/drains.js')).registerDrainsCommands,
   domains: async () => (await import('./commands/domains.js')).registerDomainsCommands,
+  git: async () => (await import('./commands/git.js')).registerGitCommands,
   status: async () => (await import('./commands/status.js')).registerStatusCommand,
+};
+
+/** Heroku's short forms and verbs without a family prefix, by the family that declares them. */
+const SHORT_FORMS: Record<string, string> = {
+  rollback: 'releases', create: 'apps', info: 'apps', destroy: 'apps', open: 'apps', scale: 'ps', restart: 'ps',
 };
 
 /** The family a verb belongs to: `apps:create` -> apps, `rollback` -> releases. */
 function familyOf(verb: string | undefined): string | undefined {
-  const family = verb === 'rollback' ? 'releases' : verb?.split(':')[0];
+  const family = verb !== undefined && Object.hasOwn(SHORT_FORMS, verb) ? SHORT_FORMS[verb] : verb?.split(':')[0];
   return family !== undefined && Object.hasOwn(FAMILIES, family) ? family : undefined;
+}
+
+/** A verb no command answers to, refused in twelve's own format with the nearest commands. */
+function refuseUnknown(program: Command, verb: string): void {
+  const names = ['help', ...program.commands.flatMap((command) => [command.name(), ...command.aliases()])];
+  if (names.includes(verb)) return;
+  const near = names.filter((name) => name.startsWith(verb.split(':')[0]!) || verb.startsWith(name)).slice(0, 5);
+  throw new CliError('UNKNOWN_COMMAND', `${verb} is not a twelve command`,
+    near.length > 0 ? `Did you mean ${near.map((name) => `\`twelve ${name}\``).join(', ')}? \`twelve --help\` lists them all.` : 'Run `twelve --help` for the commands.');
 }
 
 function packageVersion(): string {
@@ -65,7 +80,15 @@ async function run(argv: string[] = process.argv): Promise<void> {
     throw error;
   });
   try {
-    await (await buildProgram(argv[2])).parseAsync(argv);
+    const program = await buildProgram(argv[2]);
+    const verb = argv[2];
+    if (verb === undefined) {
+      // `twelve` alone is asking what there is: the help, and success.
+      program.outputHelp();
+      return;
+    }
+    if (!verb.startsWith('-')) refuseUnknown(program, verb);
+    await program.parseAsync(argv);
   } catch (error) {
     process.stderr.write(formatError(error));
     if (process.env.TWELVE_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);

@@ -29,12 +29,16 @@ function describe(changes: Record<string, string | null>): string {
 }
 
 /** Returns the new config and the release it made (null before the app's first deploy). */
-export async function changeConfig(platform: Platform, appName: string, body: unknown): Promise<{ config: Record<string, string>; release: Release | null }> {
-  const changes = validateConfigChanges(body);
+export async function changeConfig(platform: Platform, appName: string, body: unknown): Promise<{ config: Record<string, string>; release: Release | null; changed: boolean }> {
+  const requested = validateConfigChanges(body);
   const app = getApp(platform.db, appName);
   return platform.fleet.exclusive(app.id, async () => {
+    const config = getConfig(platform.db, app.id);
+    // Unsetting a key that is not set, or setting one to its value, changes nothing: no release, no restart.
+    const changes = Object.fromEntries(Object.entries(requested).filter(([key, value]) => (value === null ? Object.hasOwn(config, key) : config[key] !== value)));
+    if (Object.keys(changes).length === 0) return { config, release: null, changed: false };
     const release = await releaseConfigChange(platform, app, changes, describe(changes));
-    return { config: getConfig(platform.db, app.id), release };
+    return { config: getConfig(platform.db, app.id), release, changed: true };
   });
 }
 

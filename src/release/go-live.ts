@@ -8,6 +8,7 @@ import type { Platform } from '../platform.js';
 import { getApp, setCurrentRelease, type App } from '../store/apps.js';
 import { applyConfigChanges, getConfig, replaceConfig } from '../store/config-vars.js';
 import { watchForCrashLoop } from './crash-watch.js';
+import { WAITING_TEXT } from '../run/up-check.js';
 import { runReleasePhase } from './release-phase.js';
 import { insertRelease, setReleaseStatus, getReleaseById, type Release } from '../store/releases.js';
 
@@ -44,7 +45,16 @@ export async function releaseAndGoLive(platform: Platform, app: App, input: Rele
   try {
     await runReleasePhase(platform, app, release, input.onOutput);
     input.onRun?.();
-    await platform.fleet.rollout(app, release);
+    // A slow boot is shown as it waits, not as a minute of silence.
+    const onOutput = input.onOutput;
+    const unsubscribe = onOutput
+      ? logs.subscribe(app.name, (event) => { if (event.source === 'twelve' && event.text.startsWith(WAITING_TEXT)) onOutput(`       ${event.process}: ${event.text}`); })
+      : () => {};
+    try {
+      await platform.fleet.rollout(app, release);
+    } finally {
+      unsubscribe();
+    }
   } catch (error) {
     db.transaction(() => {
       setReleaseStatus(db, release.id, 'failed');

@@ -17,6 +17,7 @@ import { streamOutput } from './process-output.js';
 import { type ExitInfo, exitStatus, ProcessRun } from './process-run.js';
 import { processCwd, shellArgv } from './process-spec.js';
 import type { SandboxSpec } from '../sandbox/sandbox-argv.js';
+import type { ProcessLimits } from './process-limits.js';
 
 export interface OneOffSpec {
   app: string;
@@ -38,6 +39,7 @@ export interface OneOffSpec {
   /** As for a process of the formation (process-spec.ts). */
   profile?: boolean;
   sandbox?: SandboxSpec;
+  limits?: { memoryMb: number; maxTasks: number };
 }
 
 export interface OneOffHooks {
@@ -53,6 +55,8 @@ export interface OneOffDeps {
   logger: pino.Logger;
   /** Between SIGTERM and SIGKILL when stopping. */
   stopTimeoutMs: number;
+  /** Enforces the one-off's size, as the supervisor does its processes'. */
+  limits?: ProcessLimits | null;
 }
 
 export type OneOffState = 'starting' | 'up' | 'stopping';
@@ -88,7 +92,8 @@ export class OneOff {
     this.log.say(`Starting process with command \`${spec.command}\``);
     let child: ChildProcess;
     try {
-      const { file, args } = shellArgv(spec.script, spec);
+      const sandbox = spec.sandbox && this.deps.limits ? this.deps.limits.sandboxFor(this.id, spec.sandbox, spec.limits, this.log) : spec.sandbox;
+      const { file, args } = shellArgv(spec.script, { ...spec, ...(sandbox ? { sandbox } : {}) });
       child = spawn(file, args, {
         cwd: processCwd(spec), env: { ...spec.env, DYNO: this.name }, detached: true,
         stdio: [spec.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
@@ -189,6 +194,7 @@ export class OneOff {
   private finish(exit: ExitInfo): void {
     if (this.finished) return;
     this.finished = true;
+    this.deps.limits?.ended(this.id);
     this.exit = exit;
     this.pid = null;
     try {

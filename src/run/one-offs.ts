@@ -53,7 +53,7 @@ export class OneOffs {
     const proc = new OneOff({
       app: app.name, appId: app.id, releaseVersion: release.version, type: options.type, number, command: display, script,
       buildId: release.buildId!, stdin: options.attach,
-      cwd: setup.cwd, env: setup.env, profile: setup.profile, ...(setup.sandbox ? { sandbox: setup.sandbox } : {}),
+      cwd: setup.cwd, env: setup.env, profile: setup.profile, limits: setup.limits, ...(setup.sandbox ? { sandbox: setup.sandbox } : {}),
     }, this.deps, options.hooks);
     this.running.set(proc.id, proc);
     void proc.done.then(() => this.running.delete(proc.id));

@@ -22,7 +22,7 @@ import { ProcessLog } from './process-log.js';
 import { SocketOutput, type ProcessOutputs } from './process-output.js';
 import { ProcessRun, exitStatus } from './process-run.js';
 import { spawnHelper, type ChildLike, type SpawnHelper } from './spawner.js';
-import { watchPort, watchSettle } from './up-check.js';
+import { WAITING_TEXT, watchPort, watchSettle } from './up-check.js';
 import { UpWaiters } from './up-waiters.js';
 import type { Entry, Mutable } from './supervisor-entry.js';
 import type { ProcessLimits } from './process-limits.js';
@@ -207,6 +207,7 @@ export class Supervisor extends EventEmitter {
         port: view.port!, timeoutMs: this.bootTimeoutMs, stillStarting, healthcheck: spec.healthcheck,
         ownerPgid: run.pid ?? undefined,
         onForeignListener: () => entry.log.say(`PORT ${view.port} accepts connections, but not from this process: waiting for it to bind`),
+        onWaiting: (elapsedMs) => entry.log.say(`${WAITING_TEXT} ${view.port} (${seconds(elapsedMs)} of ${seconds(this.bootTimeoutMs)}; a web process must listen on $PORT)`),
         onUp: () => this.markUp(entry),
         onUnhealthy: (reason) => {
           entry.unhealthy = reason;

@@ -19,13 +19,21 @@ export interface UpCheck {
  * before the port accepts; `onUnhealthy` when every health probe failed. Stops as soon as
  * `stillStarting` says so.
  */
+/** How often a web process that does not accept connections yet is said to be waited for. */
+export const WAITING_NOTE_MS = 10_000;
+/** The start of that line, which a deploy shows as it waits (release/go-live.ts). */
+export const WAITING_TEXT = 'Waiting for the process to accept connections on PORT';
+
 export function watchPort(options: {
   port: number; timeoutMs: number; stillStarting: () => boolean; onUp: () => void; onTimeout: () => void;
   healthcheck?: Healthcheck; onUnhealthy?: (reason: string) => void;
   /** The process group that must own the listening socket (the process's pid: it leads its own group). */
   ownerPgid?: number; onForeignListener?: () => void;
+  /** Told every WAITING_NOTE_MS while nothing accepts yet, so a slow boot is not silence. */
+  onWaiting?: (elapsedMs: number) => void;
 }): UpCheck {
   const started = Date.now();
+  let nextNote = started + WAITING_NOTE_MS;
   let timer: NodeJS.Timeout | null = null;
   let cancelled = false;
   let warnedForeign = false;
@@ -35,6 +43,10 @@ export function watchPort(options: {
     if (Date.now() - started >= options.timeoutMs) {
       options.onTimeout();
       return;
+    }
+    if (Date.now() >= nextNote) {
+      nextNote += WAITING_NOTE_MS;
+      options.onWaiting?.(Date.now() - started);
     }
     const socket = connect({ host: '127.0.0.1', port: options.port });
     socket.once('connect', () => {

@@ -6,9 +6,12 @@ import { seal, unseal } from './sealing.js';
 /** What an addon's owner needs to reach it and to deprovision it; sealed at rest as one value. */
 export interface AddonSecret {
   url: string;
-  /** Set for provisioned addons: the database (or Redis db number) and the user twelve created. */
+  /** Set for provisioned postgres addons (and redis addons of an earlier twelve): the database and the user twelve created. */
   database?: string;
   user?: string;
+  /** A redis addon's own server (its directory under addons/redis) and its rediss:// URL. */
+  instance?: string;
+  tlsUrl?: string;
 }
 
 export interface Addon {

@@ -26,7 +26,6 @@ describe('Node.js dependencies', () => {
     assert.ok(!second.lines.some((line) => line.startsWith('-----> Installing dependencies')), 'npm ci did not run');
     assert.ok(installed('cached', 'c2', 'ms/package.json'));
     assert.equal(second.manifest.checksum, first.manifest.checksum);
-    assert.ok(second.ms < first.ms, `the cached build (${second.ms} ms) is faster than the first (${first.ms} ms)`);
   });
 
   it('installs again when the install script policy changes, since the cache key includes it', async () => {

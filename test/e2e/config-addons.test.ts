@@ -71,7 +71,7 @@ test('an app keeps its data in provisioned PostgreSQL and Redis across releases 
 
   const parity = await platform.cli('parity', 'shop', 'shop-staging');
   assert.equal(parity.code, 1);
-  assert.match(parity.stdout, /config keys only in shop: ANALYTICS_URL, GREETING, REDIS_URL, SESSION_SECRET/);
+  assert.match(parity.stdout, /config keys only in shop: ANALYTICS_URL, GREETING, REDIS_TLS_URL, REDIS_URL, SESSION_SECRET/);
   assert.equal(parity.stdout.includes(password), false);
 
   // Swap the provisioned database for an "external" one by URL: a config change and a release, no code change.
@@ -90,7 +90,8 @@ test('an app keeps its data in provisioned PostgreSQL and Redis across releases 
   await platform.ok('addons:destroy', redis.name, '--confirm', redis.name);
   await platform.ok('addons:detach', 'DATABASE', '-a', 'shop-staging');
   assert.equal((await platform.json<AddonView>('addons:info', main.name)).attachments.length, 0);
-  assert.equal((await platform.json<Record<string, string>>('config', '-a', 'shop')).REDIS_URL, undefined);
+  const afterDestroy = await platform.json<Record<string, string>>('config', '-a', 'shop');
+  assert.deepEqual([afterDestroy.REDIS_URL, afterDestroy.REDIS_TLS_URL], [undefined, undefined]);
   assert.ok(analytics.name);
 
   // Destroying the app takes the addons it created and nobody else uses with it, as on Heroku.

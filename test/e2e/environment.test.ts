@@ -5,12 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { detectSandboxSupport } from '../../src/sandbox/sandbox-support.js';
-import { copyFixture, TestPlatform, waitFor } from './harness.js';
+import { copyFixture, TestPlatform, waitFor, sandboxSkip } from './harness.js';
 
 interface Seen { dyno: string; profile: string | null; nodeEnv: string; before: string | null }
 
-const sandboxed = detectSandboxSupport().missing === null;
+const sandboxed = sandboxSkip() === false;
 const platform = new TestPlatform({ SERVE_MARKER: 'from-twelve-serve' });
 let deployOutput = '';
 

@@ -1,5 +1,6 @@
 /** End-to-end harness: a real `twelve serve` in a child process with a temporary data dir, driven by the real CLI. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { detectSandboxSupport } from '../../src/sandbox/sandbox-support.js';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -55,6 +56,8 @@ export class TestPlatform {
       TWELVE_STOP_TIMEOUT: '5', TWELVE_BOOT_TIMEOUT: '20', TWELVE_PORT_RANGE: this.portRange,
       // The machine's pip settings (a local mirror), declared as an operator would: builds see nothing else of ours.
       TWELVE_BUILD_ENV: Object.keys(env).filter((key) => key.startsWith('PIP_')).join(','),
+      // `TWELVE_SANDBOX=off npm test` runs the whole suite unsandboxed.
+      ...(process.env.TWELVE_SANDBOX ? { TWELVE_SANDBOX: process.env.TWELVE_SANDBOX } : {}),
       ...this.extraEnv,
     };
   }
@@ -196,4 +199,10 @@ export function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** Why the sandbox's own tests cannot run here (the suite runs with TWELVE_SANDBOX=off, or the machine lacks it), or false. */
+export function sandboxSkip(): string | false {
+  if (process.env.TWELVE_SANDBOX === 'off') return 'TWELVE_SANDBOX=off';
+  return detectSandboxSupport().missing ?? false;
 }

@@ -2,10 +2,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { findLayout } from '../../src/sandbox/cgroups.js';
-import { detectSandboxSupport } from '../../src/sandbox/sandbox-support.js';
-import { copyFixture, TestPlatform, waitFor } from './harness.js';
+import { copyFixture, TestPlatform, waitFor, sandboxSkip } from './harness.js';
 
-const skip = detectSandboxSupport().missing ?? (findLayout() ? false : 'no writable cgroup controller here');
+const skip = sandboxSkip() || (findLayout() ? false : 'no writable cgroup controller here');
 const platform = new TestPlatform();
 
 before(async () => {

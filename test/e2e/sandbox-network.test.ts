@@ -8,10 +8,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { after, before, test } from 'node:test';
-import { detectSandboxSupport } from '../../src/sandbox/sandbox-support.js';
-import { copyFixture, TestPlatform } from './harness.js';
+import { copyFixture, TestPlatform, sandboxSkip } from './harness.js';
 
-const skip = detectSandboxSupport().missing ?? (existsSync('/usr/sbin/ip') ? false : 'no ip command (iproute2)');
+const skip = sandboxSkip() || (existsSync('/usr/sbin/ip') ? false : 'no ip command (iproute2)');
 const platform = new TestPlatform();
 const id = process.pid % 200;
 const ns = `twelve-test-${process.pid}`;

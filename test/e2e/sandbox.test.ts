@@ -7,14 +7,12 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { detectSandboxSupport } from '../../src/sandbox/sandbox-support.js';
-import { copyFixture, TestPlatform } from './harness.js';
+import { copyFixture, TestPlatform, sandboxSkip } from './harness.js';
 
 type Probe = Record<string, string | number | string[] | null>;
 interface Proc { name: string; pid: number }
 
-const support = detectSandboxSupport();
-const skip = support.missing ?? false;
+const skip = sandboxSkip();
 const platform = new TestPlatform({ SERVE_MARKER: 'twelve-serve-environment' });
 
 before(async () => {

@@ -41,9 +41,8 @@ describe('Supervisor: stop', () => {
     await waitFor('the child', () => h.lines('app', 'worker.1').some((line) => line.startsWith('child pid=')));
     const childPid = Number(h.lines('app', 'worker.1').find((line) => line.startsWith('child pid='))!.split('=')[1]);
     const leaderPid = proc.pid!;
-    const started = Date.now();
     await h.supervisor.stop(proc);
-    assert.ok(Date.now() - started < 400, 'no SIGKILL deadline was needed');
+    assert.ok(!h.lines('twelve', 'worker.1').some((line) => line.startsWith('Error R12')), 'no SIGKILL deadline was needed');
     assert.deepEqual(readFileSync(join(h.dir, 'signals.txt'), 'utf8').trim().split('\n').sort(), ['child SIGTERM', 'parent SIGTERM']);
     assert.equal(pidRunning(childPid), false);
     assert.equal(pidRunning(leaderPid), false);
@@ -59,8 +58,8 @@ describe('Supervisor: stop', () => {
     const pid = proc.pid!;
     const started = Date.now();
     await h.supervisor.stop(proc);
-    const took = Date.now() - started;
-    assert.ok(took >= 380 && took < 3000, `stop took ${took} ms`);
+    // A lower bound only: SIGKILL never comes before the deadline (how soon after it is bench/'s to say).
+    assert.ok(Date.now() - started >= 380, 'SIGKILL came before the stop timeout');
     assert.equal(pidRunning(pid), false);
     assert.deepEqual(proc.lastExit, { code: null, signal: 'SIGKILL' });
     assert.ok(h.lines('app', 'stubborn.1').includes('ignoring SIGTERM'));
@@ -85,10 +84,11 @@ describe('Supervisor: stop', () => {
     const ready = () => h.logs.history('shop').filter((event) => event.process.startsWith('many.') && event.text === 'ready');
     await waitFor('three SIGTERM handlers', () => ready().length === 3);
     const pids = procs.map((proc) => proc.pid!);
-    const started = Date.now();
     await h.supervisor.stopAll();
-    const took = Date.now() - started;
-    assert.ok(took < 1200, `stopAll took ${took} ms for three 400 ms deadlines`);
     assert.deepEqual(pids.map(pidRunning), [false, false, false]);
+    // In parallel: every process was told SIGTERM before the first one's deadline passed.
+    const said = h.logs.history('shop').filter((event) => event.process.startsWith('many.') && event.source === 'twelve').map((event) => event.text);
+    const firstDeadline = said.findIndex((text) => text.startsWith('Error R12'));
+    assert.equal(said.slice(0, firstDeadline).filter((text) => text === 'Stopping all processes with SIGTERM').length, 3);
   });
 });

@@ -31,7 +31,7 @@ export function registerAddonsCommands(program: Command): void {
     });
 
   withAppOptions(program.command('addons:create').argument('<kind>', 'postgres or redis')
-    .description('provision a PostgreSQL database or a Redis user on twelve\'s own server and attach it')
+    .description('provision a PostgreSQL database on twelve\'s server, or a Redis server of its own, and attach it')
     .option('--as <NAME>', 'attachment name: the app sees NAME_URL (default DATABASE or REDIS)')
     .option('--name <addon>', 'the addon\'s name (default KIND-xxxxxx)'))
     .action(async (kind: string, options: CommonOptions & { as?: string; name?: string }) => {

@@ -28,13 +28,15 @@ function readEnvFile(file: string): Record<string, string> {
 interface ConfigAnswer {
   config: Record<string, string>;
   release: ReleaseView | null;
+  /** False when every change asked for was already so (no release was made). */
+  changed: boolean;
 }
 
 /** PATCH the config with Heroku's `Setting A and restarting APP... done, v2` around it. */
 async function patchConfig(app: string, verb: string, body: Record<string, string | null>, json?: boolean): Promise<ConfigAnswer> {
   return action(`${verb} ${Object.keys(body).join(', ')} and restarting ${app}`, json,
     () => createClient().request<ConfigAnswer>('PATCH', appPath(app, '/config'), body),
-    ({ release }) => (release ? `done, v${release.version}` : 'done'));
+    ({ release, changed }) => (release ? `done, v${release.version}` : changed === false ? 'nothing changed, so no new release' : 'done'));
 }
 
 export function registerConfigCommands(program: Command): void {

@@ -1,6 +1,6 @@
 /** `ps`, `ps:scale`, `ps:restart`: the app's processes and how many of each type run. */
 import type { Command } from 'commander';
-import type { ProcessView } from '../api-types.js';
+import type { AppInfo, ProcessView } from '../api-types.js';
 import { applyScaleChanges, parseScaleArgs } from '../arguments.js';
 import { action, appPath, type CommonOptions, createClient, print, printJson, requireApp, withAppOptions } from '../context.js';
 import { renderFormation, renderProcesses } from '../render.js';
@@ -10,12 +10,15 @@ export function registerPsCommands(program: Command): void {
   withAppOptions(program.command('ps').description('list an app\'s processes'))
     .action(async (options: CommonOptions) => {
       const app = requireApp(options);
-      const processes = await createClient().request<ProcessView[]>('GET', appPath(app, '/ps'));
+      const client = createClient();
+      const processes = await client.request<ProcessView[]>('GET', appPath(app, '/ps'));
       if (options.json) printJson(processes);
-      else print(renderProcesses(app, processes));
+      else if (processes.length === 0 && (await client.request<AppInfo>('GET', appPath(app))).release === null) {
+        print(`${app} has not been deployed yet, so nothing runs: deploy it with \`twelve deploy DIR -a ${app}\`.`);
+      } else print(renderProcesses(app, processes));
     });
 
-  withAppOptions(program.command('ps:scale')
+  withAppOptions(program.command('ps:scale').alias('scale')
     .argument('<TYPE=N...>', 'how many processes of each type, e.g. web=2 worker=1 (or web+1, web-1)')
     .description('run more or fewer processes of a type'))
     .action(async (args: string[], options: CommonOptions) => {
@@ -28,6 +31,17 @@ export function registerPsCommands(program: Command): void {
       const body = applyScaleChanges(changes, current);
       const answer = await action('Scaling dynos', options.json,
         () => client.request<{ formation: Record<string, number> }>('PATCH', appPath(app, '/formation'), body),
+        ({ formation }) => `done, now running ${renderFormation(formation, ' at ')}`);
+      if (options.json) printJson(answer);
+    });
+
+  withAppOptions(program.command('ps:stop')
+    .argument('<TYPE...>', 'the process types to stop, e.g. worker')
+    .description('stop every process of a type (its formation goes to 0; `ps:scale` starts them again)'))
+    .action(async (types: string[], options: CommonOptions) => {
+      const app = requireApp(options);
+      const answer = await action(`Stopping ${types.join(', ')} processes on ${app}`, options.json,
+        () => createClient().request<{ formation: Record<string, number> }>('PATCH', appPath(app, '/formation'), Object.fromEntries(types.map((type) => [type.replace(/\.\d+$/, ''), 0]))),
         ({ formation }) => `done, now running ${renderFormation(formation, ' at ')}`);
       if (options.json) printJson(answer);
     });
@@ -51,7 +65,7 @@ export function registerPsCommands(program: Command): void {
       else print(Object.entries(sizes).map(([type, size]) => `${type}: ${size}`).join('\n'));
     });
 
-  withAppOptions(program.command('ps:restart')
+  withAppOptions(program.command('ps:restart').alias('restart')
     .argument('[type]', 'the process type to restart (default: all)')
     .description('restart an app\'s processes'))
     .action(async (type: string | undefined, options: CommonOptions) => {

@@ -1,0 +1,47 @@
+/**
+ * What `twelve git:remote` runs in the user's repository, as argv arrays: the remote, and git's
+ * credential settings for twelve's address, so git asks `twelve git:credential` for the API token at
+ * each push and the token itself is never written into .git/config.
+ */
+
+/** git's URL of an app's repository on the twelve the CLI talks to. */
+export function appRemoteUrl(apiUrl: string, app: string): string {
+  return `${apiUrl.replace(/\/+$/, '')}/git/${encodeURIComponent(app)}.git`;
+}
+
+function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The helper git runs (a `!` helper is a shell command, `get` appended): this node and this CLI. */
+export function credentialHelper(node: string, cli: string): string {
+  return `!${shellQuote(node)} ${shellQuote(cli)} git:credential`;
+}
+
+/**
+ * The git commands, in order. The empty helper first clears helpers from the user's global config
+ * for this address, so none of them stores the token anywhere.
+ */
+export function gitRemoteCommands(input: { remote: string; url: string; exists: boolean; helper: string }): string[][] {
+  const origin = new URL(input.url).origin;
+  const key = `credential.${origin}.helper`;
+  return [
+    input.exists ? ['remote', 'set-url', input.remote, input.url] : ['remote', 'add', input.remote, input.url],
+    ['config', '--local', '--unset-all', key],
+    ['config', '--local', '--add', key, ''],
+    ['config', '--local', '--add', key, input.helper],
+    ['config', '--local', `credential.${origin}.username`, 'twelve'],
+  ];
+}
+
+/** `git clone` of an app's repository into `dir`, with the same remote name and credential settings as git:remote. */
+export function gitCloneArgs(input: { remote: string; url: string; dir: string; helper: string }): string[] {
+  const origin = new URL(input.url).origin;
+  const key = `credential.${origin}.helper`;
+  return ['clone', '--origin', input.remote, '-c', `${key}=`, '-c', `${key}=${input.helper}`, '-c', `credential.${origin}.username=twelve`, input.url, input.dir];
+}
+
+/** The answer to git's `get`: the API token as the password (git's credential protocol, key=value lines). */
+export function credentialAnswer(token: string): string {
+  return `username=twelve\npassword=${token}\n`;
+}

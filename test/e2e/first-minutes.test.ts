@@ -1,0 +1,97 @@
+/** A newcomer's first minutes through the CLI: the port twelve was told, a busy port, no-op config changes, short forms, the app from git. */
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { CLI, copyFixture, TestPlatform } from './harness.js';
+
+const platform = new TestPlatform();
+
+before(async () => {
+  await platform.start();
+  await platform.ok('create', 'first');
+  await platform.ok('deploy', copyFixture('node-web'), '-a', 'first');
+});
+after(() => platform.dispose());
+
+function cli(env: Record<string, string>, cwd: string, ...args: string[]): { code: number; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [CLI, ...args], { env, cwd, encoding: 'utf8' });
+  return { code: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
+}
+
+test('the CLI finds twelve on TWELVE_API_PORT when TWELVE_API_URL is unset', () => {
+  const { TWELVE_API_URL: _url, ...env } = platform.env;
+  const result = cli({ ...env, TWELVE_API_PORT: String(platform.apiPort) }, process.cwd(), 'apps', '--json');
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /"first"/);
+});
+
+test('twelve alone shows the help and succeeds; an unknown command is refused in twelve\'s words', () => {
+  const alone = cli(platform.env, process.cwd());
+  assert.equal(alone.code, 0);
+  assert.match(alone.stdout, /Commands:/);
+  const unknown = cli(platform.env, process.cwd(), 'apps:craete');
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stderr, /apps:craete is not a twelve command/);
+  assert.match(unknown.stderr, /twelve apps:create/);
+});
+
+test('unsetting a key that was never set, or setting a key to its value, makes no release', async () => {
+  const before = (await platform.json<Array<{ version: number }>>('releases', '-a', 'first')).length;
+  assert.match((await platform.ok('config:unset', 'NOPE', '-a', 'first')).stdout, /nothing changed, so no new release/);
+  await platform.ok('config:set', 'GREETING=hi', '-a', 'first');
+  await platform.ok('config:set', 'GREETING=hi', '-a', 'first');
+  assert.equal((await platform.json<Array<{ version: number }>>('releases', '-a', 'first')).length, before + 1);
+});
+
+test('Heroku\'s short forms work, ps:stop stops a type, and the app comes from the git remote', async () => {
+  assert.match((await platform.ok('info', '-a', 'first')).stdout, /first/);
+  assert.match((await platform.ok('open', '-a', 'first')).stdout, /^http:\/\/first\.localhost:\d+\/\n/);
+  await platform.ok('scale', 'worker=1', '-a', 'first');
+  await platform.ok('ps:stop', 'worker', '-a', 'first');
+  assert.deepEqual((await platform.json<Array<{ type: string }>>('ps', '-a', 'first')).map((proc) => proc.type), ['web']);
+  const repo = mkdtempSync(join(tmpdir(), 'twelve-remote-'));
+  spawnSync('git', ['init', '-q', repo]);
+  spawnSync('git', ['-C', repo, 'remote', 'add', 'twelve', `http://127.0.0.1:${platform.apiPort}/git/first.git`]);
+  const { TWELVE_APP: _app, ...env } = platform.env;
+  const ps = cli(env, repo, 'ps', '--json');
+  assert.equal(ps.code, 0, ps.stderr);
+  assert.match(ps.stdout, /"web\.1"/);
+});
+
+test('a port in use stops twelve serve with the setting that moves it', async () => {
+  const holder = createServer().listen(0, '127.0.0.1');
+  await new Promise((listening) => holder.once('listening', listening));
+  const port = (holder.address() as { port: number }).port;
+  try {
+    const other = new TestPlatform();
+    const child = spawn(process.execPath, [CLI, 'serve'], { env: { ...other.env, TWELVE_API_PORT: String(port), TWELVE_ROUTER_PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    const code = await new Promise<number | null>((done) => child.on('close', done));
+    assert.equal(code, 1);
+    assert.match(stderr, new RegExp(`127\\.0\\.0\\.1:${port} is in use by another program`));
+    assert.match(stderr, /TWELVE_API_PORT/);
+    await other.dispose();
+  } finally {
+    holder.close();
+  }
+});
+
+test('a web process that never binds PORT is shown being waited for, not a minute of silence', async () => {
+  const slow = new TestPlatform({ TWELVE_BOOT_TIMEOUT: '12' });
+  try {
+    await slow.start();
+    const dir = mkdtempSync(join(tmpdir(), 'twelve-never-binds-'));
+    writeFileSync(join(dir, 'Procfile'), 'web: exec sleep 600\n');
+    await slow.ok('create', 'mute');
+    const deployed = await slow.cli('deploy', dir, '-a', 'mute');
+    assert.equal(deployed.code, 1);
+    assert.match(deployed.stdout, /web\.1: Waiting for the process to accept connections on PORT \d+ \(1\d s of 12 s; a web process must listen on \$PORT\)/);
+  } finally {
+    await slow.dispose();
+  }
+});

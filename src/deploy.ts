@@ -42,6 +42,7 @@ export async function deploy(platform: Platform, options: DeployOptions): Promis
   try {
     manifest = await buildApp({
       app: app.name, appId: app.id, buildId, source: options.source, sourceSha: options.sourceSha, paths,
+      sourceLimits: { maxBytes: platform.settings.maxSourceBytes, maxEntries: platform.settings.maxSourceEntries },
       onOutput: options.onOutput, config: getConfig(db, app.id), operatorEnv: platform.settings.buildEnv, sandbox: platform.sandbox,
       pythonPaths: platform.settings.pythonPaths,
     });

@@ -6,6 +6,8 @@
 
 export const ERRORS = {
   INVALID_SETTING: { status: 500, hint: 'Fix the TWELVE_* environment variable and start twelve again.' },
+  DATA_DIR_IN_USE: { status: 500, hint: 'Another twelve serve runs on this data dir and keeps serving its apps: stop it first (SIGTERM), or give this one a TWELVE_DATA_DIR of its own.' },
+  STORE_MISSING: { status: 500, hint: 'Restore twelve.db (with its twelve.db-wal) from a backup, then start again; to start afresh on purpose, move DATA_DIR/apps (and DATA_DIR/addons) away first.' },
   UNAUTHORIZED: { status: 401, hint: 'Set TWELVE_API_TOKEN, or run the CLI as the user whose data dir holds api-token.' },
   BAD_REQUEST: { status: 400, hint: 'Check the request against docs/api.md: its query parameters, and its body (JSON objects).' },
   NOT_FOUND: { status: 404, hint: 'Check the path; `twelve --help` lists the commands.' },
@@ -27,7 +29,9 @@ export const ERRORS = {
   RUNTIME_INSTALL_FAILED: { status: 502, hint: 'twelve could not fetch or unpack a runtime the app asks for; this is not a fault in the app. Deploy again, and tell the operator if it persists.' },
   BOOT_FAILED: { status: 422, hint: 'Read the process output above (`twelve logs -a APP`); the previous release keeps running.' },
   DEPLOY_IN_PROGRESS: { status: 409, hint: 'Wait for the running deploy or release of this app to finish, then try again.' },
-  INVALID_SOURCE: { status: 400, hint: 'Send the codebase as a gzipped tar archive, as `twelve deploy` does.' },
+  INVALID_SOURCE: { status: 400, hint: 'Send the codebase as a gzipped tar archive of files, directories and links that stay inside it, as `twelve deploy` does (docs/security.md#deploy-archives).' },
+  SOURCE_TOO_LARGE: { status: 413, hint: 'Leave build output and dependencies out of the codebase (deploy the git tree, or a directory without them), or raise TWELVE_MAX_SOURCE_MB / TWELVE_MAX_SOURCE_ENTRIES on the server.' },
+  DISK_FULL: { status: 507, hint: 'The disk of TWELVE_DATA_DIR is full: free space there (`df -h`; stop the app that fills it with `twelve ps:scale TYPE=0 -a APP`, lower its log retention, or `twelve apps:destroy` one), then try again.' },
   NO_FREE_PORT: { status: 503, hint: 'Widen TWELVE_PORT_RANGE, or scale other apps down.' },
   SHUTTING_DOWN: { status: 503, hint: 'twelve is stopping; start it again with `twelve serve`.' },
   CONFIG_MISSING: { status: 422, hint: 'Set the missing keys with `twelve config:set KEY=VALUE -a APP` (app.json says what each is for); the running release is untouched.' },
@@ -58,6 +62,8 @@ export const ERRORS = {
   DRAIN_NOT_FOUND: { status: 404, hint: 'Run `twelve drains -a APP` to list the drains, and remove one by its URL as shown there, the token `drains:add` printed, or its id (`twelve drains -a APP --json`).' },
   DRAIN_AMBIGUOUS: { status: 409, hint: 'Remove the drain by the token `drains:add` printed or by its id (`twelve drains -a APP --json` shows both), or by its full URL with the password.' },
   INVALID_RETENTION: { status: 422, hint: 'Give --size like 100MB (at least 1MB) and --age like 7d (at least 1m).' },
+  EXPORT_FAILED: { status: 500, hint: 'The message says which file or tool failed; the platform log has the details. Nothing was written to the export\'s destination.' },
+  INVALID_EXPORT: { status: 422, hint: 'Check the export\'s options against `twelve export --help` and docs/export.md.' },
   GIT_PUSH_REFUSED: { status: 422, hint: 'Push one branch (or several to the same commit): `git push twelve BRANCH:main`.' },
   GIT_UNAVAILABLE: { status: 503, hint: 'Install git (apt-get install -y git): twelve serves pushes with its http-backend.' },
   PORT_IN_USE: { status: 500, hint: 'Choose a free port with the setting the message names, or stop the program that holds it.' },
@@ -92,4 +98,31 @@ export class TwelveError extends Error {
 
 export function isTwelveError(error: unknown): error is TwelveError {
   return error instanceof TwelveError;
+}
+
+/** Node's and SQLite's codes for a write that found no room: a full disk, or a quota reached. */
+const NO_SPACE = new Set(['ENOSPC', 'EDQUOT', 'SQLITE_FULL']);
+
+export function isDiskFull(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && NO_SPACE.has(code);
+}
+
+/**
+ * The error a user is shown for anything thrown: a TwelveError as it is, a full disk as DISK_FULL (what
+ * to do is free space, not report a bug), anything else as INTERNAL with `fallback` as its message.
+ */
+export function asTwelveError(error: unknown, fallback: string): TwelveError {
+  if (isTwelveError(error)) return error;
+  if (isDiskFull(error)) return diskFull(error);
+  return new TwelveError('INTERNAL', fallback);
+}
+
+export function diskFull(error: unknown): TwelveError {
+  return new TwelveError('DISK_FULL', `the disk of twelve's data dir is full (${errorText(error)}); nothing was changed`);
+}
+
+/** An error's message, whatever was thrown. */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -28,13 +28,13 @@ export async function startPlatform(env: Record<string, string | undefined> = pr
   const router = new Router({ table: platform.table, logs: platform.logs, logger: log.child({ part: 'router' }) });
   platform.fleet.setDrainer((backendId, timeoutMs) => router.drain(backendId, timeoutMs));
 
-  await api.listen({ port: settings.apiPort, host: settings.bind }).catch((error: unknown) => refuseBusyPort(error, 'TWELVE_API_PORT', settings.apiPort, settings.bind));
+  await api.listen({ port: settings.apiPort, host: settings.apiBind }).catch((error: unknown) => refuseBusyPort(error, 'TWELVE_API_PORT', settings.apiPort, settings.apiBind));
   const apiPort = (api.server.address() as { port: number }).port;
   // The router takes traffic only once the apps it serves are back, so nobody sees a 503 for a live app.
   await restorePlatform(platform);
-  const routerPort = await router.listen(settings.routerPort, settings.bind).catch((error: unknown) => refuseBusyPort(error, 'TWELVE_ROUTER_PORT', settings.routerPort, settings.bind));
+  const routerPort = await router.listen(settings.routerPort, settings.routerBind).catch((error: unknown) => refuseBusyPort(error, 'TWELVE_ROUTER_PORT', settings.routerPort, settings.routerBind));
   platform.settings.routerPort = routerPort;
-  log.info({ api: `http://${settings.bind}:${apiPort}`, router: `http://${settings.bind}:${routerPort}`, dataDir: settings.dataDir }, 'twelve is serving');
+  log.info({ api: `http://${urlHost(settings.apiBind)}:${apiPort}`, router: `http://${urlHost(settings.routerBind)}:${routerPort}`, dataDir: settings.dataDir }, 'twelve is serving');
 
   let stopping: Promise<void> | undefined;
   return {
@@ -50,6 +50,11 @@ export async function startPlatform(env: Record<string, string | undefined> = pr
       return stopping;
     },
   };
+}
+
+/** An IPv6 address goes in brackets in a URL. */
+function urlHost(address: string): string {
+  return address.includes(':') ? `[${address}]` : address;
 }
 
 /** A port another program holds: said with the setting that moves it, instead of a bare EADDRINUSE. */

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 export interface Paths {
   dataDir: string;
   database: string;
+  /** Held by the running twelve for its whole life (src/data-dir.ts): one twelve per data dir. */
+  lock: string;
   apiToken: string;
   /** The config encryption keyring (mode 0600), when TWELVE_SECRET_KEY is unset. */
   secretKey: string;
@@ -11,6 +13,8 @@ export interface Paths {
   nodeRuntimes: string;
   /** npm releases installed for builds that pin one (engines.npm) or run a Node without its npm, one directory per version. */
   npmRuntimes: string;
+  /** Every app's directory is in here. */
+  appsDir: string;
   appDir(app: string): string;
   builds(app: string): string;
   build(app: string, buildId: string): string;
@@ -23,6 +27,8 @@ export interface Paths {
   tmp: string;
   /** There while twelve runs; still there at start after an unclean stop (src/run-marker.ts). */
   runMarker: string;
+  /** Space kept for the writes that free space on a full disk (src/disk-reserve.ts). */
+  reserve: string;
   /** An empty directory on which each sandboxed process mounts its private /app, in its own mount namespace. */
   sandboxMount: string;
 }
@@ -32,10 +38,12 @@ export function pathsFor(dataDir: string): Paths {
   return {
     dataDir,
     database: join(dataDir, 'twelve.db'),
+    lock: join(dataDir, 'twelve.lock'),
     apiToken: join(dataDir, 'api-token'),
     secretKey: join(dataDir, 'secret-key'),
     nodeRuntimes: join(dataDir, 'runtimes', 'node'),
     npmRuntimes: join(dataDir, 'runtimes', 'npm'),
+    appsDir: apps,
     appDir: (app) => join(apps, app),
     builds: (app) => join(apps, app, 'builds'),
     build: (app, buildId) => join(apps, app, 'builds', buildId),
@@ -44,6 +52,7 @@ export function pathsFor(dataDir: string): Paths {
     gitRepo: (app) => join(apps, app, 'repo.git'),
     tmp: join(dataDir, 'tmp'),
     runMarker: join(dataDir, 'running'),
+    reserve: join(dataDir, 'reserve'),
     sandboxMount: join(dataDir, 'sandbox'),
   };
 }

@@ -2,7 +2,8 @@
  * twelve's own log: pino's JSON lines on stdout for whatever collects them, and, when stdout is a
  * terminal (`twelve serve &` in a shell), the same lines as a person reads them.
  */
-import pino from 'pino';
+import type pino from 'pino';
+import { createLogger } from './log-throttle.js';
 
 const LEVELS: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
 const OWN_FIELDS = new Set(['level', 'time', 'pid', 'hostname', 'msg']);
@@ -26,7 +27,8 @@ function fieldText(value: unknown): string {
   return typeof value === 'string' && !/\s/.test(value) ? value : JSON.stringify(value);
 }
 
+/** Warnings and errors said once a minute at most, then how many times they repeated (log-throttle.ts). */
 export function createPlatformLogger(level: string, stdout: NodeJS.WriteStream = process.stdout): pino.Logger {
-  if (!stdout.isTTY) return pino({ level });
-  return pino({ level }, { write: (line: string) => stdout.write(`${humanLine(line.trimEnd())}\n`) });
+  if (!stdout.isTTY) return createLogger(level);
+  return createLogger(level, { write: (line: string) => stdout.write(`${humanLine(line.trimEnd())}\n`) });
 }

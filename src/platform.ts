@@ -7,6 +7,8 @@ import type pino from 'pino';
 import { createPlatformLogger } from './platform-log.js';
 import { AddonServers } from './addons/addon-servers.js';
 import { loadKeyring } from './config/secret-key-file.js';
+import { openDataDir, type DataDirLock } from './data-dir.js';
+import { DiskReserve } from './disk-reserve.js';
 import type { DrainManager } from './logs/drains/drain-manager.js';
 import type { LogBus } from './logs/log-bus.js';
 import { openLogs } from './logs/open-logs.js';
@@ -48,6 +50,10 @@ export interface Platform {
   oneOffs: OneOffs;
   /** Where every app process and build step runs (docs/security.md). */
   sandbox: Sandbox;
+  /** Held while this twelve runs: a second one on the data dir refuses to start. */
+  dataDirLock: DataDirLock;
+  /** Room kept for stopping and destroying apps on a full disk. */
+  reserve: DiskReserve;
 }
 
 /**
@@ -78,6 +84,17 @@ const SCRATCH_MB = 512;
 
 export function openPlatform(settings: Settings, logger: pino.Logger = createPlatformLogger(settings.logLevel)): Platform {
   const paths = pathsFor(settings.dataDir);
+  const { lock: dataDirLock, narrowed } = openDataDir(paths);
+  if (narrowed.length > 0) logger.warn({ narrowed }, 'made the data dir private: only twelve\'s user may read these now');
+  try {
+    return openParts(settings, paths, logger, dataDirLock);
+  } catch (error) {
+    dataDirLock.release();
+    throw error;
+  }
+}
+
+function openParts(settings: Settings, paths: Paths, logger: pino.Logger, dataDirLock: DataDirLock): Platform {
   mkdirSync(paths.tmp, { recursive: true });
   const db = openDatabase(paths.database);
   useKeyring(db, loadKeyring(paths.secretKey, settings.secretKey));
@@ -93,7 +110,8 @@ export function openPlatform(settings: Settings, logger: pino.Logger = createPla
   const fleet = new Fleet({ db, paths, supervisor, table, logs, logger, sandbox, bootTimeoutMs: settings.bootTimeoutMs, drainTimeoutMs: settings.stopTimeoutMs });
   const addons = new AddonServers(db, settings.dataDir, logger.child({ part: 'addons' }));
   const oneOffs = new OneOffs({ db, paths, logs, logger, sandbox, limits, stopTimeoutMs: settings.stopTimeoutMs });
-  return { settings, paths, db, logs, drains, logger, supervisor, table, fleet, addons, oneOffs, sandbox };
+  const reserve = new DiskReserve(paths.reserve, logger);
+  return { settings, paths, db, logs, drains, logger, supervisor, table, fleet, addons, oneOffs, sandbox, dataDirLock, reserve };
 }
 
 /**
@@ -113,6 +131,7 @@ export async function restorePlatform(platform: Platform): Promise<void> {
   if (failed > 0) logger.warn({ failed }, 'marked releases interrupted by the previous run as failed');
   rmSync(paths.tmp, { recursive: true, force: true });
   mkdirSync(paths.tmp, { recursive: true });
+  platform.reserve.fill();
 
   // Apps connect to their databases as they boot.
   await platform.addons.startExisting();
@@ -137,4 +156,5 @@ export async function closePlatform(platform: Platform): Promise<void> {
   platform.logs.close();
   platform.db.close();
   markStopped(platform.paths.runMarker);
+  platform.dataDirLock.release();
 }

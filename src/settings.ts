@@ -1,4 +1,5 @@
 /** The only reader of process.env for the platform: every TWELVE_* variable, typed, with its default. */
+import { isIP } from 'node:net';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { TwelveError } from './errors.js';
@@ -10,8 +11,10 @@ export interface Settings {
   apiPort: number;
   /** The one public port; apps are reached as NAME.localhost on it. */
   routerPort: number;
-  /** Address both ports bind to. */
-  bind: string;
+  /** Address the API binds to: loopback unless TWELVE_API_ALLOW_INSECURE=1 (it speaks plain HTTP). */
+  apiBind: string;
+  /** Address the router binds to. */
+  routerBind: string;
   /** Key that seals config at rest; when unset, one generated into the data dir (secret-key) is used. */
   secretKey: string | undefined;
   /** Bearer token the API requires; generated into the data dir when unset. */
@@ -34,6 +37,10 @@ export interface Settings {
   logLevel: string;
   /** Python interpreters (executables, or directories holding bin/python3) builds may choose from, besides PATH and pyenv's. */
   pythonPaths: string[];
+  /** Most bytes a deploy's upload may have, and its archive unpacked. */
+  maxSourceBytes: number;
+  /** Most entries (files, directories, links) a deploy's archive may hold. */
+  maxSourceEntries: number;
   /** Whether app processes and build steps run sandboxed (docs/security.md). */
   sandbox: 'on' | 'off';
   /** More host directories every sandbox may read, e.g. a local package mirror the build settings name. */
@@ -42,12 +49,18 @@ export interface Settings {
   buildEnv: Record<string, string>;
 }
 
+/** The defaults of TWELVE_MAX_SOURCE_MB and TWELVE_MAX_SOURCE_ENTRIES, for callers without settings. */
+export const SOURCE_LIMIT_DEFAULTS = { megabytes: 500, entries: 100_000 } as const;
+
 /** One row per variable: the documentation in docs/configuration.md is checked against this list. */
 export const SETTINGS_DOC: ReadonlyArray<{ name: string; default: string; meaning: string }> = [
   { name: 'TWELVE_DATA_DIR', default: '~/.twelve', meaning: 'state: SQLite store, builds, runtimes, API token' },
   { name: 'TWELVE_API_PORT', default: '5100', meaning: 'port of the HTTP API' },
   { name: 'TWELVE_ROUTER_PORT', default: '5000', meaning: 'public port of the router' },
-  { name: 'TWELVE_BIND', default: '127.0.0.1', meaning: 'address the API and the router bind to' },
+  { name: 'TWELVE_BIND', default: '127.0.0.1', meaning: 'address the API and the router bind to, unless set apart below' },
+  { name: 'TWELVE_API_BIND', default: '(TWELVE_BIND)', meaning: 'address the API binds to; beyond loopback only with TWELVE_API_ALLOW_INSECURE=1' },
+  { name: 'TWELVE_ROUTER_BIND', default: '(TWELVE_BIND)', meaning: 'address the router binds to' },
+  { name: 'TWELVE_API_ALLOW_INSECURE', default: '0', meaning: '1 lets the API (plain HTTP, the token in every request) bind beyond loopback' },
   { name: 'TWELVE_SECRET_KEY', default: '(generated, kept in DATA_DIR/secret-key)', meaning: 'key that encrypts config values at rest (AES-256-GCM)' },
   { name: 'TWELVE_API_TOKEN', default: '(generated, kept in DATA_DIR/api-token)', meaning: 'bearer token for the API' },
   { name: 'TWELVE_PORT_RANGE', default: '20000-29999', meaning: 'ports given to web processes as PORT' },
@@ -59,6 +72,8 @@ export const SETTINGS_DOC: ReadonlyArray<{ name: string; default: string; meanin
   { name: 'TWELVE_BUILD_RETENTION', default: '10', meaning: 'builds kept per app (`twelve builds:retention N -a APP` overrides it for one app)' },
   { name: 'TWELVE_LOG_LEVEL', default: 'info', meaning: 'level of the platform\'s own logs (pino)' },
   { name: 'TWELVE_PYTHON_PATHS', default: '(none)', meaning: 'more Python interpreters for builds, `:`-separated: executables, or directories holding bin/python3' },
+  { name: 'TWELVE_MAX_SOURCE_MB', default: String(SOURCE_LIMIT_DEFAULTS.megabytes), meaning: 'most megabytes a deploy may upload, and its archive unpack to' },
+  { name: 'TWELVE_MAX_SOURCE_ENTRIES', default: String(SOURCE_LIMIT_DEFAULTS.entries), meaning: 'most entries (files, directories, links) a deploy archive may hold' },
   { name: 'TWELVE_SANDBOX', default: 'on', meaning: 'run every app process and build step in its sandbox (`off` runs them as twelve\'s own user: docs/security.md)' },
   { name: 'TWELVE_SANDBOX_READ_ONLY', default: '(none)', meaning: 'colon-separated host directories every sandbox may read, e.g. a local package mirror' },
   { name: 'TWELVE_BUILD_ENV', default: '(none)', meaning: 'comma-separated variables every build step sees: `NAME` copies twelve\'s own value, `NAME=VALUE` sets one (docs/environment.md)' },
@@ -105,6 +120,27 @@ function readPortRange(env: Env): [number, number] {
   return [low, high];
 }
 
+/** 127.0.0.0/8, ::1 (or either written as IPv4-mapped IPv6), and the name localhost. */
+export function isLoopback(address: string): boolean {
+  const host = address.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host === '::1') return true;
+  const v4 = host.startsWith('::ffff:') ? host.slice(7) : host;
+  return isIP(v4) === 4 && v4.startsWith('127.');
+}
+
+/**
+ * The API speaks plain HTTP and every request carries the token that controls every app: beyond
+ * loopback anyone on the path could read it, so that takes an explicit yes.
+ */
+function readApiBind(env: Env): string {
+  const bind = env.TWELVE_API_BIND || env.TWELVE_BIND || '127.0.0.1';
+  const allow = env.TWELVE_API_ALLOW_INSECURE ?? '';
+  if (!['', '0', '1'].includes(allow)) throw new TwelveError('INVALID_SETTING', `TWELVE_API_ALLOW_INSECURE=${allow} must be 1 or 0`);
+  if (isLoopback(bind) || allow === '1') return bind;
+  const name = env.TWELVE_API_BIND ? 'TWELVE_API_BIND' : 'TWELVE_BIND';
+  throw new TwelveError('INVALID_SETTING', `${name}=${bind} would serve the API beyond this machine in plain HTTP, its token readable on the way: bind the API to 127.0.0.1 (TWELVE_API_BIND) and reach it through SSH or a TLS proxy, or set TWELVE_API_ALLOW_INSECURE=1 on a network you trust`);
+}
+
 export function defaultDataDir(env: Env = process.env): string {
   return resolve(env.TWELVE_DATA_DIR || join(homedir(), '.twelve'));
 }
@@ -114,7 +150,8 @@ export function readSettings(env: Env = process.env): Settings {
     dataDir: defaultDataDir(env),
     apiPort: readPort(env, 'TWELVE_API_PORT', 5100),
     routerPort: readPort(env, 'TWELVE_ROUTER_PORT', 5000),
-    bind: env.TWELVE_BIND || '127.0.0.1',
+    apiBind: readApiBind(env),
+    routerBind: env.TWELVE_ROUTER_BIND || env.TWELVE_BIND || '127.0.0.1',
     apiToken: env.TWELVE_API_TOKEN || undefined,
     secretKey: env.TWELVE_SECRET_KEY || undefined,
     processPortRange: readPortRange(env),
@@ -126,6 +163,8 @@ export function readSettings(env: Env = process.env): Settings {
     buildRetention: readCount(env, 'TWELVE_BUILD_RETENTION', 10),
     logLevel: env.TWELVE_LOG_LEVEL || 'info',
     pythonPaths: (env.TWELVE_PYTHON_PATHS ?? '').split(':').filter((entry) => entry !== '').map((entry) => resolve(entry)),
+    maxSourceBytes: readCount(env, 'TWELVE_MAX_SOURCE_MB', SOURCE_LIMIT_DEFAULTS.megabytes) * 1024 * 1024,
+    maxSourceEntries: readCount(env, 'TWELVE_MAX_SOURCE_ENTRIES', SOURCE_LIMIT_DEFAULTS.entries),
     sandbox: readSandboxMode(env),
     sandboxReadOnly: (env.TWELVE_SANDBOX_READ_ONLY ?? '').split(':').filter((dir) => dir !== ''),
     buildEnv: readBuildEnv(env),

@@ -55,13 +55,14 @@ export function registerAppRoutes(server: FastifyInstance, platform: Platform): 
       });
       // Before the rows go: builds that other apps run (promoted) are handed to them and stay on disk.
       await removeAppFiles(platform, app);
-      deleteApp(db, app.id);
+      await platform.reserve.spendIfFull(`apps:destroy ${app.name}`, () => deleteApp(db, app.id));
       try {
         platform.sandbox.removeUser(app);
       } catch (error) {
         platform.logger.warn({ err: error, app: app.name }, 'could not remove the app\'s user; remove it with userdel');
       }
     });
+    platform.reserve.fill();
     platform.logs.forget(app.name);
     return { destroyed: app.name };
   });

@@ -1,7 +1,7 @@
 /** POST /v1/apps/:app/deploys: the codebase in, the deploy's progress out as a stream of events. */
 import type { FastifyInstance } from 'fastify';
 import { deploy, type DeployStage } from '../deploy.js';
-import { TwelveError, isTwelveError } from '../errors.js';
+import { asTwelveError, TwelveError } from '../errors.js';
 import type { Platform } from '../platform.js';
 import { getApp } from '../store/apps.js';
 import { openNdjson } from './ndjson.js';
@@ -27,8 +27,8 @@ export async function deployWithEvents(platform: Platform, input: { app: string;
     });
     send({ type: 'done', release: releaseView(release, release.id), url: appUrl(platform, input.app) });
   } catch (error) {
-    const twelveError = isTwelveError(error) ? error : new TwelveError('INTERNAL', 'the deploy failed inside twelve');
-    if (!isTwelveError(error)) platform.logger.error({ err: error, app: input.app }, 'deploy crashed');
+    const twelveError = asTwelveError(error, 'the deploy failed inside twelve');
+    if (twelveError.code === 'INTERNAL') platform.logger.error({ err: error, app: input.app }, 'deploy crashed');
     send({ type: 'error', error: twelveError.toJSON() });
   }
 }

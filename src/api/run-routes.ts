@@ -8,7 +8,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { TwelveError, isTwelveError } from '../errors.js';
+import { asTwelveError, TwelveError } from '../errors.js';
 import type { Platform } from '../platform.js';
 import { encodeFrame, FrameReader, type FrameType } from '../run/frames.js';
 import type { OneOff } from '../run/one-off.js';
@@ -86,7 +86,7 @@ function attach(platform: Platform, secret: string, socket: Duplex, head: Buffer
   try {
     proc = platform.oneOffs.claim(secret, { onStdout: (chunk) => send('o', chunk), onStderr: (chunk) => send('e', chunk) });
   } catch (error) {
-    const twelveError = isTwelveError(error) ? error : new TwelveError('INTERNAL', 'could not attach');
+    const twelveError = asTwelveError(error, 'could not attach');
     send('!', JSON.stringify({ error: twelveError.toJSON() }));
     socket.end();
     return;

@@ -3,7 +3,7 @@
  * Authentication and the mapping of catalogue errors to HTTP answers live here, once.
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { TwelveError, isTwelveError } from '../errors.js';
+import { asTwelveError, TwelveError, isTwelveError } from '../errors.js';
 import type { Platform } from '../platform.js';
 import type { SandboxState } from '../sandbox/sandbox.js';
 import { registerAddonRoutes } from './addon-routes.js';
@@ -13,6 +13,7 @@ import { bearerToken, sameSecret } from './credentials.js';
 import { registerDeployRoutes } from './deploy-routes.js';
 import { registerDomainRoutes } from './domain-routes.js';
 import { registerDrainRoutes } from './drain-routes.js';
+import { registerExportRoutes } from './export-routes.js';
 import { registerGitRoutes } from './git-routes.js';
 import { registerLogRoutes } from './log-routes.js';
 import { registerPipelineRoutes } from './pipeline-routes.js';
@@ -53,8 +54,11 @@ export function buildApiServer(platform: Platform, token: string): FastifyInstan
       const wrapped = new TwelveError('BAD_REQUEST', fastifyError.message, { fastifyCode: fastifyError.code });
       return reply.status(fastifyError.statusCode).send({ error: wrapped.toJSON() });
     }
-    request.log.error({ err: error, url: request.url }, 'request failed');
-    return reply.status(500).send({ error: new TwelveError('INTERNAL', 'internal error').toJSON() });
+    const shown = asTwelveError(error, 'internal error');
+    // A full disk is the operator's to fix, not a bug: said without a stack (and throttled like every warning).
+    if (shown.code === 'DISK_FULL') request.log.warn({ err: { code: (error as { code?: unknown }).code, message: fastifyError.message }, url: request.url }, 'request failed: the disk is full');
+    else request.log.error({ err: error, url: request.url }, 'request failed');
+    return reply.status(shown.status).send({ error: shown.toJSON() });
   });
 
   server.setNotFoundHandler((request, reply) => {
@@ -75,6 +79,7 @@ export function buildApiServer(platform: Platform, token: string): FastifyInstan
   registerBuildRoutes(server, platform);
   registerDrainRoutes(server, platform);
   registerDomainRoutes(server, platform);
+  registerExportRoutes(server, platform);
   registerGitRoutes(server, platform, token);
   return server;
 }

@@ -17,7 +17,7 @@ import { buildNode } from './node-stack.js';
 import { indent, topic, warning } from './output.js';
 import { parseProcfile } from './procfile.js';
 import { buildPython } from './python-stack.js';
-import { extractSource } from './source.js';
+import { extractSource, type SourceLimits } from './source.js';
 import { buildEnv } from './build-env.js';
 import { captureCommand } from './run-command.js';
 import { runtimeDirs } from '../run/release-process.js';
@@ -31,6 +31,8 @@ export interface BuildOptions {
   /** The codebase as a gzipped tar, files at the archive root. */
   source: NodeJS.ReadableStream;
   sourceSha: string | null;
+  /** Caps on the upload and the unpacked archive (TWELVE_MAX_SOURCE_MB, TWELVE_MAX_SOURCE_ENTRIES). */
+  sourceLimits?: SourceLimits;
   paths: Paths;
   /** Every line of build output, as it is written. */
   onOutput: (line: string) => void;
@@ -72,7 +74,7 @@ export async function buildApp(options: BuildOptions): Promise<BuildManifest> {
     sandboxFor: () => sandbox.specFor({ name: app, id: options.appId }, { appDir, writable: true, cacheDir, readOnly: [...readOnly, ...runtimeDirs(buildDir, appDir)] }),
   };
   try {
-    await extractSource(options.source, context.appDir);
+    await extractSource(options.source, context.appDir, options.sourceLimits);
     if (user) await giveToApp([appDir, cacheDir], user);
     const appJson = await readAppJson(context.appDir);
     const { stacks, notes } = detectStacks(context.appDir, appJson?.buildpacks);

@@ -1,4 +1,5 @@
 /** The Procfile: Heroku's `type: command` list of the process types an app declares. */
+import { isObjectBuiltinName } from '../config/rules.js';
 import { TwelveError } from '../errors.js';
 
 const LINE = /^([A-Za-z0-9_-]+):\s*(.*)$/;
@@ -24,6 +25,7 @@ export function parseProcfile(text: string): Record<string, string> {
     }
     const [, type, command] = match as unknown as [string, string, string];
     if (command.trim() === '') throw invalid(lineNumber, `process type ${type} has no command`);
+    if (isObjectBuiltinName(type)) throw invalid(lineNumber, `${type} cannot be a process type: every JavaScript object has a property of that name`);
     const first = declaredOn.get(type);
     if (first !== undefined) throw invalid(lineNumber, `process type ${type} is already declared on line ${first}`);
     declaredOn.set(type, lineNumber);

@@ -118,6 +118,20 @@ export class ApiClient {
     return this.events(response, uploadError);
   }
 
+  /**
+   * A request whose answer is a file (an export's archive): resolves once the answer starts, with its
+   * headers and its bytes still to read.
+   */
+  async download(method: string, path: string, options: StreamOptions = {}): Promise<IncomingMessage> {
+    const headers: OutgoingHttpHeaders = { accept: 'application/x-tar, application/json', ...options.headers };
+    const { response } = await this.send(method, path, headers, options.body);
+    if (response.statusCode! >= 400) {
+      options.body?.destroy();
+      throw errorFromAnswer(response.statusCode!, await readText(response).catch(() => ''));
+    }
+    return response;
+  }
+
   private async *events(response: IncomingMessage, uploadError: () => Error | undefined): AsyncGenerator<unknown> {
     try {
       // Loaded here: `twelve ps` and the other JSON commands never read a stream.

@@ -28,6 +28,7 @@ const FAMILIES: Record<string, () => Promise<Register>> = {
   builds: async () => (await import('./commands/builds.js')).registerBuildsCommands,
   drains: async () => (await import('./commands/drains.js')).registerDrainsCommands,
   domains: async () => (await import('./commands/domains.js')).registerDomainsCommands,
+  export: async () => (await import('./commands/export.js')).registerExportCommands,
   git: async () => (await import('./commands/git.js')).registerGitCommands,
   status: async () => (await import('./commands/status.js')).registerStatusCommand,
 };

@@ -10,6 +10,7 @@ import { applyConfigChanges, getConfig } from '../store/config-vars.js';
 import type { Db } from '../store/database.js';
 import { getFormation, setFormation } from '../store/formation.js';
 import { assertConfigFits, configDefaults, readEnvSchema } from './env-schema.js';
+import { isObjectBuiltinName } from './rules.js';
 
 /** Heroku's `"formation": { "web": { "quantity": 2 } }`, as counts; sizes mean nothing here. */
 export function readFormation(appJson: Record<string, unknown> | null | undefined): Record<string, number> {
@@ -18,6 +19,7 @@ export function readFormation(appJson: Record<string, unknown> | null | undefine
   if (typeof formation !== 'object' || Array.isArray(formation)) throw new TwelveError('INVALID_APP_JSON', 'app.json: formation must be an object of TYPE: { quantity }');
   const counts: Record<string, number> = {};
   for (const [type, entry] of Object.entries(formation as Record<string, unknown>)) {
+    if (isObjectBuiltinName(type)) throw new TwelveError('INVALID_APP_JSON', `app.json: formation.${type} cannot be a process type: every JavaScript object has a property of that name`);
     const quantity = (entry as { quantity?: unknown } | null)?.quantity ?? 1;
     if (typeof quantity !== 'number' || !Number.isInteger(quantity) || quantity < 0 || quantity > 100) {
       throw new TwelveError('INVALID_APP_JSON', `app.json: formation.${type}.quantity must be a whole number from 0 to 100`);

@@ -24,6 +24,14 @@ export function assertConfigKey(key: unknown): asserts key is string {
   }
 }
 
+/**
+ * Names every JavaScript object answers to (`constructor`, `__proto__`, `toString`, ...). As a process
+ * type they would be found on any map looked up by name, declared or not, so they are refused.
+ */
+export function isObjectBuiltinName(name: string): boolean {
+  return name in Object.prototype;
+}
+
 export function assertConfigValue(key: string, value: unknown): asserts value is string {
   if (typeof value !== 'string') {
     throw new TwelveError('BAD_REQUEST', `the value of ${key} must be a string`);

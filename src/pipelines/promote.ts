@@ -4,7 +4,7 @@
  * through its own release phase and boot checks. Apps are released in parallel, each under its own lock;
  * one that refuses (missing required config, a failing release command) does not stop the others.
  */
-import { TwelveError, isTwelveError } from '../errors.js';
+import { asTwelveError, TwelveError } from '../errors.js';
 import type { Platform } from '../platform.js';
 import { releaseAndGoLive } from '../release/go-live.js';
 import { getApp } from '../store/apps.js';
@@ -62,8 +62,8 @@ export async function promote(platform: Platform, appName: string): Promise<Prom
       }));
       return { app: target.app, release: made, error: null };
     } catch (error) {
-      if (!isTwelveError(error)) platform.logger.error({ err: error, app: target.app }, 'promotion crashed');
-      const twelveError = isTwelveError(error) ? error : new TwelveError('INTERNAL', `the promotion to ${target.app} failed inside twelve`);
+      const twelveError = asTwelveError(error, `the promotion to ${target.app} failed inside twelve`);
+      if (twelveError.code === 'INTERNAL') platform.logger.error({ err: error, app: target.app }, 'promotion crashed');
       return { app: target.app, release: null, error: twelveError.toJSON() };
     }
   }));

@@ -15,7 +15,8 @@ export function validateScale(body: unknown, processTypes: Record<string, string
   }
   const changes: Formation = {};
   for (const [type, quantity] of Object.entries(body)) {
-    if (!(type in processTypes) || type === 'release') {
+    // Own keys only: `constructor` or `__proto__` is "in" every object.
+    if (!Object.hasOwn(processTypes, type) || type === 'release') {
       const scalable = Object.keys(processTypes).filter((name) => name !== 'release');
       throw new TwelveError('UNKNOWN_PROCESS_TYPE', `no ${type} process type to scale in this app's Procfile (it has: ${scalable.join(', ')}; \`release\` runs once per release)`);
     }
@@ -39,7 +40,11 @@ export async function scaleApp(platform: Platform, appName: string, body: unknow
     const release = currentRelease(platform, appName);
     const changes = validateScale(body, release.processTypes);
     const before = getFormation(platform.db, app.id);
-    setFormation(platform.db, app.id, changes);
+    const running = formationForRelease(before, release.processTypes);
+    // Scaling down is how a user stops an app that fills the disk: it may spend the reserve to be recorded.
+    const stopsOnly = Object.entries(changes).every(([type, quantity]) => quantity <= (running[type] ?? 0));
+    if (stopsOnly) await platform.reserve.spendIfFull(`ps:scale ${app.name}`, () => setFormation(platform.db, app.id, changes));
+    else setFormation(platform.db, app.id, changes);
     try {
       await platform.fleet.scale(app);
     } catch (error) {
@@ -58,7 +63,7 @@ export async function restartApp(platform: Platform, appName: string, type?: str
   const app = getApp(platform.db, appName);
   return platform.fleet.exclusive(app.id, async () => {
     const release = currentRelease(platform, appName);
-    if (type !== undefined && !(type in release.processTypes)) {
+    if (type !== undefined && !Object.hasOwn(release.processTypes, type)) {
       throw new TwelveError('UNKNOWN_PROCESS_TYPE', `no ${type} process type in this app's Procfile`);
     }
     await platform.fleet.rollout(app, release, type ? { types: [type] } : {});

@@ -1,13 +1,17 @@
 /** Opens the SQLite store (WAL) and brings its schema up to date. */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MIGRATIONS } from './migrations.js';
 
 export type Db = Database.Database;
 
 export function openDatabase(file: string): Db {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    // SQLite gives the -wal and -shm files the mode of the database file.
+    createPrivateFile(file);
+  }
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   // NORMAL is durable across an application crash in WAL mode; only a power loss can drop the last commit.
@@ -29,6 +33,11 @@ export function migrate(db: Db): void {
         .run(migration.version, migration.name, new Date().toISOString());
     })();
   }
+}
+
+/** Creates `file` readable and writable by its owner only, unless it exists. */
+export function createPrivateFile(file: string): void {
+  closeSync(openSync(file, 'a', 0o600));
 }
 
 export function now(): string {

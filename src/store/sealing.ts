@@ -1,5 +1,5 @@
 /**
- * Which keyring seals a store's secrets (config vars, release snapshots, addon passwords). The platform
+ * Which keyring seals a store's secrets (config vars, release snapshots, addon passwords, drain URLs). The platform
  * attaches one when it opens the store; an in-memory store (unit tests) gets a throwaway key of its own.
  */
 import { TwelveError } from '../errors.js';
@@ -35,6 +35,8 @@ const SEALED_COLUMNS: ReadonlyArray<{ table: string; keys: string[]; column: str
   { table: 'config_vars', keys: ['app_id', 'key'], column: 'value' },
   { table: 'releases', keys: ['id'], column: 'config' },
   { table: 'addons', keys: ['id'], column: 'secret' },
+  // A drain's URL may carry a password (https://user:pass@host/...).
+  { table: 'drains', keys: ['id'], column: 'url' },
 ];
 
 /**

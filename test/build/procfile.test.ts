@@ -55,6 +55,12 @@ describe('parseProcfile', () => {
     assert.throws(() => parseProcfile('web: a\nworker:   '), invalidAt(2, /worker has no command/));
   });
 
+  it('rejects names every JavaScript object has as types: constructor, __proto__, toString', () => {
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      assert.throws(() => parseProcfile(`web: a\n${name}: b`), invalidAt(2, new RegExp(`${name} cannot be a process type`)));
+    }
+  });
+
   it('rejects a type declared twice, pointing at both lines', () => {
     assert.throws(() => parseProcfile('web: a\n# c\nweb: b'), invalidAt(3, /web is already declared on line 1/));
   });

@@ -6,7 +6,9 @@ import { after, before } from 'node:test';
 import { DrainManager, type DrainManagerOptions } from '../../src/logs/drains/drain-manager.js';
 import { LogBus } from '../../src/logs/log-bus.js';
 import { insertApp, type App } from '../../src/store/apps.js';
+import { generateSecretKey, Keyring } from '../../src/config/secret-box.js';
 import { openDatabase, type Db } from '../../src/store/database.js';
+import { useKeyring } from '../../src/store/sealing.js';
 import { HttpReceiver, SilentReceiver } from './receivers.js';
 
 /** A database in a temporary directory for the calling test file, open from its first test to its last. */
@@ -16,6 +18,7 @@ export function testDatabase(): () => Db {
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'twelve-drains-'));
     db = openDatabase(join(dir, 'twelve.db'));
+    useKeyring(db, new Keyring([generateSecretKey()]));
   });
   after(() => {
     db?.close();

@@ -3,12 +3,16 @@ import { randomUUID } from 'node:crypto';
 import { TwelveError } from '../../errors.js';
 import { displayUrl, normalizeDrainUrl, normalizedOrNull } from './drain-url.js';
 import { type Db, now } from '../../store/database.js';
+import { seal, unseal } from '../../store/sealing.js';
 
 export interface DrainRow {
   id: string;
   appId: number;
   app: string;
-  /** Normalized (drain-url.ts), even for rows stored as typed before twelve normalized them. */
+  /**
+   * Normalized (drain-url.ts), even for rows stored as typed before twelve normalized them. Sealed at
+   * rest like config values (store/sealing.ts): it may hold a password.
+   */
   url: string;
   /** Sent to HTTPS drains as Logplex-Drain-Token, so a receiver can tell drains apart. */
   token: string;
@@ -21,8 +25,9 @@ interface Row { id: string; app_id: number; app: string; url: string; token: str
 
 const SELECT = 'SELECT d.id, d.app_id, a.name AS app, d.url, d.token, d.created_at, d.sent_through FROM drains d JOIN apps a ON a.id = d.app_id';
 
-function toDrain(row: Row): DrainRow {
-  return { id: row.id, appId: row.app_id, app: row.app, url: normalizedOrNull(row.url) ?? row.url, token: row.token, createdAt: row.created_at, sentThrough: row.sent_through };
+function toDrain(db: Db, row: Row): DrainRow {
+  const url = unseal(db, row.url);
+  return { id: row.id, appId: row.app_id, app: row.app, url: normalizedOrNull(url) ?? url, token: row.token, createdAt: row.created_at, sentThrough: row.sent_through };
 }
 
 /**
@@ -32,23 +37,20 @@ function toDrain(row: Row): DrainRow {
  */
 export function insertDrain(db: Db, appId: number, typed: string, sentThrough: number): DrainRow {
   const url = normalizeDrainUrl(typed);
+  // Sealed URLs differ every time, so the table's UNIQUE (app_id, url) cannot see a duplicate: this
+  // check, with no await between it and the insert, is what refuses one.
   if (listDrains(db, appId).some((drain) => drain.url === url)) throw drainExists(url);
   const id = randomUUID();
-  try {
-    db.prepare('INSERT INTO drains (id, app_id, url, token, created_at, sent_through) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(id, appId, url, `d.${randomUUID()}`, now(), sentThrough);
-  } catch (error) {
-    if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw drainExists(url);
-    throw error;
-  }
-  return toDrain(db.prepare(`${SELECT} WHERE d.id = ?`).get(id) as Row);
+  db.prepare('INSERT INTO drains (id, app_id, url, token, created_at, sent_through) VALUES (?, ?, ?, ?, ?, ?)')
+    .run(id, appId, seal(db, url), `d.${randomUUID()}`, now(), sentThrough);
+  return toDrain(db, db.prepare(`${SELECT} WHERE d.id = ?`).get(id) as Row);
 }
 
 export function listDrains(db: Db, appId?: number): DrainRow[] {
   const rows = appId === undefined
     ? db.prepare(`${SELECT} ORDER BY d.created_at`).all() as Row[]
     : db.prepare(`${SELECT} WHERE d.app_id = ? ORDER BY d.created_at`).all(appId) as Row[];
-  return rows.map(toDrain);
+  return rows.map((row) => toDrain(db, row));
 }
 
 /** Records how far drains got: id to the last event each delivered. */

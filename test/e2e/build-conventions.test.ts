@@ -4,14 +4,15 @@
  * pyenv, outside the build), and whose web process runs from /app with both.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { TestPlatform, waitFor } from './harness.js';
 
 const platform = new TestPlatform();
 let deployOutput = '';
+let source = '';
 
 const SERVER = [
   'import http.server, os, sys',
@@ -40,11 +41,13 @@ function writeBoth(): string {
 before(async () => {
   await platform.start();
   await platform.ok('apps:create', 'both');
-  deployOutput = (await platform.ok('deploy', writeBoth(), '-a', 'both')).stdout;
+  source = writeBoth();
+  deployOutput = (await platform.ok('deploy', source, '-a', 'both')).stdout;
 });
 after(async () => {
   await platform.ok('apps:destroy', '-a', 'both', '--confirm', 'both'); // and with it the app's sandbox user
   await platform.dispose();
+  if (source) rmSync(dirname(source), { recursive: true, force: true });
 });
 
 test('a Node + Python app with an app.json with comments deploys: heroku-postbuild ran, Python 3.12 from pyenv serves from /app/.venv', async () => {

@@ -12,6 +12,7 @@ import { lineCountPart } from './parts/line-count.js';
 import { logsPart } from './parts/logs.js';
 import { memoryPart } from './parts/memory.js';
 import { pageCachePart } from './parts/page-cache.js';
+import { redeployPart } from './parts/redeploy.js';
 import { restartPart } from './parts/restart.js';
 import { httpsPart } from './parts/https.js';
 import { routerPart } from './parts/router.js';
@@ -22,7 +23,7 @@ import { ROOT } from './platform.js';
 import { type Measurement, printPart, printSummary, type Skipped, writeResults } from './report.js';
 import { DEBIAN_PACKAGES } from './tools.js';
 
-const PARTS: Part[] = [deployPart, scalePart, restartPart, cliPart, memoryPart, routerPart, httpsPart, telemetryPart, logsPart, lineCountPart, pageCachePart, sandboxPart, factorsPart];
+const PARTS: Part[] = [deployPart, redeployPart, scalePart, restartPart, cliPart, memoryPart, routerPart, httpsPart, telemetryPart, logsPart, lineCountPart, pageCachePart, sandboxPart, factorsPart];
 const RESULTS_FILE = join(ROOT, 'dist', 'bench', 'results.json');
 
 function choose(args: string[]): Part[] {

@@ -46,6 +46,7 @@ export async function deploy(platform: Platform, options: DeployOptions): Promis
       app: app.name, appId: app.id, buildId, source: options.source, sourceSha: options.sourceSha, paths,
       sourceLimits: { maxBytes: platform.settings.maxSourceBytes, maxEntries: platform.settings.maxSourceEntries },
       onOutput: options.onOutput, config: getConfig(db, app.id), operatorEnv: platform.settings.buildEnv, sandbox: platform.sandbox,
+      pythonPaths: platform.settings.pythonPaths,
     });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

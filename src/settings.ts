@@ -47,6 +47,8 @@ export interface Settings {
   otlpEndpoint: string | undefined;
   /** How often metrics are pushed to the OTLP endpoint. */
   otlpIntervalMs: number;
+  /** Python interpreters (executables, or directories holding bin/python3) builds may choose from, besides PATH and pyenv's. */
+  pythonPaths: string[];
   /** Most bytes a deploy's upload may have, and its archive unpacked. */
   maxSourceBytes: number;
   /** Most entries (files, directories, links) a deploy's archive may hold. */
@@ -87,6 +89,7 @@ export const SETTINGS_DOC: ReadonlyArray<{ name: string; default: string; meanin
   { name: 'TWELVE_METRICS_BIND', default: '(none)', meaning: 'HOST:PORT of a second `/metrics` listener without the API token, for a local Prometheus (docs/telemetry.md)' },
   { name: 'TWELVE_OTLP_INTERVAL', default: '10', meaning: 'seconds between two pushes of the metrics to TWELVE_OTLP_ENDPOINT' },
   { name: 'TWELVE_OTLP_ENDPOINT', default: '(none)', meaning: 'OTLP/HTTP base URL (e.g. http://127.0.0.1:4318): metrics and a span per request are pushed there (docs/telemetry.md)' },
+  { name: 'TWELVE_PYTHON_PATHS', default: '(none)', meaning: 'more Python interpreters for builds, `:`-separated: executables, or directories holding bin/python3' },
   { name: 'TWELVE_MAX_SOURCE_MB', default: String(SOURCE_LIMIT_DEFAULTS.megabytes), meaning: 'most megabytes a deploy may upload, and its archive unpack to' },
   { name: 'TWELVE_MAX_SOURCE_ENTRIES', default: String(SOURCE_LIMIT_DEFAULTS.entries), meaning: 'most entries (files, directories, links) a deploy archive may hold' },
   { name: 'TWELVE_SANDBOX', default: 'on', meaning: 'run every app process and build step in its sandbox (`off` runs them as twelve\'s own user: docs/security.md)' },
@@ -210,6 +213,7 @@ export function readSettings(env: Env = process.env): Settings {
     metricsBind: readHostPort(env, 'TWELVE_METRICS_BIND'),
     otlpEndpoint: readUrl(env, 'TWELVE_OTLP_ENDPOINT'),
     otlpIntervalMs: Math.max(100, readSeconds(env, 'TWELVE_OTLP_INTERVAL', 10)),
+    pythonPaths: (env.TWELVE_PYTHON_PATHS ?? '').split(':').filter((entry) => entry !== '').map((entry) => resolve(entry)),
     maxSourceBytes: readCount(env, 'TWELVE_MAX_SOURCE_MB', SOURCE_LIMIT_DEFAULTS.megabytes) * 1024 * 1024,
     maxSourceEntries: readCount(env, 'TWELVE_MAX_SOURCE_ENTRIES', SOURCE_LIMIT_DEFAULTS.entries),
     sandbox: readSandboxMode(env),

@@ -23,7 +23,8 @@ export function releaseView(release: Release, currentReleaseId: number | null) {
 
 export function buildView(build: Build) {
   return {
-    id: build.id, status: build.status, stack: build.manifest?.stack ?? null, runtimes: build.manifest?.runtimes ?? {},
+    id: build.id, status: build.status, stack: build.manifest?.stack ?? null,
+    stacks: build.manifest ? build.manifest.stacks ?? [build.manifest.stack] : [], runtimes: build.manifest?.runtimes ?? {},
     sourceSha: build.sourceSha, checksum: build.manifest?.checksum ?? null, processTypes: build.manifest?.processTypes ?? {},
     createdAt: build.createdAt, error: build.error,
   };

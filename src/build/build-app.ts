@@ -13,7 +13,7 @@ import { parseHealthcheck } from './healthcheck.js';
 import { parseMetricsPath } from './metrics-path.js';
 import { readAppJson } from './app-json.js';
 import { checksumBuild } from './checksum.js';
-import { detectStack, stackName } from './detect.js';
+import { detectStacks, stackName } from './detect.js';
 import { buildNode } from './node-stack.js';
 import { indent, topic, warning } from './output.js';
 import { parseProcfile } from './procfile.js';
@@ -42,6 +42,8 @@ export interface BuildOptions {
   /** TWELVE_BUILD_ENV. */
   operatorEnv: Record<string, string>;
   sandbox: Sandbox;
+  /** The operator's extra Python interpreters (settings.pythonPaths). */
+  pythonPaths?: string[];
 }
 
 const STACKS: Record<Stack, (context: BuildContext) => Promise<StackResult>> = {
@@ -51,8 +53,8 @@ const STACKS: Record<Stack, (context: BuildContext) => Promise<StackResult>> = {
 };
 
 /**
- * Builds `<paths.build(app, buildId)>`: `app/` holds the codebase with its dependencies, `runtime/`
- * any runtime it asked for, and `manifest.json`, written last, says the build is complete. Everything
+ * Builds `<paths.build(app, buildId)>`: `app/` holds the codebase with its dependencies and
+ * (in app/.heroku) any runtime it asked for, and `manifest.json`, written last, says the build is complete. Everything
  * happens in the final directory because virtualenvs and some packages embed absolute paths. On any
  * failure the directory is removed and the error thrown.
  */
@@ -68,24 +70,30 @@ export async function buildApp(options: BuildOptions): Promise<BuildManifest> {
   const stepCacheDir = user ? CACHE_PATH : cacheDir;
   const readOnly: string[] = [];
   const context: BuildContext = {
-    app, buildDir, appDir, paths, onOutput, path: [], stepAppDir, stepCacheDir, readOnly,
+    app, buildDir, appDir, paths, onOutput, path: [], stepAppDir, stepCacheDir, readOnly, pythonPaths: options.pythonPaths ?? [],
     env: buildEnv({ config: options.config, operator: options.operatorEnv, home: stepAppDir, cacheDir: stepCacheDir, app, sourceSha: options.sourceSha }),
     sandboxFor: () => sandbox.specFor({ name: app, id: options.appId }, { appDir, writable: true, cacheDir, readOnly: [...readOnly, ...runtimeDirs(buildDir, appDir)] }),
   };
   try {
     await extractSource(options.source, context.appDir, options.sourceLimits);
     if (user) await giveToApp([appDir, cacheDir], user);
-    const stack = detectStack(context.appDir);
-    onOutput(topic(`${stackName(stack)} app detected`));
-    const declared = await readProcfile(context.appDir);
     const appJson = await readAppJson(context.appDir);
+    const { stacks, notes } = detectStacks(context.appDir, appJson?.buildpacks);
+    for (const stack of stacks) onOutput(topic(`${stackName(stack)} app detected`));
+    for (const note of notes) onOutput(indent(note));
+    const declared = await readProcfile(context.appDir);
     parseHealthcheck(appJson); // a malformed healthcheck fails the build, not the release
     parseMetricsPath(appJson);
-    const result = await STACKS[stack](context);
+    const result: StackResult = { runtimes: {}, defaultProcessTypes: {} };
+    for (const stack of stacks) {
+      const built = await STACKS[stack](context);
+      Object.assign(result.runtimes, built.runtimes);
+      result.defaultProcessTypes = { ...built.defaultProcessTypes, ...result.defaultProcessTypes };
+    }
     const processTypes = declared ?? result.defaultProcessTypes;
-    announceProcessTypes(onOutput, processTypes, declared !== undefined);
+    announceProcessTypes(onOutput, processTypes, declared !== undefined, stacks);
     const manifest: BuildManifest = {
-      buildId, app, stack,
+      buildId, app, stack: stacks[0]!, stacks,
       runtimes: result.runtimes,
       sourceSha: options.sourceSha,
       checksum: await checksumBuild(context.appDir, result.runtimes),
@@ -123,10 +131,13 @@ async function readProcfile(appDir: string): Promise<Record<string, string> | un
   return existsSync(file) ? parseProcfile(await readFile(file, 'utf8')) : undefined;
 }
 
-function announceProcessTypes(onOutput: (line: string) => void, processTypes: Record<string, string>, fromProcfile: boolean): void {
+function announceProcessTypes(onOutput: (line: string) => void, processTypes: Record<string, string>, fromProcfile: boolean, stacks: Stack[]): void {
   const types = Object.keys(processTypes);
   if (types.length === 0) {
-    throw new TwelveError('INVALID_PROCFILE', 'the app declares no process types: add a Procfile (e.g. `web: node server.js`) or a start script to package.json');
+    const hint = stacks.includes('node')
+      ? 'add a Procfile (e.g. `web: node server.js`) or a start script to package.json'
+      : 'add a Procfile, e.g. `web: gunicorn myproject.wsgi` (Django), `web: gunicorn app:app` (Flask) or `web: python app.py`';
+    throw new TwelveError('INVALID_PROCFILE', `the app declares no process types: ${hint}`);
   }
   onOutput(topic('Discovering process types'));
   onOutput(indent(`${fromProcfile ? 'Procfile declares' : 'Default'} types -> ${types.join(', ')}`));

@@ -22,6 +22,8 @@ export interface BuildContext {
   stepCacheDir: string;
   /** Host directories outside the build that steps must read: an interpreter's prefix a stack chose (read-only in the sandbox). */
   readOnly: string[];
+  /** The operator's extra Python interpreters (TWELVE_PYTHON_PATHS). */
+  pythonPaths?: string[];
   /** The sandbox of a step, made for each (what it may read grows as the build installs runtimes); null when off. */
   sandboxFor: () => SandboxSpec | null;
 }

@@ -4,6 +4,9 @@ import { createReadStream } from 'node:fs';
 import { lstat, readdir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 
+/** Runtimes twelve puts into the app tree (node-runtime.ts, npm-runtime.ts, package-manager-shim.ts): counted by version, as above. */
+const RUNTIME_TREES = new Set(['.heroku/node', '.heroku/npm', '.heroku/yarn', '.heroku/pnpm']);
+
 /** Files hashed at once: enough to overlap reads of a virtualenv's thousands of small files. */
 const PARALLEL_READS = 8;
 
@@ -37,6 +40,7 @@ async function listTree(dir: string, prefix: string, lines: string[], files: Arr
   for (const [i, name] of names.entries()) {
     const full = join(dir, name);
     const path = prefix + name;
+    if (RUNTIME_TREES.has(path)) continue;
     const stats = allStats[i]!;
     const mode = (stats.mode & 0o7777).toString(8);
     if (stats.isSymbolicLink()) {

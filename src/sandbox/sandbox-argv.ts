@@ -5,6 +5,7 @@
  * view and the PID namespace, and setpriv drops to the app's user with no capabilities and no_new_privs.
  * The pid twelve gets stays the leader of the process group until bwrap exits (each step execs the next).
  */
+import { posix } from 'node:path';
 
 /** How /app is given to the process. */
 export type AppView =
@@ -94,8 +95,18 @@ function bwrapArgs(spec: SandboxSpec): string[] {
   for (const dir of spec.hidden) args.push('--tmpfs', dir);
   args.push('--bind', appSource, APP_PATH);
   if (spec.cacheDir) args.push('--bind', spec.cacheDir, CACHE_PATH);
-  for (const dir of spec.readOnly) args.push('--ro-bind', dir, dir);
+  for (const dir of spec.readOnly) args.push(...traversable(dir), '--ro-bind', dir, dir);
   args.push('--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try', '--hostname', spec.hostname, '--chdir', APP_PATH, '--');
+  return args;
+}
+
+/**
+ * bwrap makes a bind's missing parents with the host's modes: /root (0700) would keep the app's user
+ * from an interpreter under /root/.pyenv. They are made searchable (the host's files keep their own modes).
+ */
+function traversable(dir: string): string[] {
+  const args: string[] = [];
+  for (let parent = posix.dirname(dir); parent !== '/' && parent !== '.'; parent = posix.dirname(parent)) args.unshift('--perms', '0755', '--dir', parent);
   return args;
 }
 

@@ -7,7 +7,10 @@ export type Stack = 'node' | 'python' | 'procfile';
 export interface BuildManifest {
   buildId: string;
   app: string;
+  /** The first (or only) stack that built the app. */
   stack: Stack;
+  /** Every stack that built the app, in build order; absent in manifests written before several stacks could build one app. */
+  stacks?: Stack[];
   /** Runtime name to exact version, e.g. { node: '20.11.0' } or { python: '3.11.7' }. */
   runtimes: Record<string, string>;
   /** Commit the source came from, when it came from a git work tree. */
@@ -16,7 +19,7 @@ export interface BuildManifest {
   checksum: string;
   /** Process types from the Procfile, or the stack's default web command. */
   processTypes: Record<string, string>;
-  /** Directories to put first on PATH for the build and every process: relative to the build dir (runtime/node/bin, app/node_modules/.bin, app/.venv/bin) or absolute (the machine's Node). */
+  /** Directories to put first on PATH for the build and every process: relative to the build dir (app/.heroku/node/bin, app/.heroku/npm/bin, app/node_modules/.bin, app/.venv/bin; builds before 2026-12 say runtime/node/bin) or absolute (the machine's Node). */
   path: string[];
   /** app.json as the codebase declared it (env, formation, scripts, healthcheck), or null without one. */
   appJson?: Record<string, unknown> | null;

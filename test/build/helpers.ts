@@ -1,7 +1,7 @@
 /** Shared by the build tests: fixture apps as deploy streams, a throwaway data dir, a build that records its output. */
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tar from 'tar';
 import { Sandbox } from '../../src/sandbox/sandbox.js';
@@ -48,16 +48,26 @@ export interface BuildRun {
 let counter = 0;
 
 /** Builds the source, collecting its output lines; rejects like buildApp, with the lines attached. */
-export async function runBuild(paths: Paths, app: string, source: NodeJS.ReadableStream, buildId = `b${++counter}`): Promise<BuildRun> {
+export async function runBuild(paths: Paths, app: string, source: NodeJS.ReadableStream, buildId = `b${++counter}`, extra: Partial<BuildOptions> = {}): Promise<BuildRun> {
   const lines: string[] = [];
   const started = Date.now();
   try {
-    const manifest = await buildApp({ app, buildId, source, sourceSha: null, paths, onOutput: (line) => lines.push(line), ...unsandboxed(paths) });
+    const manifest = await buildApp({ app, buildId, source, sourceSha: null, paths, onOutput: (line) => lines.push(line), ...unsandboxed(paths), ...extra });
     return { manifest, lines, ms: Date.now() - started };
   } catch (error) {
     if (error instanceof Error) Object.assign(error, { lines });
     throw error;
   }
+}
+
+/** Writes a small app the test describes, file name to content (objects as JSON), into a new dir under `into`. */
+export function writeApp(into: string, name: string, files: Record<string, string | object>): string {
+  const dir = join(into, name);
+  for (const [file, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, file)), { recursive: true });
+    writeFileSync(join(dir, file), typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+  }
+  return dir;
 }
 
 /**
@@ -68,3 +78,5 @@ export function unsandboxed(paths: Paths): Pick<BuildOptions, 'appId' | 'config'
   const operatorEnv = Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[0].startsWith('PIP_') && entry[1] !== undefined));
   return { appId: 1, config: {}, operatorEnv, sandbox: new Sandbox({ mode: 'off', mountPoint: paths.sandboxMount, readOnly: [], scratchMb: 64, dataDir: paths.dataDir }) };
 }
+
+export { machineCa, pipMirror } from '../machine-settings.js';

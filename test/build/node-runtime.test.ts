@@ -21,8 +21,9 @@ describe('Node.js runtime from engines.node', () => {
       runBuild(data.paths, 'engines-b', fixtureSource('node-engines'), 'e1'),
     ]);
     for (const { manifest, lines } of [a, b]) {
-      assert.deepEqual(manifest.runtimes, { node: expected });
-      assert.equal(manifest.path[0], 'runtime/node/bin');
+      assert.equal(manifest.runtimes.node, expected);
+      assert.match(manifest.runtimes.npm ?? '', /^10\./, 'the npm that ships with Node 20');
+      assert.deepEqual(manifest.path.slice(0, 2), ['app/.heroku/npm/bin', 'app/.heroku/node/bin']);
       assert.ok(lines.includes(`-----> Installing node ${expected}`), lines.join('\n'));
       assert.ok(lines.includes('       engines.node (package.json): 20.x'));
     }
@@ -32,14 +33,14 @@ describe('Node.js runtime from engines.node', () => {
     assert.deepEqual(readdirSync(data.paths.nodeRuntimes).filter((name) => name.startsWith('.')), [], 'no half-installed runtime is left');
 
     const buildDir = data.paths.build('engines-a', 'e1');
-    const inBuild = join(buildDir, 'runtime', 'node', 'bin', 'node');
+    const inBuild = join(buildDir, 'app', '.heroku', 'node', 'bin', 'node');
     assert.equal(statSync(inBuild).ino, statSync(installed).ino, 'the build hard-links the installed runtime');
     const PATH = [...buildPathEntries(buildDir, a.manifest), process.env.PATH].join(':');
     const env = { ...process.env, PATH };
     assert.equal(spawnSync('node', ['--version'], { env, encoding: 'utf8' }).stdout.trim(), `v${expected}`);
     const npm = spawnSync('npm', ['--version'], { env, encoding: 'utf8', cwd: join(buildDir, 'app') });
     assert.equal(npm.status, 0, npm.stderr);
-    assert.match(npm.stdout.trim(), /^\d+\.\d+\.\d+$/);
+    assert.equal(npm.stdout.trim(), a.manifest.runtimes.npm, 'npm is the one the build installed beside its node');
   });
 
   it('reuses an installed runtime without downloading it again', async () => {

@@ -90,10 +90,8 @@ describe('twelve export image', () => {
     assert.equal((await podman.ok(['run', '--rm', layout, 'release'])).trim(), 'release phase of shell');
   });
 
-  test('unsandboxed builds: a pinned Node.js runtime lands at /app/.heroku/node (npm start serves), a pyenv Python at its own path', { skip: PODMAN_MISSING }, async () => {
-    // Today's builds put the pinned runtime beside app/ (runtime/node), where the sandbox does not show it
-    // to a build's npm; until it moves into app/.heroku/node, this layout is built and exported unsandboxed.
-    // Unsandboxed, python3 is the machine's first on PATH (pyenv's here), under /root.
+  test('unsandboxed builds: a pinned Node.js runtime at /app/.heroku/node (npm start serves), a pyenv Python at its own path', { skip: PODMAN_MISSING }, async () => {
+    // Unsandboxed, python3 is the machine's first on PATH (pyenv's here), under /root: the image carries it there.
     const unsandboxed = new TestPlatform({ TWELVE_SANDBOX: 'off' });
     try {
       await unsandboxed.start();
@@ -112,7 +110,7 @@ describe('twelve export image', () => {
     assert.equal(pyAnswer.body, 'hello pyenv uid=1000');
     await podman.ok(['load', '--input', join(podman.dir, 'pinned.tar')]);
     assert.equal((await podman.ok(['run', '--rm', 'pinned:v1', 'sh', '-c', 'command -v node; command -v npm'])).trim(),
-      '/app/.heroku/node/bin/node\n/app/.heroku/node/bin/npm');
+      '/app/.heroku/node/bin/node\n/app/.heroku/npm/bin/npm');
     const port = await freePort();
     await podman.ok(['run', '--detach', '--name', 'pinned-web', '--network', 'host', '-e', `PORT=${port}`, 'pinned:v1']);
     const answer = await waitFor('npm start to serve', () => httpGet(`http://127.0.0.1:${port}/`).catch(() => undefined), 60_000, 200);

@@ -82,7 +82,9 @@ function urlHost(address: string): string {
 
 /** A port another program holds: said with the setting that moves it, instead of a bare EADDRINUSE. */
 function refuseBusyPort(error: unknown, setting: string, port: number, bind: string): never {
-  if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+  // The router says it as INVALID_SETTING with the system's code in its details; the API server as Node does.
+  const code = isTwelveError(error) ? error.details?.code : (error as NodeJS.ErrnoException).code;
+  if (code !== 'EADDRINUSE') throw error;
   throw new TwelveError('PORT_IN_USE', `${bind}:${port} is in use by another program (another twelve serve?); set ${setting} to a free port, or stop what holds it (\`ss -ltnp 'sport = :${port}'\` names it)`, { setting, port });
 }
 

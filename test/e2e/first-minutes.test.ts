@@ -75,6 +75,13 @@ test('a port in use stops twelve serve with the setting that moves it', async ()
     assert.equal(code, 1);
     assert.match(stderr, new RegExp(`127\\.0\\.0\\.1:${port} is in use by another program`));
     assert.match(stderr, /TWELVE_API_PORT/);
+    // The router's port too.
+    const routerChild = spawn(process.execPath, [CLI, 'serve'], { env: { ...other.env, TWELVE_API_PORT: '0', TWELVE_ROUTER_PORT: String(port), TWELVE_HTTPS_PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let routerStderr = '';
+    routerChild.stderr.on('data', (chunk: Buffer) => { routerStderr += chunk.toString(); });
+    assert.equal(await new Promise<number | null>((done) => routerChild.on('close', done)), 1);
+    assert.match(routerStderr, /is in use by another program/);
+    assert.match(routerStderr, /TWELVE_ROUTER_PORT/);
     await other.dispose();
   } finally {
     holder.close();

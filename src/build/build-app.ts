@@ -21,7 +21,7 @@ import { buildPython } from './python-stack.js';
 import { extractSource, type SourceLimits } from './source.js';
 import { buildEnv } from './build-env.js';
 import { captureCommand } from './run-command.js';
-import { runtimeDirs } from '../run/release-process.js';
+import { runtimeDirs } from './build-dir.js';
 import { APP_PATH, CACHE_PATH } from '../sandbox/sandbox-argv.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
 

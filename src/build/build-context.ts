@@ -1,8 +1,7 @@
 /** What every stack's build step is given: where the build is, how to talk, how to run a command. */
 import { isAbsolute, join } from 'node:path';
 import type { Paths } from '../paths.js';
-import type { SandboxSpec } from '../sandbox/sandbox-argv.js';
-import { SYSTEM_PATH } from '../run/process-env.js';
+import { type SandboxSpec, SYSTEM_PATH } from '../sandbox/sandbox-argv.js';
 import type { OutputFn } from './output.js';
 import { captureCommand, runCommand } from './run-command.js';
 

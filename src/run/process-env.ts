@@ -3,9 +3,9 @@
  * one-off): the contract in docs/environment.md. Nothing of twelve's own environment reaches it.
  */
 import { delimiter } from 'node:path';
+import { SYSTEM_PATH } from '../sandbox/sandbox-argv.js';
 import { type ProcessSize, webConcurrency } from './process-size.js';
 
-export const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 export interface ProcessEnvOptions {
   config: Record<string, string>;

@@ -2,10 +2,11 @@
  * How a process of a release is set up, the same for a process of the formation, the release command
  * and a one-off: where it runs, its environment (process-env.ts), its sandbox, and its size's limits.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { buildPathEntries } from '../build/build-app.js';
+import { runtimeDirs } from '../build/build-dir.js';
 import { APP_PATH, type SandboxSpec } from '../sandbox/sandbox-argv.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
 import type { BuildManifest } from '../store/builds.js';
@@ -44,24 +45,4 @@ export function setUpReleaseProcess(sandbox: Sandbox, input: ReleaseProcessInput
     ...(spec ? { sandbox: spec } : {}),
     limits: { memoryMb: size.memoryMb, maxTasks: size.maxTasks },
   };
-}
-
-/**
- * What a build's processes must read outside /app: a runtime kept beside the app (builds made before
- * runtimes moved into app/.heroku) and the interpreter a Python virtualenv was made from.
- */
-export function runtimeDirs(buildDir: string, appDir: string): string[] {
-  const dirs: string[] = [];
-  if (existsSync(join(buildDir, 'runtime'))) dirs.push(join(buildDir, 'runtime'));
-  const interpreter = venvInterpreterPrefix(join(appDir, '.venv', 'pyvenv.cfg'));
-  if (interpreter) dirs.push(interpreter);
-  return dirs;
-}
-
-/** pyvenv.cfg's `home` is the interpreter's bin directory; its parent is the prefix with the standard library. */
-function venvInterpreterPrefix(file: string): string | null {
-  if (!existsSync(file)) return null;
-  const home = /^home\s*=\s*(.+)$/m.exec(readFileSync(file, 'utf8'))?.[1]?.trim();
-  if (!home || home.startsWith('/usr/') || home === '/usr') return null; // the system's, seen through /usr already
-  return dirname(home);
 }

@@ -40,6 +40,9 @@ export interface SandboxSpec {
 /** Read-only parts of the system every sandbox sees; /root, /home, /tmp, /run, /var and the data dir stay hidden. */
 export const SYSTEM_DIRS = ['/usr', '/etc', '/opt', '/sys'];
 
+/** The system's part of every build step's and process's PATH (docs/environment.md). */
+export const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
 /** Where a sandboxed process finds its app, its home and its cache. */
 export const APP_PATH = '/app';
 export const CACHE_PATH = '/cache';

@@ -6,7 +6,7 @@
  */
 import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readProcUsage } from '../../src/run/proc-stat.js';
+import { readProcUsage } from '../../src/launch/proc-stat.js';
 import { tempDir } from '../cleanup.js';
 import type { Part } from '../part.js';
 import { BenchPlatform, FIXTURES } from '../platform.js';

@@ -16,7 +16,7 @@ import { measureRun, type MeasureSpec } from '../factors/measure-run.js';
 import { withFindings, type FactorsReport } from '../factors/report.js';
 import { checkCodebaseOffThread } from '../factors/static-report.js';
 import type { Platform } from '../platform.js';
-import { readStartTicks } from '../run/proc-stat.js';
+import { readStartTicks } from '../launch/proc-stat.js';
 import { processArgv, processCwd } from '../run/process-spec.js';
 import { DEFAULT_SIZE, findSize } from '../run/process-size.js';
 import { setUpReleaseProcess } from '../run/release-process.js';

@@ -1,7 +1,7 @@
 /** Runs one build command, streaming its output line by line; a non-zero exit fails the build. */
 import { TwelveError } from '../errors.js';
-import { openSocketOutputs, type SocketOutput } from '../run/process-output.js';
-import { type HelperChild, spawnHelper } from '../run/spawner.js';
+import { openSocketOutputs, type SocketOutput } from '../launch/process-output.js';
+import { type HelperChild, spawnHelper } from '../launch/spawner.js';
 import { type SandboxSpec, sandboxArgv } from '../sandbox/sandbox-argv.js';
 import { indent, lineSplitter, type OutputFn } from './output.js';
 
@@ -51,7 +51,7 @@ interface Step {
 }
 
 /**
- * Starts a build command. Spawned by the spawn helper (src/run/spawn-helper.ts: a fork of twelve itself
+ * Starts a build command. Spawned by the spawn helper (src/launch/spawn-helper.ts: a fork of twelve itself
  * would make twelve re-fault its memory), in its own process group: npm and pip start children of their
  * own, and a stop must reach them all, so it is tracked for stopRunningBuilds and killed after
  * BUILD_STEP_TIMEOUT_MS (after `onTimeout`). Its output comes through socket pairs, as a supervised

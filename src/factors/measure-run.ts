@@ -11,7 +11,7 @@ import { request } from 'node:http';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { readProcStat, signalGroup, signalGroupButLeader } from '../run/proc-stat.js';
+import { readProcStat, signalGroup, signalGroupButLeader } from '../launch/proc-stat.js';
 import { APP_PATH } from '../sandbox/sandbox-argv.js';
 
 export interface MeasureSpec {

@@ -76,7 +76,7 @@ export class LogBus {
    * The hot path: `count` lines of one process (each ending with `\n`) become consecutive events with one
    * clock reading, one append to the store and one call per listener, and no work per line.
    * `bytes` may be a view of a read buffer that is reused once this returns (process output is read that
-   * way, see run/process-output.ts): nothing here keeps it. The store copies what it does not write at
+   * way, see launch/process-output.ts): nothing here keeps it. The store copies what it does not write at
    * once; a listener gets the batch with the same bytes and copies what it keeps past its call.
    */
   publishBlock(app: string, source: LogSource, process: string, bytes: Buffer, count: number): LogBatch {

@@ -7,7 +7,7 @@ import type pino from 'pino';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Db } from '../store/database.js';
 import { listProcessRecords, forgetProcess, type ProcessRecord } from '../store/processes.js';
-import { groupIsRunning, readProcStat, signalGroup } from './proc-stat.js';
+import { groupIsRunning, readProcStat, signalGroup } from '../launch/proc-stat.js';
 
 const POLL_MS = 50;
 

@@ -4,7 +4,7 @@
  * the up check and get the app's traffic.
  */
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { readProcStat } from './proc-stat.js';
+import { readProcStat } from '../launch/proc-stat.js';
 
 /** Inodes of the sockets listening on `port` (TCP over IPv4 and IPv6), from /proc/net. */
 export function listeningInodes(port: number): Set<string> {

@@ -5,9 +5,9 @@
 import { constants } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LineSplitter, type OnBlock } from './line-splitter.js';
-import type { ProcessOutput } from './process-output.js';
-import type { ChildLike } from './spawner.js';
-import { groupIsRunning, signalGroup, signalGroupButLeader } from './proc-stat.js';
+import type { ProcessOutput } from '../launch/process-output.js';
+import type { ChildLike } from '../launch/spawner.js';
+import { groupIsRunning, signalGroup, signalGroupButLeader } from '../launch/proc-stat.js';
 import type { UpCheck } from './up-check.js';
 
 export interface ExitInfo {

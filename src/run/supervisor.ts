@@ -13,15 +13,15 @@ import type { Db } from '../store/database.js';
 import { forgetProcess, recordProcess } from '../store/processes.js';
 import { bootTimedOut, exitedAtBoot, seconds, stoppedAtBoot, type BootFacts } from './boot-failure.js';
 import type { PortAllocator } from './port-allocator.js';
-import { readStartTicks } from './proc-stat.js';
+import { readStartTicks } from '../launch/proc-stat.js';
 import {
   isWeb, processArgv, processCwd, processName, spawnEnv, type ProcessSpec, type ProcessState, type SupervisedProcess,
 } from './process-spec.js';
 import { CRASH_COUNTER_RESET_MS, restartDelayMs } from './restart-delay.js';
 import { ProcessLog } from './process-log.js';
-import { SocketOutput, type ProcessOutputs } from './process-output.js';
+import { SocketOutput, type ProcessOutputs } from '../launch/process-output.js';
 import { ProcessRun, exitStatus } from './process-run.js';
-import { spawnHelper, type ChildLike, type SpawnHelper } from './spawner.js';
+import { spawnHelper, type ChildLike, type SpawnHelper } from '../launch/spawner.js';
 import { WAITING_TEXT, watchPort, watchSettle } from './up-check.js';
 import { UpWaiters } from './up-waiters.js';
 import type { Entry, Mutable } from './supervisor-entry.js';

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { lineSplitter } from '../../src/build/output.js';
 import { captureCommand, runCommand } from '../../src/build/run-command.js';
 import { TwelveError } from '../../src/errors.js';
-import { spawnHelper } from '../../src/run/spawner.js';
+import { spawnHelper } from '../../src/launch/spawner.js';
 
 describe('lineSplitter', () => {
   it('joins lines split across chunks, multi-byte characters included', () => {
@@ -98,7 +98,7 @@ describe('stopRunningBuilds', () => {
     const error = await outcome;
     assert.ok(error instanceof TwelveError && error.code === 'BUILD_FAILED', String(error));
     // Not process.kill(pid, 0): this machine's init leaves zombies unreaped, and a zombie answers that too.
-    const { isRunning, readProcStat } = await import('../../src/run/proc-stat.js');
+    const { isRunning, readProcStat } = await import('../../src/launch/proc-stat.js');
     const end = Date.now() + 5000;
     while (isRunning(readProcStat(childPid)) && Date.now() < end) await new Promise((resume) => setTimeout(resume, 20));
     assert.equal(isRunning(readProcStat(childPid)), false, 'the step\'s own child is still running');

@@ -8,7 +8,7 @@ import pino from 'pino';
 import { LogBus } from '../../src/logs/log-bus.js';
 import { validateScale } from '../../src/run/formation-change.js';
 import { OneOff, type OneOffSpec } from '../../src/run/one-off.js';
-import { groupIsRunning } from '../../src/run/proc-stat.js';
+import { groupIsRunning } from '../../src/launch/proc-stat.js';
 import { shellCommand } from '../../src/run/shell-words.js';
 import { openDatabase } from '../../src/store/database.js';
 import { formationForRelease } from '../../src/store/formation.js';

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pino from 'pino';
 import { LogBus } from '../../src/logs/log-bus.js';
 import type { LogEvent } from '../../src/logs/log-event.js';
-import { isRunning, readProcStat } from '../../src/run/proc-stat.js';
+import { isRunning, readProcStat } from '../../src/launch/proc-stat.js';
 import { PortAllocator } from '../../src/run/port-allocator.js';
 import type { ProcessSpec } from '../../src/run/process-spec.js';
 import { Supervisor } from '../../src/run/supervisor.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { reapOrphans } from '../../src/run/orphans.js';
-import { groupIsRunning, readStartTicks } from '../../src/run/proc-stat.js';
+import { groupIsRunning, readStartTicks } from '../../src/launch/proc-stat.js';
 import { openDatabase, type Db } from '../../src/store/database.js';
 import { listProcessRecords, recordProcess } from '../../src/store/processes.js';
 import { pidRunning, silent, waitFor } from './helpers.js';

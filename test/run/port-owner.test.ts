@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
 import { groupListensOn, listeningInodes } from '../../src/run/port-owner.js';
-import { readProcStat } from '../../src/run/proc-stat.js';
+import { readProcStat } from '../../src/launch/proc-stat.js';
 
 describe('port owner', () => {
   it('tells whether the socket listening on a port belongs to a process group', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isRunning, parseProcStat, readProcStat, readProcUsage, readStartTicks } from '../../src/run/proc-stat.js';
+import { isRunning, parseProcStat, readProcStat, readProcUsage, readStartTicks } from '../../src/launch/proc-stat.js';
 
 describe('/proc/PID/stat', () => {
   it('counts fields after the last parenthesis, so a command name with spaces and parentheses parses', () => {

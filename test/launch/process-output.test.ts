@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { describe, it } from 'node:test';
-import { openSocketOutputs, SocketOutput } from '../../src/run/process-output.js';
-import { waitFor } from './helpers.js';
+import { openSocketOutputs, SocketOutput } from '../../src/launch/process-output.js';
+import { waitFor } from '../run/helpers.js';
 
 /** Reads an output to its end; the chunks are copied, as the contract says they must be. */
 function collect(output: SocketOutput): { bytes: () => Buffer; ended: Promise<void> } {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, describe, it } from 'node:test';
-import { openSocketOutputs } from '../../src/run/process-output.js';
-import { readProcUsage } from '../../src/run/proc-stat.js';
-import { SpawnHelper, type HelperChild } from '../../src/run/spawner.js';
-import { waitFor } from './helpers.js';
+import { openSocketOutputs } from '../../src/launch/process-output.js';
+import { readProcUsage } from '../../src/launch/proc-stat.js';
+import { SpawnHelper, type HelperChild } from '../../src/launch/spawner.js';
+import { waitFor } from '../run/helpers.js';
 
 const env = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
 

@@ -35,6 +35,7 @@ const FAMILIES: Record<string, () => Promise<Register>> = {
   git: async () => (await import('./commands/git.js')).registerGitCommands,
   status: async () => (await import('./commands/status.js')).registerStatusCommand,
   factors: async () => (await import('./commands/factors.js')).registerFactorsCommand,
+  completion: async () => (await import('./commands/completion.js')).registerCompletionCommand,
 };
 
 /** Heroku's short forms and verbs without a family prefix, by the family that declares them. */
@@ -73,7 +74,8 @@ async function buildProgram(verb?: string): Promise<Command> {
     .version(packageVersion(), '-v, --version')
     .showHelpAfterError('(run `twelve --help` for the commands)');
   const family = familyOf(verb);
-  const families = family ? [family] : Object.keys(FAMILIES);
+  // Completion describes every command, so it needs them all.
+  const families = family && family !== 'completion' ? [family] : Object.keys(FAMILIES);
   for (const register of await Promise.all(families.map((name) => FAMILIES[name]!()))) register(program);
   return program;
 }

@@ -102,3 +102,39 @@ test('a web process that never binds PORT is shown being waited for, not a minut
     await slow.dispose();
   }
 });
+
+/** What bash's completion offers for the line typed so far, through the script `twelve completion` prints. */
+function completions(line: string): string[] {
+  const script = [
+    `twelve() { ${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} "$@"; }`,
+    `source <(twelve completion bash)`,
+    // bash's default word breaks, colon included: the script must cope with apps:create split in two.
+    `COMP_WORDBREAKS=$' \\t\\n"\\'><=;|&(:'`,
+    `COMP_LINE=${JSON.stringify(line)}; COMP_POINT=\${#COMP_LINE}`,
+    `_twelve; printf '%s\\n' "\${COMPREPLY[@]}"`,
+  ].join('\n');
+  const result = spawnSync('bash', ['-c', script], { env: platform.env, encoding: 'utf8' });
+  assert.equal(result.status, 0, result.stderr);
+  return result.stdout.split('\n').filter(Boolean);
+}
+
+test('shell completion offers commands, their flags and the apps there are', () => {
+  assert.deepEqual(completions('twelve conf'), ['config', 'config:get', 'config:set', 'config:unset']);
+  // After a colon bash replaces only the part after it.
+  assert.deepEqual(completions('twelve apps:cr'), ['create']);
+  assert.deepEqual(completions('twelve config:set --'), ['--file', '--app', '--json', '--help']);
+  assert.deepEqual(completions('twelve logs -a fir'), ['first']);
+  const fish = cli(platform.env, process.cwd(), 'completion', 'fish');
+  assert.equal(fish.code, 1);
+  assert.match(fish.stderr, /twelve completes in bash and zsh, not fish/);
+});
+
+const hasZsh = spawnSync('zsh', ['--version']).status === 0;
+test('the zsh completion script is valid zsh', { skip: hasZsh ? false : 'zsh is not installed (.ci/run installs it)' }, () => {
+  const script = cli(platform.env, process.cwd(), 'completion', 'zsh');
+  assert.equal(script.code, 0, script.stderr);
+  assert.match(script.stdout, /compdef _twelve twelve/);
+  assert.match(script.stdout, /config:set\) flags=\(-f --file -a --app --json --help\)/);
+  const parsed = spawnSync('zsh', ['-n'], { input: script.stdout, encoding: 'utf8' });
+  assert.equal(parsed.status, 0, parsed.stderr);
+});

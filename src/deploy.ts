@@ -5,6 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { buildApp } from './build/build-app.js';
+import { openBuildOutputFile } from './build/build-output-file.js';
+import { warning } from './build/output.js';
 import { pruneBuilds } from './build/retention.js';
 import { isTwelveError, TwelveError } from './errors.js';
 import type { Platform } from './platform.js';
@@ -38,6 +40,11 @@ export async function deploy(platform: Platform, options: DeployOptions): Promis
   const buildId = newBuildId();
   insertBuild(db, { id: buildId, appId: app.id, sourceSha: options.sourceSha });
   logs.publish(app.name, 'twelve', 'api', `Build ${buildId} started${options.sourceSha ? ` from ${options.sourceSha.slice(0, 7)}` : ''}`);
+  const kept = await openBuildOutputFile(paths, app.name, buildId, (error) => platform.logger.warn({ err: error, app: app.name, buildId }, 'could not keep the build\'s output'));
+  const onOutput = (line: string) => {
+    kept.line(line);
+    options.onOutput(line);
+  };
   let manifest;
   const buildStarted = performance.now();
   const buildSeconds = () => (performance.now() - buildStarted) / 1000;
@@ -45,17 +52,20 @@ export async function deploy(platform: Platform, options: DeployOptions): Promis
     manifest = await buildApp({
       app: app.name, appId: app.id, buildId, source: options.source, sourceSha: options.sourceSha, paths,
       sourceLimits: { maxBytes: platform.settings.maxSourceBytes, maxEntries: platform.settings.maxSourceEntries },
-      onOutput: options.onOutput, config: getConfig(db, app.id), operatorEnv: platform.settings.buildEnv, sandbox: platform.sandbox,
+      onOutput, config: getConfig(db, app.id), operatorEnv: platform.settings.buildEnv, sandbox: platform.sandbox,
       pythonPaths: platform.settings.pythonPaths,
     });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
+    kept.line(warning(message));
+    await kept.close();
     markBuildFailed(db, buildId, message);
     platform.deployCounters.built(app.name, 'failed', buildSeconds());
     logs.publish(app.name, 'twelve', 'api', `Build ${buildId} failed: ${message}`);
     if (!isTwelveError(error)) platform.logger.error({ err: error, app: app.name, buildId }, 'build crashed');
     throw error;
   }
+  await kept.close();
   markBuildSucceeded(db, buildId, manifest);
   platform.deployCounters.built(app.name, 'succeeded', buildSeconds());
   logs.publish(app.name, 'twelve', 'api', `Build ${buildId} succeeded`);

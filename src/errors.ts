@@ -21,6 +21,7 @@ export const ERRORS = {
   INVALID_APP_JSON: { status: 422, hint: 'Fix app.json: it must be a JSON object in Heroku\'s app.json format (docs/app-json.md).' },
   UNKNOWN_STACK: { status: 422, hint: 'Add a Procfile, a package.json or a requirements.txt/pyproject.toml to the app.' },
   NO_RELEASE: { status: 409, hint: 'Deploy the app first: `twelve deploy DIR -a APP`.' },
+  BUILD_NOT_FOUND: { status: 404, hint: 'Run `twelve builds -a APP` to list the builds and their ids.' },
   RELEASE_NOT_FOUND: { status: 404, hint: 'Run `twelve releases -a APP` to list the releases.' },
   UNKNOWN_PROCESS_TYPE: { status: 422, hint: 'Scale only types the current release\'s Procfile declares (see `twelve ps -a APP`).' },
   INVALID_SCALE: { status: 422, hint: 'Scale with TYPE=N, where N is a whole number from 0 to 100.' },

@@ -1,6 +1,7 @@
 /** /v1/apps/:app/builds (with their size on disk) and the app's build retention. */
 import type { FastifyInstance } from 'fastify';
 import { buildDirOf } from '../build/build-dir.js';
+import { readBuildOutput } from '../build/build-output-file.js';
 import { diskUsage, pruneBuilds, retentionFor } from '../build/retention.js';
 import { TwelveError } from '../errors.js';
 import type { Platform } from '../platform.js';
@@ -10,6 +11,9 @@ import { getBuild, listBuilds, type Build } from '../store/builds.js';
 import { buildView } from './views.js';
 
 type AppParams = { Params: { app: string } };
+
+/** GET /v1/apps/:app/builds/:build/output: the build, and its output as kept (null when none is). */
+export type BuildOutputView = ReturnType<typeof buildView> & { output: string | null };
 
 /** The most builds an app may keep. */
 export const MAX_RETENTION = 1000;
@@ -38,6 +42,19 @@ export function registerBuildRoutes(server: FastifyInstance, platform: Platform)
         promotedFrom: build.appId === app.id ? null : getAppById(db, build.appId).name,
       };
     }));
+  });
+
+  /** A build's kept output (Heroku's builds:output): `latest` is the app's newest build. */
+  server.get<{ Params: { app: string; build: string } }>('/v1/apps/:app/builds/:build/output', async (request) => {
+    const app = getApp(db, request.params.app);
+    const wanted = request.params.build;
+    const build = wanted === 'latest' ? listBuilds(db, app.id)[0] : getBuild(db, wanted);
+    if (!build || build.appId !== app.id) {
+      throw new TwelveError('BUILD_NOT_FOUND', wanted === 'latest' ? `${app.name} has no builds yet` : `${app.name} has no build ${wanted}`);
+    }
+    const output = await readBuildOutput(platform.paths, app.name, build.id);
+    const view: BuildOutputView = { ...buildView(build), output: output ?? null };
+    return view;
   });
 
   /** The operator's build settings (TWELVE_BUILD_ENV): what every build step sees besides the app's config. */

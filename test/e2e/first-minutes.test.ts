@@ -138,3 +138,25 @@ test('the zsh completion script is valid zsh', { skip: hasZsh ? false : 'zsh is 
   const parsed = spawnSync('zsh', ['-n'], { input: script.stdout, encoding: 'utf8' });
   assert.equal(parsed.status, 0, parsed.stderr);
 });
+
+test('a past build\'s output is kept: builds:output shows it, a failed build\'s with its error', async () => {
+  const shown = await platform.ok('builds:output', '-a', 'first');
+  assert.match(shown.stdout, /^-----> /m);
+  const builds = JSON.parse((await platform.ok('builds', '-a', 'first', '--json')).stdout) as Array<{ id: string }>;
+  const byId = await platform.ok('builds:output', builds.at(-1)!.id, '-a', 'first', '--json');
+  assert.equal((JSON.parse(byId.stdout) as { output: string }).output, shown.stdout);
+
+  const broken = mkdtempSync(join(tmpdir(), 'twelve-broken-build-'));
+  writeFileSync(join(broken, 'package.json'), JSON.stringify({ name: 'broken', scripts: { build: 'echo compiling the client; exit 3' } }));
+  writeFileSync(join(broken, 'Procfile'), 'web: node -e 0\n');
+  const failed = await platform.cli('deploy', broken, '-a', 'first');
+  assert.equal(failed.code, 1);
+  const output = await platform.ok('builds:output', '-a', 'first');
+  assert.match(output.stdout, /compiling the client/);
+  assert.match(output.stdout, /^ ! {5}.*exit/m);
+
+  const missing = await platform.cli('builds:output', '20000101000000-abcdef', '-a', 'first');
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /first has no build 20000101000000-abcdef/);
+  assert.match(missing.stderr, /twelve builds -a APP/);
+});

@@ -1,5 +1,6 @@
 /** `builds` (with size), `builds:retention [N]` and `builds:env`. */
 import type { Command } from 'commander';
+import type { BuildOutputView } from '../../api/build-routes.js';
 import { CliError } from '../cli-error.js';
 import { appPath, type CommonOptions, createClient, print, printJson, requireApp, withAppOptions, withJsonOption } from '../context.js';
 import { type BuildListView, renderBuilds } from '../pipeline-render.js';
@@ -17,6 +18,17 @@ export function registerBuildsCommands(program: Command): void {
       ]);
       if (options.json) printJson(builds);
       else print(renderBuilds(app, builds, retention.keep));
+    });
+
+  withAppOptions(program.command('builds:output')
+    .argument('[build]', 'the build\'s id (`twelve builds` lists them)', 'latest')
+    .description('show the output of a build (default: the newest), as its deploy streamed it'))
+    .action(async (build: string, options: CommonOptions) => {
+      const app = requireApp(options);
+      const view = await createClient().request<BuildOutputView>('GET', appPath(app, `/builds/${encodeURIComponent(build)}/output`));
+      if (options.json) printJson(view);
+      else if (view.output === null) print(`The output of build ${view.id} (${view.status}) was not kept: twelve keeps the last 50 builds' output of each app.`);
+      else process.stdout.write(view.output);
     });
 
   withJsonOption(program.command('builds:env').description('list the operator\'s build settings (TWELVE_BUILD_ENV) that every build step sees'))

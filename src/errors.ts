@@ -13,6 +13,7 @@ export const ERRORS = {
   NOT_FOUND: { status: 404, hint: 'Check the path; `twelve --help` lists the commands.' },
   INVALID_APP_NAME: { status: 422, hint: 'Use 1-30 lowercase letters, digits and dashes, starting with a letter.' },
   APP_EXISTS: { status: 409, hint: 'Pick another name, or deploy to the existing app.' },
+  APP_USER_EXISTS: { status: 409, hint: 'Pick another name, or remove that user if nothing uses it (userdel NAME).' },
   APP_NOT_FOUND: { status: 404, hint: 'Run `twelve apps` to list apps, or `twelve apps:create NAME`.' },
   CONFIRM_MISMATCH: { status: 422, hint: 'Pass --confirm with the app\'s exact name to destroy it.' },
   INVALID_CONFIG_KEY: { status: 422, hint: 'Config keys are environment variable names: letters, digits and _, not starting with a digit.' },

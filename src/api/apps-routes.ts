@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { removeAppFiles } from '../build/retention.js';
 import { destroyAddonsOwnedBy } from '../addons/addon-actions.js';
+import { renameApp } from '../app-rename.js';
 import { assertAppName } from '../config/rules.js';
 import { TwelveError } from '../errors.js';
 import type { Platform } from '../platform.js';
@@ -38,6 +39,14 @@ export function registerAppRoutes(server: FastifyInstance, platform: Platform): 
       formation: release ? formationForRelease(getFormation(db, app.id), release.processTypes) : getFormation(db, app.id),
       processTypes: release?.processTypes ?? {},
     };
+  });
+
+  /** Heroku's PATCH /apps/{app} with a new name: `apps:rename` (src/app-rename.ts). */
+  server.patch<AppParams>('/v1/apps/:app', async (request) => {
+    const body = request.body as { name?: unknown } | undefined;
+    if (body?.name === undefined) throw new TwelveError('BAD_REQUEST', 'send { "name": NEW_NAME } to rename the app');
+    const app = await renameApp(platform, request.params.app, body.name);
+    return appView(platform, app);
   });
 
   server.delete<AppParams & { Querystring: { confirm?: string } }>('/v1/apps/:app', async (request) => {

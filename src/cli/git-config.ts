@@ -9,6 +9,21 @@ export function appRemoteUrl(apiUrl: string, app: string): string {
   return `${apiUrl.replace(/\/+$/, '')}/git/${encodeURIComponent(app)}.git`;
 }
 
+/**
+ * The remotes to re-point when an app is renamed, from `git config --get-regexp remote\..*\.url`:
+ * each whose URL is the old app's repository, with that URL for the new name.
+ * @example renamedRemotes('remote.twelve.url http://h/git/shop.git', 'shop', 'store')
+ *   // [{ remote: 'twelve', url: 'http://h/git/store.git' }]
+ */
+export function renamedRemotes(configLines: string, app: string, newName: string): Array<{ remote: string; url: string }> {
+  const suffix = new RegExp(`/git/${app}\\.git/?$`);
+  return configLines.split('\n').flatMap((line) => {
+    const match = /^remote\.(.+)\.url\s+(\S+)$/.exec(line.trim());
+    if (!match || !suffix.test(match[2]!)) return [];
+    return [{ remote: match[1]!, url: match[2]!.replace(suffix, `/git/${encodeURIComponent(newName)}.git`) }];
+  });
+}
+
 function shellQuote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }

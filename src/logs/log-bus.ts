@@ -154,6 +154,23 @@ export class LogBus {
     this.forgetHooks.push(hook);
   }
 
+  /**
+   * The app is renamed: live tails of the old name end, its recent events go to the new name, and the
+   * store lets go of its files (their directory moves). Forget hooks run for the old name: drains stop
+   * until the caller starts them again under the new one.
+   */
+  rename(app: string, newName: string): void {
+    const listeners = this.listeners.get(app);
+    this.listeners.delete(app);
+    for (const onEnd of listeners?.values() ?? []) onEnd?.();
+    const recent = this.recent.get(app);
+    this.recent.delete(app);
+    if (recent) this.recent.set(newName, recent.map((event) => ({ ...event, app: newName })));
+    this.counters.forget(app);
+    this.store?.release(app);
+    for (const hook of this.forgetHooks) hook(app);
+  }
+
   /** The app is gone: its stored log and in-memory events go too. */
   forget(app: string): void {
     const listeners = this.listeners.get(app);

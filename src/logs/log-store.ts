@@ -180,6 +180,14 @@ export class LogStore {
     }
   }
 
+  /** Lets go of the app's files (the app is renamed: its directory moves); they are opened again on use. */
+  release(app: string): void {
+    this.flush();
+    const log = this.apps.get(app);
+    if (log) closeSegment(log);
+    this.apps.delete(app);
+  }
+
   /** Removes the app's log for good (the app is destroyed). */
   remove(app: string): void {
     const log = this.apps.get(app);

@@ -61,6 +61,29 @@ export function ensureAppUser(app: string, appId: number): AppUser {
   return user;
 }
 
+/** Refuses a new name whose user is already on the machine (left behind, or another data dir's app). */
+export function assertUserFree(newName: string, appId: number): void {
+  const renamed = appUserName(newName, appId);
+  if (findUser(renamed)) {
+    throw new TwelveError('APP_USER_EXISTS', `the user ${renamed} already exists on this machine (an app of another twelve data dir, or one left behind)`);
+  }
+}
+
+/** Renames the app's user and its group (apps:rename): the uid stays, so the app's files stay its own. */
+export function renameAppUser(app: string, newName: string, appId: number): void {
+  const name = appUserName(app, appId);
+  const renamed = appUserName(newName, appId);
+  known.delete(name);
+  if (name === renamed || !findUser(name)) return;
+  assertUserFree(newName, appId);
+  try {
+    execFileSync('usermod', ['--login', renamed, '--comment', `twelve app ${newName}`, name], { stdio: ['ignore', 'ignore', 'pipe'] });
+    execFileSync('groupmod', ['--new-name', renamed, name], { stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (error) {
+    throw new TwelveError('SANDBOX_UNAVAILABLE', `could not rename the user ${name} to ${renamed}: ${stderrOf(error)}`);
+  }
+}
+
 /** Removes the app's user and its group, if they exist (apps:destroy). */
 export function removeAppUser(app: string, appId: number): void {
   const name = appUserName(app, appId);

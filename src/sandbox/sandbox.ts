@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { TwelveError } from '../errors.js';
-import { type AppUser, ensureAppUser, removeAppUser } from './app-user.js';
+import { type AppUser, appUserName, assertUserFree, ensureAppUser, removeAppUser, renameAppUser } from './app-user.js';
 import { type AppView, SYSTEM_DIRS, type SandboxSpec } from './sandbox-argv.js';
 import { detectSandboxSupport, type SandboxSupport } from './sandbox-support.js';
 
@@ -75,6 +75,15 @@ export class Sandbox {
   }
 
   /** Removes the app's user (apps:destroy), once nothing of the app runs. */
+  /** Throws when the app's user under `newName` would clash with a user already on the machine. */
+  assertRenamable(app: { name: string; id: number }, newName: string): void {
+    if (this.state.active && appUserName(app.name, app.id) !== appUserName(newName, app.id)) assertUserFree(newName, app.id);
+  }
+
+  renameUser(app: { name: string; id: number }, newName: string): void {
+    if (this.state.active) renameAppUser(app.name, newName, app.id);
+  }
+
   removeUser(app: { name: string; id: number }): void {
     if (this.state.active) removeAppUser(app.name, app.id);
   }

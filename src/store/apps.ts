@@ -28,6 +28,23 @@ export function insertApp(db: Db, name: string): App {
   }
 }
 
+/**
+ * Gives the app a new name, with the names stored beside it: each build's manifest names the app whose
+ * directory holds it (other apps of a pipeline may run it), and metric points are kept by app name.
+ */
+export function renameAppRows(db: Db, appId: number, oldName: string, newName: string): void {
+  db.transaction(() => {
+    try {
+      db.prepare('UPDATE apps SET name = ? WHERE id = ?').run(newName, appId);
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new TwelveError('APP_EXISTS', `an app named ${newName} already exists`);
+      throw error;
+    }
+    db.prepare("UPDATE builds SET manifest = json_set(manifest, '$.app', ?) WHERE manifest IS NOT NULL AND json_extract(manifest, '$.app') = ?").run(newName, oldName);
+    db.prepare('UPDATE metric_points SET app = ? WHERE app = ?').run(newName, oldName);
+  })();
+}
+
 export function listApps(db: Db): App[] {
   return (db.prepare('SELECT * FROM apps ORDER BY name').all() as AppRow[]).map(toApp);
 }

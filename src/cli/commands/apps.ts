@@ -1,9 +1,10 @@
-/** `apps`, `apps:create`, `apps:info`, `apps:destroy`. */
-import { spawn } from 'node:child_process';
+/** `apps`, `apps:create`, `apps:info`, `apps:rename`, `apps:destroy`. */
+import { spawn, spawnSync } from 'node:child_process';
 import type { Command } from 'commander';
 import type { AppInfo, AppView } from '../api-types.js';
 import { CliError } from '../cli-error.js';
 import { action, appPath, type CommonOptions, createClient, print, printJson, requireApp, withAppOptions, withJsonOption } from '../context.js';
+import { renamedRemotes } from '../git-config.js';
 import { renderAppInfo, renderApps } from '../render.js';
 
 export function registerAppsCommands(program: Command): void {
@@ -20,6 +21,20 @@ export function registerAppsCommands(program: Command): void {
         () => createClient().request<AppView>('POST', '/v1/apps', { name }));
       if (options.json) printJson(app);
       else print(app.url);
+    });
+
+  withAppOptions(program.command('apps:rename').argument('<newname>', 'the app\'s new name').description('rename an app: a new URL, and its processes restart under the new name'))
+    .action(async (newName: string, options: CommonOptions) => {
+      const app = requireApp(options);
+      const renamed = await action(`Renaming ${app} to ${newName}`, options.json,
+        () => createClient().request<AppView>('PATCH', appPath(app), { name: newName }));
+      // As Heroku's CLI does: the repository here follows, when one of its remotes is the app's.
+      const config = spawnSync('git', ['config', '--get-regexp', '^remote\\..*\\.url$'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+      const remotes = config.status === 0 ? renamedRemotes(config.stdout, app, newName) : [];
+      for (const { remote, url } of remotes) spawnSync('git', ['remote', 'set-url', remote, url], { stdio: 'ignore' });
+      if (options.json) return printJson(renamed);
+      print(renamed.url);
+      for (const { remote, url } of remotes) print(`git remote ${remote} now points at ${url}`);
     });
 
   withAppOptions(program.command('apps:info').alias('info').description('show an app\'s release, build, processes and URL'))

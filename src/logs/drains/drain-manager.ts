@@ -74,6 +74,15 @@ export class DrainManager {
     }
   }
 
+  /** Starts the app's drains that are not running (after a rename stopped them), each from where it was. */
+  restoreApp(appId: number): void {
+    this.saveProgress();
+    for (const row of listDrains(this.db, appId)) {
+      if (this.running.has(row.id)) continue;
+      this.backfill(this.start(row));
+    }
+  }
+
   add(appId: number, url: string): DrainInfo {
     const run = this.start(insertDrain(this.db, appId, url, this.bus.lastId()));
     this.bus.publish(run.row.app, 'twelve', 'logplex', `Drain added: ${displayUrl(run.row.url)}`);

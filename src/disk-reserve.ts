@@ -4,7 +4,8 @@
  * could not stop the app that fills it. The reserve is a plain file: given up when such a write finds
  * no room, made again at the next start and after an app is destroyed.
  */
-import { closeSync, existsSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, rmSync, statfsSync, statSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type pino from 'pino';
 import { isDiskFull } from './errors.js';
 
@@ -13,11 +14,19 @@ export const RESERVE_BYTES = 4 * 1024 * 1024;
 export class DiskReserve {
   constructor(private readonly file: string, private readonly logger: pino.Logger, private readonly bytes = RESERVE_BYTES) {}
 
-  /** Makes the reserve whole; where there is no room for it, says so and goes on without. */
+  /**
+   * Makes the reserve whole; where there is no room for it, says so and goes on without. It is made only
+   * when as much room is left beside it: taking the last free bytes back would fail the very next write.
+   */
   fill(): boolean {
     try {
       const have = statSync(this.file, { throwIfNoEntry: false })?.size ?? 0;
       if (have >= this.bytes) return true;
+      const disk = statfsSync(dirname(this.file));
+      if (disk.bavail * disk.bsize < 2 * (this.bytes - have)) {
+        this.logger.warn({ file: this.file }, 'too little room on the data dir\'s disk to remake its reserve; it is remade at the next start or app destroyed with room to spare');
+        return false;
+      }
       const fd = openSync(this.file, 'a', 0o600);
       try {
         // Written, not truncated up to size: a sparse file would hold no blocks to give back.

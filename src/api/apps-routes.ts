@@ -1,7 +1,7 @@
 /** /v1/apps: create, list, show and destroy apps. */
 import type { FastifyInstance } from 'fastify';
 import { removeAppFiles } from '../build/retention.js';
-import { destroyAddonsOwnedBy } from '../addons/addon-actions.js';
+import { destroyAddonsOwnedBy } from '../flows/addon-actions.js';
 import { assertAppName } from '../config/rules.js';
 import { TwelveError } from '../errors.js';
 import type { Platform } from '../platform.js';

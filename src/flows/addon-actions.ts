@@ -4,7 +4,7 @@
  * change and so a new release; when that release is refused, the attachment is undone.
  */
 import { randomBytes } from 'node:crypto';
-import { releaseConfigChange } from '../config/config-change.js';
+import { releaseConfigChange } from './config-change.js';
 import { assertConfigKey } from '../config/rules.js';
 import { TwelveError } from '../errors.js';
 import type { Platform } from '../platform.js';
@@ -14,7 +14,7 @@ import {
   listAddons, type Addon, type AddonSecret,
 } from '../store/addons.js';
 import type { Release } from '../store/releases.js';
-import { ADDON_KINDS, DEFAULT_ATTACHMENT, type AddonKind } from './addon-server.js';
+import { ADDON_KINDS, DEFAULT_ATTACHMENT, type AddonKind } from '../addons/addon-server.js';
 
 const ADDON_NAME = /^[a-z][a-z0-9-]{0,39}$/;
 const ATTACHMENT_NAME = /^[A-Z][A-Z0-9_]{0,59}$/;

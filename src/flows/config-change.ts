@@ -5,7 +5,7 @@ import { releaseAndGoLive } from '../release/go-live.js';
 import { getApp, type App } from '../store/apps.js';
 import { applyConfigChanges, getConfig } from '../store/config-vars.js';
 import { getReleaseById, type Release } from '../store/releases.js';
-import { assertConfigKey, assertConfigValue } from './rules.js';
+import { assertConfigKey, assertConfigValue } from '../config/rules.js';
 
 export function validateConfigChanges(body: unknown): Record<string, string | null> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {

@@ -4,15 +4,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import { buildApp } from './build/build-app.js';
-import { pruneBuilds } from './build/retention.js';
-import { isTwelveError, TwelveError } from './errors.js';
-import type { Platform } from './platform.js';
-import { releaseAndGoLive } from './release/go-live.js';
-import { findApp, getApp } from './store/apps.js';
-import { getConfig } from './store/config-vars.js';
-import { insertBuild, markBuildFailed, markBuildSucceeded } from './store/builds.js';
-import type { Release } from './store/releases.js';
+import { buildApp } from '../build/build-app.js';
+import { pruneBuilds } from '../build/retention.js';
+import { isTwelveError, TwelveError } from '../errors.js';
+import type { Platform } from '../platform.js';
+import { releaseAndGoLive } from '../release/go-live.js';
+import { findApp, getApp } from '../store/apps.js';
+import { getConfig } from '../store/config-vars.js';
+import { insertBuild, markBuildFailed, markBuildSucceeded } from '../store/builds.js';
+import type { Release } from '../store/releases.js';
 
 export type DeployStage = 'build' | 'release' | 'run';
 

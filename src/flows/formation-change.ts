@@ -3,7 +3,7 @@ import { TwelveError } from '../errors.js';
 import type { Platform } from '../platform.js';
 import { getApp } from '../store/apps.js';
 import { formationForRelease, getFormation, getFormationSizes, setFormation, setFormationSizes, type Formation } from '../store/formation.js';
-import { DEFAULT_SIZE, findSize } from './process-size.js';
+import { DEFAULT_SIZE, findSize } from '../run/process-size.js';
 import { getReleaseById, type Release } from '../store/releases.js';
 
 /** The most processes of one type twelve will run for an app on one machine. */

@@ -3,7 +3,7 @@ import { TwelveError } from '../errors.js';
 import type { Platform } from '../platform.js';
 import { getApp } from '../store/apps.js';
 import { getRelease, getReleaseById, listReleases, type Release } from '../store/releases.js';
-import { releaseAndGoLive } from './go-live.js';
+import { releaseAndGoLive } from '../release/go-live.js';
 
 /** The release a bare `rollback` returns to: the newest succeeded release before the current one. */
 export function rollbackTarget(releases: Release[], currentVersion: number): Release | undefined {

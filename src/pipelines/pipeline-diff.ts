@@ -7,7 +7,7 @@ import type { Platform } from '../platform.js';
 import { getApp } from '../store/apps.js';
 import { getBuild } from '../store/builds.js';
 import { getReleaseById } from '../store/releases.js';
-import { downstreamOf } from './promote.js';
+import { downstreamOf } from '../flows/promote.js';
 
 export interface RunningBuild { app: string; release: number | null; buildId: string | null; sourceSha: string | null; checksum: string | null }
 

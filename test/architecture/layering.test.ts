@@ -42,7 +42,7 @@ test('peers of one layer may not import each other; a unit in no layer is named'
   const messages = layerViolations([imp('build/a.ts', 'run/b.ts'), imp('build/a.ts', 'errors.ts'), imp('build/a.ts', 'build/c.ts')], [['errors.ts'], ['build/', 'run/']]);
   assert.deepEqual(messages, ['src/build/a.ts:1 imports src/run/b.ts: build/ and run/ are peers in layer 2 and may not import each other']);
   const unplaced = layerViolations([imp('flows/x.ts', 'errors.ts')], [['errors.ts']]);
-  assert.deepEqual(unplaced, ['src/flows/x.ts is in no layer: place it in test/architecture/layers.ts and in docs/architecture.md\'s table']);
+  assert.deepEqual(unplaced, ['src/flows/ is in no layer: place it in test/architecture/layers.ts and in docs/architecture.md\'s table']);
 });
 
 test('a cycle between folders is told by the imports that close it', () => {

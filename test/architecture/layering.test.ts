@@ -5,19 +5,20 @@ import { cycles, layerViolations, readImports, SRC_DIR, type Import } from './im
 import { LAYERS } from './layers.js';
 
 const units = LAYERS.map((layer) => layer.units);
+const imports = readImports(SRC_DIR);
 
 test('src/ imports only from lower layers (test/architecture/layers.ts)', () => {
-  const messages = layerViolations(readImports(SRC_DIR), units);
+  const messages = layerViolations(imports, units);
   assert.deepEqual(messages, [], `imports that break the layers (docs/architecture.md#layers):\n${messages.join('\n')}`);
 });
 
 test('no two folders of src/ import each other, directly or around a cycle', () => {
-  const found = cycles(readImports(SRC_DIR), 'folders');
+  const found = cycles(imports, 'folders');
   assert.deepEqual(found, [], found.join('\n'));
 });
 
 test('no two files of src/ import each other, directly or around a cycle', () => {
-  const found = cycles(readImports(SRC_DIR), 'files');
+  const found = cycles(imports, 'files');
   assert.deepEqual(found, [], found.join('\n'));
 });
 
@@ -63,7 +64,6 @@ test('a cycle among files, however long, is found; a chain is not a cycle', () =
 });
 
 test('reads static, type-only, re-exported and dynamic imports with their lines', () => {
-  const imports = readImports(SRC_DIR);
   // cli/main.ts loads its commands with import().
   assert.ok(imports.some((i) => i.from === 'cli/main.ts' && i.to === 'cli/commands/deploy.ts'));
   const typeOnly = imports.find((i) => i.from === 'api/server.ts' && i.to === 'telemetry/telemetry.ts');

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { cycles, layerViolations, readImports, SRC_DIR, type Import } from './import-graph.js';
 import { LAYERS } from './layers.js';
@@ -20,6 +20,11 @@ test('no two folders of src/ import each other, directly or around a cycle', () 
 test('no two files of src/ import each other, directly or around a cycle', () => {
   const found = cycles(imports, 'files');
   assert.deepEqual(found, [], found.join('\n'));
+});
+
+test('every relative import of src/ names a .ts file of src/, so the checks see every edge', () => {
+  const unresolved = imports.filter((i) => !existsSync(`${SRC_DIR}/${i.to}`)).map((i) => `src/${i.from}:${i.line} imports ${i.to}`);
+  assert.deepEqual(unresolved, []);
 });
 
 test('docs/architecture.md shows the layers as declared', () => {

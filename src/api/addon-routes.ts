@@ -1,6 +1,6 @@
 /** /v1/addons and /v1/apps/:app/addons: backing services and their attachments. Never answers with a URL or password. */
 import type { FastifyInstance } from 'fastify';
-import { attachAddon, configKeyOf, createAddon, destroyAddon, detachAddon } from '../addons/addon-actions.js';
+import { attachAddon, configKeyOf, createAddon, destroyAddon, detachAddon } from '../flows/addon-actions.js';
 import { TwelveError } from '../errors.js';
 import type { Platform } from '../platform.js';
 import { getApp, getAppById } from '../store/apps.js';

@@ -1,12 +1,11 @@
 /** /v1/apps: create, list, show and destroy apps. */
 import type { FastifyInstance } from 'fastify';
-import { removeAppFiles } from '../build/retention.js';
-import { destroyAddonsOwnedBy } from '../addons/addon-actions.js';
-import { renameApp } from '../app-rename.js';
-import { assertAppName } from '../config/rules.js';
 import { TwelveError } from '../errors.js';
+import { assertAppName } from '../config/rules.js';
+import { destroyApp } from '../flows/destroy-app.js';
+import { renameApp } from '../flows/rename-app.js';
 import type { Platform } from '../platform.js';
-import { deleteApp, getApp, insertApp, listApps } from '../store/apps.js';
+import { getApp, insertApp, listApps } from '../store/apps.js';
 import { getBuild } from '../store/builds.js';
 import { formationForRelease, getFormation } from '../store/formation.js';
 import { getReleaseById } from '../store/releases.js';
@@ -41,7 +40,7 @@ export function registerAppRoutes(server: FastifyInstance, platform: Platform): 
     };
   });
 
-  /** Heroku's PATCH /apps/{app} with a new name: `apps:rename` (src/app-rename.ts). */
+  /** Heroku's PATCH /apps/{app} with a new name: `apps:rename` (src/flows/rename-app.ts). */
   server.patch<AppParams>('/v1/apps/:app', async (request) => {
     const body = request.body as { name?: unknown } | undefined;
     if (body?.name === undefined) throw new TwelveError('BAD_REQUEST', 'send { "name": NEW_NAME } to rename the app');
@@ -49,31 +48,5 @@ export function registerAppRoutes(server: FastifyInstance, platform: Platform): 
     return appView(platform, app);
   });
 
-  server.delete<AppParams & { Querystring: { confirm?: string } }>('/v1/apps/:app', async (request) => {
-    const app = getApp(db, request.params.app);
-    if (request.query.confirm !== app.name) {
-      throw new TwelveError('CONFIRM_MISMATCH', `destroying ${app.name} needs --confirm ${app.name}`);
-    }
-    await platform.fleet.exclusive(app.id, async () => {
-      await Promise.all([platform.fleet.stopApp(app.id, app.name), platform.oneOffs.stopApp(app.id)]);
-      platform.table.removeApp(app.name);
-      // A database server that cannot start must not leave the app half-destroyed: the app goes, and the
-      // addon stays behind without an owner, named in twelve's log so it can be destroyed by hand.
-      await destroyAddonsOwnedBy(platform, app.id).catch((error: unknown) => {
-        platform.logger.error({ err: error, app: app.name }, 'could not destroy the app\'s addons; destroy them with `twelve addons:destroy`');
-      });
-      // Before the rows go: builds that other apps run (promoted) are handed to them and stay on disk.
-      await removeAppFiles(platform, app);
-      await platform.reserve.spendIfFull(`apps:destroy ${app.name}`, () => deleteApp(db, app.id));
-      try {
-        platform.sandbox.removeUser(app);
-      } catch (error) {
-        platform.logger.warn({ err: error, app: app.name }, 'could not remove the app\'s user; remove it with userdel');
-      }
-    });
-    platform.certs.syncApp(app.name);
-    platform.reserve.fill();
-    platform.logs.forget(app.name);
-    return { destroyed: app.name };
-  });
+  server.delete<AppParams & { Querystring: { confirm?: string } }>('/v1/apps/:app', async (request) => destroyApp(platform, request.params.app, request.query.confirm));
 }

@@ -1,6 +1,6 @@
 /** POST /v1/apps/:app/deploys: the codebase in, the deploy's progress out as a stream of events. */
 import type { FastifyInstance } from 'fastify';
-import { deploy, type DeployStage } from '../deploy.js';
+import { deploy, type DeployStage } from '../flows/deploy.js';
 import { asTwelveError, TwelveError } from '../errors.js';
 import type { Platform } from '../platform.js';
 import { getApp } from '../store/apps.js';

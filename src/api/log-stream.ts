@@ -5,7 +5,8 @@
  * last id once the socket drains, so a slow tail neither grows twelve's memory nor loses a line.
  */
 import type { ServerResponse } from 'node:http';
-import { batchEvents, type LogBatch, type LogBus } from '../logs/log-bus.js';
+import { batchEvents, type LogBatch } from '../logs/log-batch.js';
+import type { LogBus } from '../logs/log-bus.js';
 import { matchesProcess, type LogEvent, type LogQuery } from '../logs/log-event.js';
 import { tailCopies, type PooledCopy } from '../logs/copy-pool.js';
 import { MAX_READ, type ReadCursor } from '../logs/log-reader.js';

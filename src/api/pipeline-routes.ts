@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { TwelveError } from '../errors.js';
 import type { Platform } from '../platform.js';
 import { pipelineDiff, runningBuildOf } from '../pipelines/pipeline-diff.js';
-import { promote } from '../pipelines/promote.js';
+import { promote } from '../flows/promote.js';
 import { getApp } from '../store/apps.js';
 import {
   addPipelineApp, assertStage, deletePipeline, getPipeline, insertPipeline, listPipelines, pipelineMembers, pipelineOf,

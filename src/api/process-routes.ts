@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { TwelveError } from '../errors.js';
 import type { Platform } from '../platform.js';
-import { appSizes, resizeApp, restartApp, scaleApp } from '../run/formation-change.js';
+import { appSizes, resizeApp, restartApp, scaleApp } from '../flows/formation-change.js';
 import { getApp } from '../store/apps.js';
 import { formationForRelease, getFormation } from '../store/formation.js';
 import { getReleaseById } from '../store/releases.js';

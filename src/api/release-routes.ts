@@ -1,10 +1,10 @@
 /** /v1/apps/:app/releases, rollback and config (builds: build-routes.ts). */
 import type { FastifyInstance } from 'fastify';
-import { changeConfig } from '../config/config-change.js';
+import { changeConfig } from '../flows/config-change.js';
 import { rotateKey } from '../config/rotate-key.js';
 import { TwelveError } from '../errors.js';
 import type { Platform } from '../platform.js';
-import { rollback } from '../release/rollback.js';
+import { rollback } from '../flows/rollback.js';
 import { getApp } from '../store/apps.js';
 import { getConfig } from '../store/config-vars.js';
 import { listReleases } from '../store/releases.js';

@@ -6,13 +6,29 @@
 import { existsSync } from 'node:fs';
 import { lstat, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Platform } from '../platform.js';
+import type { LogBus } from '../logs/log-bus.js';
+import type { Paths } from '../paths.js';
+import type { Settings } from '../settings.js';
 import type { App } from '../store/apps.js';
 import { buildRetentionOf, buildsInUse, handOverSharedBuilds, markBuildRemoved, ownBuilds } from '../store/build-retention.js';
 import { getBuild } from '../store/builds.js';
+import type { Db } from '../store/database.js';
 import { buildDirOf } from './build-dir.js';
 
-export function retentionFor(platform: Platform, app: App): number {
+/** What retention uses of the platform. */
+export interface RetentionParts {
+  db: Db;
+  settings: Pick<Settings, 'buildRetention'>;
+}
+
+/** What pruning uses: besides retention's, the builds that one-off runs use now. */
+export interface PruneParts extends RetentionParts {
+  paths: Paths;
+  logs: LogBus;
+  oneOffs: { buildsInUse(): string[] };
+}
+
+export function retentionFor(platform: RetentionParts, app: App): number {
   return buildRetentionOf(platform.db, app.id) ?? platform.settings.buildRetention;
 }
 
@@ -27,7 +43,7 @@ export function buildsToRemove(builds: Array<{ id: string; status: string; remov
 }
 
 /** Removes the app's builds beyond its retention; returns the ids removed. Run inside the app's exclusive section. */
-export async function pruneBuilds(platform: Platform, app: App): Promise<string[]> {
+export async function pruneBuilds(platform: PruneParts, app: App): Promise<string[]> {
   const { db, paths } = platform;
   const inUse = buildsInUse(db);
   for (const id of platform.oneOffs.buildsInUse()) inUse.add(id);
@@ -48,7 +64,7 @@ export async function pruneBuilds(platform: Platform, app: App): Promise<string[
  * use (handed over to that app, left where they are), and the rest of its directory. Call before the
  * app's rows are deleted.
  */
-export async function removeAppFiles(platform: Platform, app: App): Promise<void> {
+export async function removeAppFiles(platform: { db: Db; paths: Paths }, app: App): Promise<void> {
   const { db, paths } = platform;
   const own = ownBuilds(db, app.id).map((build) => getBuild(db, build.id)?.manifest).filter((m) => m !== undefined && m !== null);
   const keep = new Set(handOverSharedBuilds(db, app.id));
@@ -68,7 +84,7 @@ export async function removeAppFiles(platform: Platform, app: App): Promise<void
 }
 
 /** A build dir under this app's name that another app owns (handed over when an earlier app of this name was destroyed). */
-function ownedElsewhere(platform: Platform, app: App, buildId: string): boolean {
+function ownedElsewhere(platform: { db: Db }, app: App, buildId: string): boolean {
   const build = getBuild(platform.db, buildId);
   return build !== undefined && build.appId !== app.id && build.status === 'succeeded';
 }

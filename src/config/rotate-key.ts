@@ -3,9 +3,12 @@
  * file first holds the new key beside the old one, then the store is re-sealed in one transaction, then
  * the old key is dropped, so a crash at any step leaves everything readable.
  */
-import type { Platform } from '../platform.js';
+import type pino from 'pino';
+import type { Paths } from '../paths.js';
+import type { Settings } from '../settings.js';
+import type { Db } from '../store/database.js';
 import { keyringOf, resealAll, useKeyring } from '../store/sealing.js';
-import { generateSecretKey, Keyring, secretKeyFromText } from './secret-box.js';
+import { generateSecretKey, Keyring, secretKeyFromText } from '../store/secret-box.js';
 import { writeKeyFile } from './secret-key-file.js';
 import { TwelveError } from '../errors.js';
 
@@ -18,7 +21,15 @@ export interface Rotation {
   restartWithNewKey: boolean;
 }
 
-export function rotateKey(platform: Platform, newKeyText?: string): Rotation {
+/** What rotation uses of the platform; it sets `settings.secretKey` when the key comes from the environment. */
+export interface RotationParts {
+  db: Db;
+  settings: Pick<Settings, 'secretKey'>;
+  paths: Pick<Paths, 'secretKey'>;
+  logger: pino.Logger;
+}
+
+export function rotateKey(platform: RotationParts, newKeyText?: string): Rotation {
   const { db, settings, paths } = platform;
   const old = keyringOf(db);
   const fromEnv = settings.secretKey !== undefined;

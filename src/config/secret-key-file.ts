@@ -4,7 +4,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { generateSecretKey, Keyring, secretKey, secretKeyFromText, type SecretKey } from './secret-box.js';
+import { generateSecretKey, Keyring, secretKey, secretKeyFromText, type SecretKey } from '../store/secret-box.js';
 
 function readKeyFile(file: string): SecretKey[] {
   try {

@@ -2,20 +2,11 @@
  * Findings that only a running app gives: from twelve's records of its processes (boot time, crashes)
  * and from a measured run (measure-run.ts). Pure: figures in, findings out.
  */
-import type { Finding } from './report.js';
+import type { Finding, ProcessRecord } from './report.js';
 import type { MeasuredRun } from './measure-run.js';
 
 /** Above this, a boot is slow: a deploy, a scale-up and a crash restart all wait for it. */
 export const SLOW_BOOT_MS = 3000;
-
-/** What twelve's supervisor knows of one of the app's processes. */
-export interface ProcessRecord {
-  name: string;
-  state: string;
-  bootMs: number | null;
-  restarts: number;
-  lastExit: { code: number | null; signal: string | null } | null;
-}
 
 const seconds = (ms: number): string => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms} ms`);
 const BOOT_FIX = 'Start faster: defer warm-ups until after binding PORT, move builds and migrations out of the start command.';

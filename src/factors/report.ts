@@ -1,6 +1,14 @@
 /** The report `twelve factors` prints: the twelve factors, a verdict each with its findings, and a score. */
-import type { ProcessRecord } from './app-findings.js';
 import type { MeasuredRun } from './measure-run.js';
+
+/** What twelve's supervisor knows of one of the app's processes. */
+export interface ProcessRecord {
+  name: string;
+  state: string;
+  bootMs: number | null;
+  restarts: number;
+  lastExit: { code: number | null; signal: string | null } | null;
+}
 
 export type Verdict = 'pass' | 'warn' | 'fail' | 'n/a';
 

@@ -1,7 +1,7 @@
 /** Queries over an app's segment files: the last N matching events, or everything after an id. */
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { matchesFilter, matchesProcess, type LogEvent, type LogQuery, type LogSource } from './log-event.js';
-import { batchEvents, type LogBatch } from './log-bus.js';
+import { batchEvents, type LogBatch } from './log-batch.js';
 import { modifiedMs, segmentsAfter, type Segment } from './segment-files.js';
 import { recordLines, scanRecords, type SegmentRecord } from './segment-records.js';
 

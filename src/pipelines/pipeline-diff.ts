@@ -3,15 +3,15 @@
  * each app of the next stage. The commits in between are listed by the CLI from a local git clone,
  * since twelve keeps builds, not repositories.
  */
-import type { Platform } from '../platform.js';
 import { getApp } from '../store/apps.js';
 import { getBuild } from '../store/builds.js';
+import type { Db } from '../store/database.js';
 import { getReleaseById } from '../store/releases.js';
-import { downstreamOf } from './promote.js';
+import { downstreamOf } from './downstream.js';
 
 export interface RunningBuild { app: string; release: number | null; buildId: string | null; sourceSha: string | null; checksum: string | null }
 
-export function runningBuildOf(platform: Platform, appName: string): RunningBuild {
+export function runningBuildOf(platform: { db: Db }, appName: string): RunningBuild {
   const app = getApp(platform.db, appName);
   if (app.currentReleaseId === null) return { app: appName, release: null, buildId: null, sourceSha: null, checksum: null };
   const release = getReleaseById(platform.db, app.currentReleaseId);
@@ -22,7 +22,7 @@ export function runningBuildOf(platform: Platform, appName: string): RunningBuil
   };
 }
 
-export function pipelineDiff(platform: Platform, appName: string) {
+export function pipelineDiff(platform: { db: Db }, appName: string) {
   const { member, to, targets } = downstreamOf(platform, appName);
   const from = runningBuildOf(platform, appName);
   return {

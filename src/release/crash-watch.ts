@@ -3,17 +3,33 @@
  * it is rolled back to the release it replaced, with a platform event saying so. A release that passed
  * its boot checks can still fail on its first real traffic or its first job; this catches that.
  */
-import type { Platform } from '../platform.js';
-import type { SupervisedProcess } from '../run/supervisor.js';
+import type pino from 'pino';
+import type { LogBus } from '../logs/log-bus.js';
+import type { Fleet } from '../run/fleet.js';
+import type { SupervisedProcess, Supervisor } from '../run/supervisor.js';
+import type { Settings } from '../settings.js';
 import { getApp, type App } from '../store/apps.js';
+import type { Db } from '../store/database.js';
 import type { Release } from '../store/releases.js';
+import type { DeployCounters } from '../telemetry/deploy-counters.js';
 
 /** Crashes within the window that count as a crash loop. */
 export const CRASH_LOOP_CRASHES = 3;
 
-type RollBack = (platform: Platform, app: App, target: Release, reason: string) => Promise<unknown>;
+/** What the crash watch uses of the platform. */
+export interface CrashWatchParts {
+  db: Db;
+  logs: LogBus;
+  logger: pino.Logger;
+  fleet: Fleet;
+  supervisor: Supervisor;
+  deployCounters: DeployCounters;
+  settings: Pick<Settings, 'crashWindowMs'>;
+}
 
-export function watchForCrashLoop(platform: Platform, app: App, release: Release, previous: Release | null, rollBack: RollBack): void {
+type RollBack = (app: App, target: Release, reason: string) => Promise<unknown>;
+
+export function watchForCrashLoop(platform: CrashWatchParts, app: App, release: Release, previous: Release | null, rollBack: RollBack): void {
   const windowMs = platform.settings.crashWindowMs;
   if (!previous?.buildId || windowMs <= 0) return;
   let crashes = 0;
@@ -29,7 +45,7 @@ export function watchForCrashLoop(platform: Platform, app: App, release: Release
       platform.logs.publish(app.name, 'twelve', 'api', `Release ${reason}: rolling back to v${previous.version}`);
       platform.logger.warn({ app: app.name, release: release.version, to: previous.version }, 'crash loop: rolling back');
       platform.deployCounters.rolledBack(app.name, 'automatic');
-      await rollBack(platform, app, previous, reason);
+      await rollBack(app, previous, reason);
     }).catch((error: unknown) => {
       platform.logs.publish(app.name, 'twelve', 'api', `Automatic rollback to v${previous.version} failed: ${error instanceof Error ? error.message : String(error)}`);
     });

@@ -4,13 +4,15 @@
  * not come up, it is marked `failed`, the config change is undone and the previous release keeps serving.
  */
 import { settleReleaseConfig } from '../config/release-config.js';
-import type { Platform } from '../platform.js';
 import { getApp, setCurrentRelease, type App } from '../store/apps.js';
 import { applyConfigChanges, getConfig, replaceConfig } from '../store/config-vars.js';
-import { watchForCrashLoop } from './crash-watch.js';
+import { watchForCrashLoop, type CrashWatchParts } from './crash-watch.js';
 import { WAITING_TEXT } from '../run/up-check.js';
-import { runReleasePhase } from './release-phase.js';
+import { runReleasePhase, type ReleasePhaseParts } from './release-phase.js';
 import { insertRelease, setReleaseStatus, getReleaseById, type Release } from '../store/releases.js';
+
+/** What making a release and putting it live uses of the platform. */
+export type GoLiveParts = ReleasePhaseParts & CrashWatchParts;
 
 export interface ReleaseInput {
   buildId: string;
@@ -29,7 +31,7 @@ export interface ReleaseInput {
 }
 
 /** Must run inside `platform.fleet.exclusive(app.id, ...)`. */
-export async function releaseAndGoLive(platform: Platform, app: App, input: ReleaseInput): Promise<Release> {
+export async function releaseAndGoLive(platform: GoLiveParts, app: App, input: ReleaseInput): Promise<Release> {
   const { db, logs } = platform;
   const started = performance.now();
   const previousConfig = getConfig(db, app.id);
@@ -75,7 +77,7 @@ export async function releaseAndGoLive(platform: Platform, app: App, input: Rele
   logs.publish(app.name, 'twelve', 'api', `Release v${release.version} is live`);
   platform.deployCounters.released(app.name, 'succeeded', (performance.now() - started) / 1000);
   if (input.watchCrashes !== false) {
-    watchForCrashLoop(platform, app, release, previous, (p, a, target, reason) => releaseAndGoLive(p, { ...a, currentReleaseId: release.id }, {
+    watchForCrashLoop(platform, app, release, previous, (a, target, reason) => releaseAndGoLive(platform, { ...a, currentReleaseId: release.id }, {
       buildId: target.buildId!, processTypes: target.processTypes, config: target.config,
       description: `Auto-rollback to v${target.version} (${reason})`, watchCrashes: false,
     }));

@@ -5,12 +5,23 @@
  * app's log stream as `release.1` and, during a deploy, in the deploy's output.
  */
 import { TwelveError } from '../errors.js';
-import type { Platform } from '../platform.js';
+import type { LogBus } from '../logs/log-bus.js';
 import { seconds } from '../run/boot-failure.js';
+import type { OneOffs } from '../run/one-offs.js';
 import { exitStatus } from '../run/process-run.js';
+import type { Settings } from '../settings.js';
 import type { App } from '../store/apps.js';
+import type { Db } from '../store/database.js';
 import { buildRemovedAt } from '../store/build-retention.js';
 import type { Release } from '../store/releases.js';
+
+/** What the release phase uses of the platform. */
+export interface ReleasePhaseParts {
+  db: Db;
+  logs: LogBus;
+  oneOffs: OneOffs;
+  settings: Pick<Settings, 'releaseTimeoutMs'>;
+}
 
 /** The Procfile type that is the release command, never run as a formation process. */
 export const RELEASE_TYPE = 'release';
@@ -24,7 +35,7 @@ export function releaseCommand(processTypes: Record<string, string>): string | u
  * Runs the release command of `release` when there is one; resolves when it exited 0, throws
  * RELEASE_PHASE_FAILED (with its last output lines) otherwise. Must run inside the app's exclusive section.
  */
-export async function runReleasePhase(platform: Platform, app: App, release: Release, onOutput?: (line: string) => void): Promise<void> {
+export async function runReleasePhase(platform: ReleasePhaseParts, app: App, release: Release, onOutput?: (line: string) => void): Promise<void> {
   assertBuildPresent(platform, release);
   const command = releaseCommand(release.processTypes);
   if (command === undefined) return;
@@ -56,7 +67,7 @@ export async function runReleasePhase(platform: Platform, app: App, release: Rel
 }
 
 /** A release of a build that retention removed cannot start: say so before anything else is tried. */
-function assertBuildPresent(platform: Platform, release: Release): void {
+function assertBuildPresent(platform: { db: Db }, release: Release): void {
   if (release.buildId !== null && buildRemovedAt(platform.db, release.buildId) !== null) {
     throw new TwelveError('BUILD_REMOVED', `build ${release.buildId} of v${release.version} was removed by build retention`);
   }

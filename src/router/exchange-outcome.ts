@@ -3,17 +3,41 @@
  * status already went out, or a whole response; each way writes the one router log line and hands the
  * client connection back. Exchange (exchange.ts) holds the flow; this holds the state both share.
  */
+import type { Socket } from 'node:net';
 import type { BackendSocket } from './backend-pool.js';
 import { ChunkedFramer, LengthFramer, type BodyFramer } from './body-framer.js';
-import type { ClientConnection } from './client-connection.js';
 import { ROUTER_ERRORS, type RouterErrorCode } from './error-pages.js';
 import { fieldValue, requestIdFrom } from './forward-headers.js';
 import { writeSmallAnswer } from './https-policy.js';
-import { logRequest, writeErrorPage } from './proxy-context.js';
+import { logRequest, writeErrorPage, type ProxyContext } from './proxy-context.js';
 import type { RequestHead } from './request-head.js';
 import type { RequestLogEntry } from './request-log.js';
 import type { RequestSpan } from './request-tracer.js';
 import type { ResponseHead } from './response-head.js';
+
+/**
+ * What an exchange uses of the client connection that hands it the request (ClientConnection, in
+ * client-connection.ts, which makes the exchanges and so is the one that imports them).
+ */
+export interface ExchangeConnection {
+  readonly context: ProxyContext;
+  readonly socket: Socket;
+  readonly client: string;
+  readonly routerPort: number;
+  readonly protocol: 'http' | 'https';
+  /** The client sent FIN. */
+  readonly ended: boolean;
+  /** When the current wait runs out (Date.now() based); 0 for none. */
+  deadline: number;
+  takePending(): Buffer | undefined;
+  unshift(rest: Buffer): void;
+  pauseReading(reason: 'byBackend' | 'byPending'): void;
+  resumeReading(reason: 'byBackend' | 'byPending'): void;
+  exchangeDone(exchange: object, keepOpen: boolean): void;
+  /** The backend answered 101: the connection's bytes go to this exchange from now on. */
+  becomeTunnel(exchange: ExchangeOutcome): void;
+  destroy(): void;
+}
 
 export abstract class ExchangeOutcome {
   /** The client's body bytes go to the backend as they arrive. */
@@ -35,7 +59,7 @@ export abstract class ExchangeOutcome {
   /** The request's span, when tracing is on. */
   protected span: RequestSpan | undefined;
 
-  constructor(protected readonly conn: ClientConnection, protected readonly head: RequestHead) {
+  constructor(protected readonly conn: ExchangeConnection, protected readonly head: RequestHead) {
     this.requestId = requestIdFrom(fieldValue(head.fields, 'x-request-id'));
     const maxBody = conn.context.limits.maxBodyBytes;
     this.framer = head.body === 'length' ? new LengthFramer(head.contentLength) : head.body === 'chunked' ? new ChunkedFramer(maxBody) : undefined;

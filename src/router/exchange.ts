@@ -11,8 +11,8 @@ import { ExchangeOutcome } from './exchange-outcome.js';
 import { backendRequestHead, clientResponseHead, fieldValue, joinHead } from './forward-headers.js';
 import { canRetry, MAX_ATTEMPTS } from './proxy-context.js';
 import { readResponseHead, type ResponseHead } from './response-head.js';
-import { challengeToken, HSTS_HEADER, httpsLocation, type HttpsPolicy } from './https-policy.js';
-import { normalizeHost, type Backend } from './route-table.js';
+import { challengeToken, HSTS_HEADER, httpsLocation } from './https-policy.js';
+import { normalizeHost, type Backend, type HttpsPolicy } from './route-table.js';
 
 export class Exchange extends ExchangeOutcome implements BackendOwner {
   private requestText = '';

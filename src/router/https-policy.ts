@@ -7,14 +7,6 @@ import { normalizeHost } from './route-table.js';
 
 export const ACME_CHALLENGE_PATH = '/.well-known/acme-challenge/';
 
-/** An app's https switches (`features:enable force-https|hsts`); undefined on a route means neither. */
-export interface HttpsPolicy {
-  /** Plain requests get a 308 to the same URL over https (ACME challenges excepted). */
-  forceHttps: boolean;
-  /** Responses over https carry Strict-Transport-Security. */
-  hsts: boolean;
-}
-
 /** One year, with subdomains left out: an app owns its host names, not the domains below them. */
 export const HSTS_HEADER = 'Strict-Transport-Security: max-age=31536000\r\n';
 

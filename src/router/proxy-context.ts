@@ -6,7 +6,7 @@ import type { BackendPool } from './backend-pool.js';
 import { reasonPhrase, renderErrorPage, type RouterErrorCode } from './error-pages.js';
 import type { RequestLogBatcher } from './request-log-batcher.js';
 import type { RouteTable } from './route-table.js';
-import type { RouterCounters } from '../telemetry/router-counters.js';
+import type { RequestCounter } from './request-counter.js';
 import type { RequestTracer } from './request-tracer.js';
 import { formatRequestLog, type RequestLogEntry } from './request-log.js';
 
@@ -48,7 +48,7 @@ export interface ProxyContext {
   pool: BackendPool;
   limits: RouterLimits;
   /** Per-request counts for /metrics; absent when telemetry is off. */
-  counters: RouterCounters | undefined;
+  counters: RequestCounter | undefined;
   /** A span per request with the traceparent the app gets; absent unless TWELVE_OTLP_ENDPOINT is set. */
   tracer: RequestTracer | undefined;
   /** True once the router is closing: responses then ask the client to close the connection. */

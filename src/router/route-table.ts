@@ -3,7 +3,6 @@
  * request. Pure and synchronous, so the supervisor can change it between two requests without locks.
  */
 
-import type { HttpsPolicy } from './https-policy.js';
 
 /** One running web process the router may send requests to. */
 export interface Backend {
@@ -28,6 +27,14 @@ interface AppEntry {
   /** Index into `backends` of the next pick; taken modulo the length because backends come and go. */
   cursor: number;
   https?: HttpsPolicy;
+}
+
+/** An app's https switches (`features:enable force-https|hsts`); undefined on a route means neither. */
+export interface HttpsPolicy {
+  /** Plain requests get a 308 to the same URL over https (ACME challenges excepted). */
+  forceHttps: boolean;
+  /** Responses over https carry Strict-Transport-Security. */
+  hsts: boolean;
 }
 
 /**

@@ -13,7 +13,7 @@ import { ClientConnection } from './client-connection.js';
 import { DEFAULT_LIMITS, type ProxyContext, type RouterLimits } from './proxy-context.js';
 import { RequestLogBatcher } from './request-log-batcher.js';
 import type { RouteTable } from './route-table.js';
-import type { RouterCounters } from '../telemetry/router-counters.js';
+import type { RequestCounter } from './request-counter.js';
 import type { RequestTracer } from './request-tracer.js';
 import { createTlsServer, type CertificateSource, type TlsListener } from './tls-listener.js';
 
@@ -30,7 +30,7 @@ export interface RouterDeps {
   /** ACME HTTP-01 key authorizations by token, which the plain port answers (certs/acme-renewer.ts fills it). */
   challenges?: ReadonlyMap<string, string>;
   /** Where each request is counted for /metrics (src/telemetry/); none when telemetry is off. */
-  counters?: RouterCounters;
+  counters?: RequestCounter;
   /** Spans of requests, with a traceparent for the app (src/telemetry/otlp/); none unless OTLP is on. */
   tracer?: RequestTracer;
 }

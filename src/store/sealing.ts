@@ -3,7 +3,7 @@
  * attaches one when it opens the store; an in-memory store (unit tests) gets a throwaway key of its own.
  */
 import { TwelveError } from '../errors.js';
-import { generateSecretKey, isSealed, Keyring } from '../config/secret-box.js';
+import { generateSecretKey, isSealed, Keyring } from './secret-box.js';
 import type { Db } from './database.js';
 
 const keyrings = new WeakMap<Db, Keyring>();

@@ -5,8 +5,14 @@
  */
 import { statSync } from 'node:fs';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import type { Platform } from '../platform.js';
+import type pino from 'pino';
+import type { DrainManager } from '../logs/drains/drain-manager.js';
+import type { LogBus } from '../logs/log-bus.js';
+import type { Paths } from '../paths.js';
 import type { SupervisedProcess } from '../run/process-spec.js';
+import type { Supervisor } from '../run/supervisor.js';
+import type { Db } from '../store/database.js';
+import type { DeployCounters } from './deploy-counters.js';
 import { listApps } from '../store/apps.js';
 import { appsWithFeature } from '../store/features.js';
 import { AppScraper } from './app-scraper.js';
@@ -20,6 +26,17 @@ import { registerRaw } from './raw-metric.js';
 import { RouterCounters } from './router-counters.js';
 import { RuntimeMetrics } from './runtime-metrics.js';
 import { registerRouterMetrics, type RouterView } from './router-metrics.js';
+
+/** The parts of the platform telemetry reads. */
+export interface TelemetryParts {
+  supervisor: Supervisor;
+  logs: LogBus;
+  drains: DrainManager;
+  deployCounters: DeployCounters;
+  db: Db;
+  paths: Pick<Paths, 'database'>;
+  logger: pino.Logger;
+}
 
 export interface TelemetryOptions {
   /** How often the sampler reads /proc (default 5 s). */
@@ -38,7 +55,7 @@ export class Telemetry {
   private ownConflicts = 0;
   private readonly onCrash = (proc: SupervisedProcess) => this.totals.crashed(proc);
 
-  constructor(private readonly platform: Platform, options: TelemetryOptions = {}) {
+  constructor(private readonly platform: TelemetryParts, options: TelemetryOptions = {}) {
     const { supervisor, logs, drains, deployCounters, db, paths } = platform;
     this.sampler = new ProcessSampler(() => supervisor.processes(), (error) => platform.logger.warn({ err: error }, 'metrics: a use of the process samples failed'), options.sampleIntervalMs);
     this.sampler.onSample((samples) => this.totals.sampled(samples));

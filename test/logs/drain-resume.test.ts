@@ -8,7 +8,7 @@ import { DrainManager } from '../../src/logs/drains/drain-manager.js';
 import { LogBus } from '../../src/logs/log-bus.js';
 import { LogStore } from '../../src/logs/log-store.js';
 import { insertApp } from '../../src/store/apps.js';
-import { generateSecretKey, Keyring } from '../../src/config/secret-box.js';
+import { generateSecretKey, Keyring } from '../../src/store/secret-box.js';
 import { openDatabase, type Db } from '../../src/store/database.js';
 import { useKeyring } from '../../src/store/sealing.js';
 import { HttpReceiver, waitUntil } from './receivers.js';

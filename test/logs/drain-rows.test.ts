@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { generateSecretKey, Keyring } from '../../src/config/secret-box.js';
+import { generateSecretKey, Keyring } from '../../src/store/secret-box.js';
 import { TwelveError } from '../../src/errors.js';
 import { deleteDrain, insertDrain, listDrains } from '../../src/logs/drains/drain-rows.js';
 import { insertApp } from '../../src/store/apps.js';

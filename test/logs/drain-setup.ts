@@ -6,7 +6,7 @@ import { after, before } from 'node:test';
 import { DrainManager, type DrainManagerOptions } from '../../src/logs/drains/drain-manager.js';
 import { LogBus } from '../../src/logs/log-bus.js';
 import { insertApp, type App } from '../../src/store/apps.js';
-import { generateSecretKey, Keyring } from '../../src/config/secret-box.js';
+import { generateSecretKey, Keyring } from '../../src/store/secret-box.js';
 import { openDatabase, type Db } from '../../src/store/database.js';
 import { useKeyring } from '../../src/store/sealing.js';
 import { HttpReceiver, SilentReceiver } from './receivers.js';

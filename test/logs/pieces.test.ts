@@ -8,7 +8,7 @@ import { parseDuration, parseSince, parseSize } from '../../src/logs/durations.j
 import type { LogEvent } from '../../src/logs/log-event.js';
 import { encodeHeader, recordLines, scanRecords } from '../../src/logs/segment-records.js';
 import { batchPieces, eventPieces } from '../../src/api/log-stream.js';
-import type { LogBatch } from '../../src/logs/log-bus.js';
+import type { LogBatch } from '../../src/logs/log-batch.js';
 
 const event = (id: number, text = `line ${id}`): LogEvent => ({ id, time: '2026-01-01T00:00:00.000Z', app: 'shop', source: 'app', process: 'web.1', text });
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import pino from 'pino';
 import { LogBus } from '../../src/logs/log-bus.js';
-import { validateScale } from '../../src/run/formation-change.js';
+import { validateScale } from '../../src/flows/formation-change.js';
 import { OneOff, type OneOffSpec } from '../../src/run/one-off.js';
 import { groupIsRunning } from '../../src/launch/proc-stat.js';
 import { shellCommand } from '../../src/run/shell-words.js';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LogBus, type LogBatch } from '../../src/logs/log-bus.js';
+import type { LogBatch } from '../../src/logs/log-batch.js';
+import { LogBus } from '../../src/logs/log-bus.js';
 import { RequestLogBatcher } from '../../src/router/request-log-batcher.js';
 
 test('router lines of one turn of the event loop go out as one batch per app, in order', async () => {

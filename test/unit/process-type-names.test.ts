@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { readFormation } from '../../src/config/release-config.js';
 import { TwelveError, type ErrorCode } from '../../src/errors.js';
-import { validateScale } from '../../src/run/formation-change.js';
+import { validateScale } from '../../src/flows/formation-change.js';
 
 const BUILTIN = ['constructor', '__proto__', 'toString', 'valueOf', 'hasOwnProperty'];
 

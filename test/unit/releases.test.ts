@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { rollbackTarget } from '../../src/release/rollback.js';
+import { rollbackTarget } from '../../src/flows/rollback.js';
 import { formationForRelease } from '../../src/store/formation.js';
 import { insertApp } from '../../src/store/apps.js';
 import { openDatabase } from '../../src/store/database.js';

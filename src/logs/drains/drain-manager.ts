@@ -7,14 +7,15 @@
  */
 import type { ConnectionOptions } from 'node:tls';
 import type { Db } from '../../store/database.js';
-import { batchEvents, type LogBus } from '../log-bus.js';
+import { batchEvents } from '../log-batch.js';
+import type { LogBus } from '../log-bus.js';
 import type { ReadCursor } from '../log-reader.js';
 import { Drain, type DrainStats } from './drain.js';
 import { findDrain } from './drain-match.js';
 import { isRefusalReport, refusalReport } from './drain-refusal.js';
 import { deleteDrain, insertDrain, listDrains, saveSentThrough, type DrainRow } from './drain-rows.js';
 import { displayUrl, parseDrainUrl, type DrainKind } from './drain-url.js';
-import { openTransport } from './transport.js';
+import { openTransport } from './open-transport.js';
 
 export interface DrainInfo extends DrainStats {
   id: string;

@@ -1,9 +1,6 @@
 /** How a drain's batches leave twelve: one kind per URL scheme, all with the same two calls. */
 import type { ConnectionOptions } from 'node:tls';
 import type { LogEvent } from '../log-event.js';
-import type { DrainTarget } from './drain-url.js';
-import { HttpTransport } from './http-transport.js';
-import { SyslogTransport } from './syslog-transport.js';
 
 /**
  * Events sent together. A batch is formed once and retried as it is, with the same frame id (sent as
@@ -38,9 +35,4 @@ export interface TransportOptions {
   stallMs?: number;
   /** A syslog connection stopped taking what is written (`reason`), or takes it again (null). */
   onStalled?(reason: string | null): void;
-}
-
-export function openTransport(target: DrainTarget, options: TransportOptions): Transport {
-  if (target.kind === 'http' || target.kind === 'https') return new HttpTransport(target, options);
-  return new SyslogTransport(target, options);
 }

@@ -1,9 +1,8 @@
 /** Rollback: a new release made from an earlier release's build and config, as Heroku's rollback does. */
 import { TwelveError } from '../errors.js';
-import type { Platform } from '../platform.js';
 import { getApp } from '../store/apps.js';
 import { getRelease, getReleaseById, listReleases, type Release } from '../store/releases.js';
-import { releaseAndGoLive } from './go-live.js';
+import { releaseAndGoLive, type GoLiveParts } from '../release/go-live.js';
 
 /** The release a bare `rollback` returns to: the newest succeeded release before the current one. */
 export function rollbackTarget(releases: Release[], currentVersion: number): Release | undefined {
@@ -12,7 +11,7 @@ export function rollbackTarget(releases: Release[], currentVersion: number): Rel
     .sort((a, b) => b.version - a.version)[0];
 }
 
-export async function rollback(platform: Platform, appName: string, version?: number): Promise<Release> {
+export async function rollback(platform: GoLiveParts, appName: string, version?: number): Promise<Release> {
   const app = getApp(platform.db, appName);
   return platform.fleet.exclusive(app.id, async () => {
     const current = getApp(platform.db, appName).currentReleaseId;

@@ -4,20 +4,25 @@
  * change and so a new release; when that release is refused, the attachment is undone.
  */
 import { randomBytes } from 'node:crypto';
-import { releaseConfigChange } from '../config/config-change.js';
+import { ADDON_KINDS, DEFAULT_ATTACHMENT, type AddonKind } from '../addons/addon-server.js';
+import type { AddonServers } from '../addons/addon-servers.js';
 import { assertConfigKey } from '../config/rules.js';
 import { TwelveError } from '../errors.js';
-import type { Platform } from '../platform.js';
 import { getApp, getAppById, type App } from '../store/apps.js';
 import {
   attachmentsOfAddon, deleteAddon, deleteAttachment, findAttachment, getAddon, getAddonById, insertAddon, insertAttachment,
   listAddons, type Addon, type AddonSecret,
 } from '../store/addons.js';
+import type { Db } from '../store/database.js';
 import type { Release } from '../store/releases.js';
-import { ADDON_KINDS, DEFAULT_ATTACHMENT, type AddonKind } from './addon-server.js';
+import type { GoLiveParts } from '../release/go-live.js';
+import { releaseConfigChange } from './config-change.js';
 
 const ADDON_NAME = /^[a-z][a-z0-9-]{0,39}$/;
 const ATTACHMENT_NAME = /^[A-Z][A-Z0-9_]{0,59}$/;
+
+/** What the addon flows use: a config change's parts and the addon servers. */
+export type AddonParts = GoLiveParts & { addons: AddonServers };
 
 export interface AttachResult { addon: Addon; as: string; release: Release | null }
 
@@ -64,7 +69,7 @@ export function kindOfUrl(url: string): string {
  * Attaches and releases inside the app's lock; a refused release takes the attachment back. `replace`
  * swaps whatever holds NAME_URL now for this addon in one release (the app never runs without it).
  */
-async function attach(platform: Platform, app: App, addon: Addon, as: string, replace = false): Promise<Release | null> {
+async function attach(platform: AddonParts, app: App, addon: Addon, as: string, replace = false): Promise<Release | null> {
   return platform.fleet.exclusive(app.id, async () => {
     const previous = replace ? findAttachment(platform.db, app.id, as) : undefined;
     if (previous) deleteAttachment(platform.db, app.id, as);
@@ -79,7 +84,7 @@ async function attach(platform: Platform, app: App, addon: Addon, as: string, re
   });
 }
 
-export async function createAddon(platform: Platform, appName: string, input: { kind: unknown; as?: string; name?: string }): Promise<AttachResult> {
+export async function createAddon(platform: AddonParts, appName: string, input: { kind: unknown; as?: string; name?: string }): Promise<AttachResult> {
   assertAddonKind(input.kind);
   const kind = input.kind;
   const app = getApp(platform.db, appName);
@@ -109,7 +114,7 @@ export async function createAddon(platform: Platform, appName: string, input: { 
 }
 
 /** With a URL: an external service named `name`. Without: the existing addon `name`, shared. */
-export async function attachAddon(platform: Platform, appName: string, input: { name: string; url?: string; as?: string; replace?: boolean }): Promise<AttachResult> {
+export async function attachAddon(platform: AddonParts, appName: string, input: { name: string; url?: string; as?: string; replace?: boolean }): Promise<AttachResult> {
   const app = getApp(platform.db, appName);
   let addon: Addon;
   let created = false;
@@ -132,7 +137,7 @@ export async function attachAddon(platform: Platform, appName: string, input: { 
 }
 
 /** Removes NAME_URL from the app (a new release); the addon itself stays. */
-export async function detachAddon(platform: Platform, appName: string, as: string): Promise<Release | null> {
+export async function detachAddon(platform: AddonParts, appName: string, as: string): Promise<Release | null> {
   const app = getApp(platform.db, appName);
   return platform.fleet.exclusive(app.id, async () => {
     const attachment = findAttachment(platform.db, app.id, as);
@@ -148,7 +153,7 @@ export async function detachAddon(platform: Platform, appName: string, as: strin
 }
 
 /** Detaches it from every app, then drops its database and user (an external service is only forgotten). */
-export async function destroyAddon(platform: Platform, name: string, confirm: unknown): Promise<void> {
+export async function destroyAddon(platform: AddonParts, name: string, confirm: unknown): Promise<void> {
   const addon = getAddon(platform.db, name);
   if (confirm !== name) throw new TwelveError('CONFIRM_MISMATCH', `pass --confirm ${name} to destroy ${name} and its data`);
   for (const attachment of attachmentsOfAddon(platform.db, addon.id)) {
@@ -162,7 +167,7 @@ export async function destroyAddon(platform: Platform, name: string, confirm: un
  * An app is being destroyed: the addons it created and no other app uses go with it (their databases
  * dropped), as on Heroku; one that another app still uses stays, without an owner.
  */
-export async function destroyAddonsOwnedBy(platform: Platform, appId: number): Promise<string[]> {
+export async function destroyAddonsOwnedBy(platform: { db: Db; addons: AddonServers }, appId: number): Promise<string[]> {
   const destroyed: string[] = [];
   for (const addon of listAddons(platform.db).filter((a) => a.appId === appId)) {
     if (attachmentsOfAddon(platform.db, addon.id).some((attachment) => attachment.appId !== appId)) continue;

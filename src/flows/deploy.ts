@@ -4,17 +4,26 @@
  */
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import { buildApp } from './build/build-app.js';
-import { openBuildOutputFile } from './build/build-output-file.js';
-import { warning } from './build/output.js';
-import { pruneBuilds } from './build/retention.js';
-import { isTwelveError, TwelveError } from './errors.js';
-import type { Platform } from './platform.js';
-import { releaseAndGoLive } from './release/go-live.js';
-import { findApp, getApp } from './store/apps.js';
-import { getConfig } from './store/config-vars.js';
-import { insertBuild, markBuildFailed, markBuildSucceeded } from './store/builds.js';
-import type { Release } from './store/releases.js';
+import { buildApp } from '../build/build-app.js';
+import { openBuildOutputFile } from '../build/build-output-file.js';
+import { warning } from '../build/output.js';
+import { pruneBuilds, type PruneParts } from '../build/retention.js';
+import { isTwelveError, TwelveError } from '../errors.js';
+import { releaseAndGoLive, type GoLiveParts } from '../release/go-live.js';
+import type { Paths } from '../paths.js';
+import type { Sandbox } from '../sandbox/sandbox.js';
+import type { Settings } from '../settings.js';
+import { findApp, getApp } from '../store/apps.js';
+import { getConfig } from '../store/config-vars.js';
+import { insertBuild, markBuildFailed, markBuildSucceeded } from '../store/builds.js';
+import type { Release } from '../store/releases.js';
+
+/** What a deploy uses of the platform: a build's, a release's and retention's parts. */
+export type DeployParts = GoLiveParts & PruneParts & {
+  paths: Paths;
+  sandbox: Sandbox;
+  settings: Pick<Settings, 'maxSourceBytes' | 'maxSourceEntries' | 'buildEnv' | 'pythonPaths'>;
+};
 
 export type DeployStage = 'build' | 'release' | 'run';
 
@@ -32,7 +41,7 @@ export function newBuildId(date = new Date()): string {
   return `${date.toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`;
 }
 
-export async function deploy(platform: Platform, options: DeployOptions): Promise<Release> {
+export async function deploy(platform: DeployParts, options: DeployOptions): Promise<Release> {
   const { db, logs, paths } = platform;
   const app = getApp(db, options.app);
 

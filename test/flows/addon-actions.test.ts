@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { attachmentConfig, configKeyOf, kindOfUrl } from '../../src/addons/addon-actions.js';
+import { attachmentConfig, configKeyOf, kindOfUrl } from '../../src/flows/addon-actions.js';
 import { findPostgresBin, postgresArgs, roleName } from '../../src/addons/postgres-server.js';
 import { redisConfig, redisUrls, specFromUrls } from '../../src/addons/redis-instance.js';
 import { asUser } from '../../src/addons/service-user.js';

@@ -1,10 +1,21 @@
 /** ps:scale and ps:restart: validate against the live release, then let the fleet act. */
 import { TwelveError } from '../errors.js';
-import type { Platform } from '../platform.js';
+import type { DiskReserve } from '../disk-reserve.js';
+import type { LogBus } from '../logs/log-bus.js';
+import type { Fleet } from '../run/fleet.js';
+import type { Db } from '../store/database.js';
 import { getApp } from '../store/apps.js';
 import { formationForRelease, getFormation, getFormationSizes, setFormation, setFormationSizes, type Formation } from '../store/formation.js';
-import { DEFAULT_SIZE, findSize } from './process-size.js';
+import { DEFAULT_SIZE, findSize } from '../run/process-size.js';
 import { getReleaseById, type Release } from '../store/releases.js';
+
+/** What scaling, restarting and resizing use of the platform. */
+export interface FormationParts {
+  db: Db;
+  fleet: Fleet;
+  logs: LogBus;
+  reserve: DiskReserve;
+}
 
 /** The most processes of one type twelve will run for an app on one machine. */
 export const MAX_QUANTITY = 100;
@@ -28,13 +39,13 @@ export function validateScale(body: unknown, processTypes: Record<string, string
   return changes;
 }
 
-function currentRelease(platform: Platform, appName: string): Release {
+function currentRelease(platform: FormationParts, appName: string): Release {
   const app = getApp(platform.db, appName);
   if (app.currentReleaseId === null) throw new TwelveError('NO_RELEASE', `${appName} has not been deployed yet`);
   return getReleaseById(platform.db, app.currentReleaseId);
 }
 
-export async function scaleApp(platform: Platform, appName: string, body: unknown): Promise<Formation> {
+export async function scaleApp(platform: FormationParts, appName: string, body: unknown): Promise<Formation> {
   const app = getApp(platform.db, appName);
   return platform.fleet.exclusive(app.id, async () => {
     const release = currentRelease(platform, appName);
@@ -59,7 +70,7 @@ export async function scaleApp(platform: Platform, appName: string, body: unknow
   });
 }
 
-export async function restartApp(platform: Platform, appName: string, type?: string): Promise<string[]> {
+export async function restartApp(platform: FormationParts, appName: string, type?: string): Promise<string[]> {
   const app = getApp(platform.db, appName);
   return platform.fleet.exclusive(app.id, async () => {
     const release = currentRelease(platform, appName);
@@ -73,7 +84,7 @@ export async function restartApp(platform: Platform, appName: string, type?: str
 }
 
 /** The size of every process type of the current release (`ps:resize` with no arguments). */
-export function appSizes(platform: Platform, appName: string): Record<string, string> {
+export function appSizes(platform: FormationParts, appName: string): Record<string, string> {
   const app = getApp(platform.db, appName);
   const release = currentRelease(platform, appName);
   const sizes = getFormationSizes(platform.db, app.id);
@@ -81,7 +92,7 @@ export function appSizes(platform: Platform, appName: string): Record<string, st
 }
 
 /** Sets the size of types, as Heroku's ps:resize, and restarts their processes at it. */
-export async function resizeApp(platform: Platform, appName: string, body: unknown): Promise<Record<string, string>> {
+export async function resizeApp(platform: FormationParts, appName: string, body: unknown): Promise<Record<string, string>> {
   const app = getApp(platform.db, appName);
   if (typeof body !== 'object' || body === null || Array.isArray(body) || Object.keys(body).length === 0) {
     throw new TwelveError('BAD_REQUEST', 'resize with a JSON object of TYPE: SIZE, e.g. {"web": "2x"}');

@@ -4,15 +4,36 @@
  * stopped; they start again under the new name from the same release, so a rename is a restart.
  */
 import { rename } from 'node:fs/promises';
-import { assertAppName } from './config/rules.js';
-import { TwelveError } from './errors.js';
-import type { Platform } from './platform.js';
-import { httpsPolicyOf } from './store/features.js';
-import { findApp, getApp, getAppById, renameAppRows, type App } from './store/apps.js';
-import { listDomains } from './store/domains.js';
-import { getReleaseById } from './store/releases.js';
+import { assertAppName } from '../config/rules.js';
+import { TwelveError } from '../errors.js';
+import type { Certificates } from '../certs/certificates.js';
+import type { DrainManager } from '../logs/drains/drain-manager.js';
+import type { LogBus } from '../logs/log-bus.js';
+import type { Paths } from '../paths.js';
+import type { RouteTable } from '../router/route-table.js';
+import type { Fleet } from '../run/fleet.js';
+import type { OneOffs } from '../run/one-offs.js';
+import type { Sandbox } from '../sandbox/sandbox.js';
+import type { Db } from '../store/database.js';
+import { httpsPolicyOf } from '../store/features.js';
+import { findApp, getApp, getAppById, renameAppRows, type App } from '../store/apps.js';
+import { listDomains } from '../store/domains.js';
+import { getReleaseById } from '../store/releases.js';
 
-export async function renameApp(platform: Platform, name: string, newName: unknown): Promise<App> {
+/** What renaming an app uses of the platform. */
+export interface RenameParts {
+  db: Db;
+  paths: Paths;
+  logs: LogBus;
+  drains: DrainManager;
+  fleet: Fleet;
+  oneOffs: OneOffs;
+  table: RouteTable;
+  certs: Certificates;
+  sandbox: Sandbox;
+}
+
+export async function renameApp(platform: RenameParts, name: string, newName: unknown): Promise<App> {
   const { db, paths } = platform;
   assertAppName(newName);
   const app = getApp(db, name);
@@ -55,7 +76,7 @@ export async function renameApp(platform: Platform, name: string, newName: unkno
 }
 
 /** Routes, drains, certificates and the processes of the app's current release, under its name now. */
-async function startUnderItsName(platform: Platform, app: App): Promise<void> {
+async function startUnderItsName(platform: RenameParts, app: App): Promise<void> {
   const { db } = platform;
   platform.drains.restoreApp(app.id);
   platform.table.setApp(app.name, listDomains(db, app.id).map((domain) => domain.hostname));

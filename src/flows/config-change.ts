@@ -1,11 +1,10 @@
 /** config:set and config:unset: validate, then release the current build with the new config. */
 import { TwelveError } from '../errors.js';
-import type { Platform } from '../platform.js';
-import { releaseAndGoLive } from '../release/go-live.js';
+import { releaseAndGoLive, type GoLiveParts } from '../release/go-live.js';
 import { getApp, type App } from '../store/apps.js';
 import { applyConfigChanges, getConfig } from '../store/config-vars.js';
 import { getReleaseById, type Release } from '../store/releases.js';
-import { assertConfigKey, assertConfigValue } from './rules.js';
+import { assertConfigKey, assertConfigValue } from '../config/rules.js';
 
 export function validateConfigChanges(body: unknown): Record<string, string | null> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
@@ -29,7 +28,7 @@ function describe(changes: Record<string, string | null>): string {
 }
 
 /** Returns the new config and the release it made (null before the app's first deploy). */
-export async function changeConfig(platform: Platform, appName: string, body: unknown): Promise<{ config: Record<string, string>; release: Release | null; changed: boolean }> {
+export async function changeConfig(platform: GoLiveParts, appName: string, body: unknown): Promise<{ config: Record<string, string>; release: Release | null; changed: boolean }> {
   const requested = validateConfigChanges(body);
   const app = getApp(platform.db, appName);
   return platform.fleet.exclusive(app.id, async () => {
@@ -46,7 +45,7 @@ export async function changeConfig(platform: Platform, appName: string, body: un
  * A config change as a new release of the current build (or stored as is before the first deploy).
  * Must run inside `platform.fleet.exclusive(app.id, ...)`; used by config:set and by addon attachments.
  */
-export async function releaseConfigChange(platform: Platform, app: App, changes: Record<string, string | null>, description: string): Promise<Release | null> {
+export async function releaseConfigChange(platform: GoLiveParts, app: App, changes: Record<string, string | null>, description: string): Promise<Release | null> {
   const currentId = getApp(platform.db, app.name).currentReleaseId;
   if (currentId === null) {
     applyConfigChanges(platform.db, app.id, changes);

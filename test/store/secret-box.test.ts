@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { generateSecretKey, Keyring, secretKeyFromText } from '../../src/config/secret-box.js';
+import { generateSecretKey, Keyring, secretKeyFromText } from '../../src/store/secret-box.js';
 import { loadKeyring } from '../../src/config/secret-key-file.js';
 import { TwelveError } from '../../src/errors.js';
 import { insertApp } from '../../src/store/apps.js';

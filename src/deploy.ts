@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { buildApp } from './build/build-app.js';
 import { pruneBuilds } from './build/retention.js';
-import { isTwelveError, TwelveError } from './errors.js';
+import { errorText, isTwelveError, TwelveError } from './errors.js';
 import type { Platform } from './platform.js';
 import { releaseAndGoLive } from './release/go-live.js';
 import { findApp, getApp } from './store/apps.js';
@@ -49,7 +49,7 @@ export async function deploy(platform: Platform, options: DeployOptions): Promis
       pythonPaths: platform.settings.pythonPaths,
     });
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorText(error);
     markBuildFailed(db, buildId, message);
     platform.deployCounters.built(app.name, 'failed', buildSeconds());
     logs.publish(app.name, 'twelve', 'api', `Build ${buildId} failed: ${message}`);

@@ -2,7 +2,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import semver from 'semver';
-import { TwelveError } from '../errors.js';
+import { errorText, TwelveError } from '../errors.js';
 import type { Paths } from '../paths.js';
 import { captureCommand } from './run-command.js';
 
@@ -37,7 +37,7 @@ async function listPackageVersions(dir: string, pkg: string, what: string, now: 
     return versions;
   } catch (error) {
     if (cached) return cached.versions;
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorText(error);
     throw new TwelveError('RUNTIME_INSTALL_FAILED', `could not list ${what} versions from the npm registry: ${reason}`);
   }
 }

@@ -3,6 +3,7 @@
  * it is rolled back to the release it replaced, with a platform event saying so. A release that passed
  * its boot checks can still fail on its first real traffic or its first job; this catches that.
  */
+import { errorText } from '../errors.js';
 import type { Platform } from '../platform.js';
 import type { SupervisedProcess } from '../run/supervisor.js';
 import { getApp, type App } from '../store/apps.js';
@@ -31,7 +32,7 @@ export function watchForCrashLoop(platform: Platform, app: App, release: Release
       platform.deployCounters.rolledBack(app.name, 'automatic');
       await rollBack(platform, app, previous, reason);
     }).catch((error: unknown) => {
-      platform.logs.publish(app.name, 'twelve', 'api', `Automatic rollback to v${previous.version} failed: ${error instanceof Error ? error.message : String(error)}`);
+      platform.logs.publish(app.name, 'twelve', 'api', `Automatic rollback to v${previous.version} failed: ${errorText(error)}`);
     });
   };
   const timer = setTimeout(() => stop(), windowMs);

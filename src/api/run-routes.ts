@@ -102,7 +102,7 @@ function attach(platform: Platform, secret: string, socket: Duplex, head: Buffer
     try {
       reader.push(chunk);
     } catch {
-      socket.destroy();
+      socket.destroy(); // a malformed frame (or input the process cannot take): the session ends, as on a hang-up
     }
   };
   if (head.length > 0) onData(head);

@@ -65,6 +65,6 @@ async function readCachedList(file: string): Promise<CachedList | undefined> {
     const parsed = JSON.parse(await readFile(file, 'utf8')) as CachedList;
     return typeof parsed.fetchedAt === 'number' && Array.isArray(parsed.versions) ? parsed : undefined;
   } catch {
-    return undefined;
+    return undefined; // no list fetched yet, or a torn one: it is fetched again
   }
 }

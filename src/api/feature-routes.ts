@@ -16,9 +16,9 @@ function featureViews(platform: Platform, appId: number): FeatureView[] {
 }
 
 export function registerFeatureRoutes(server: FastifyInstance, platform: Platform): void {
-  server.get<{ Params: { app: string } }>('/v1/apps/:app/features', async (request) => featureViews(platform, getApp(platform.db, request.params.app).id));
+  server.get<{ Params: { app: string } } & { Reply: FeatureView[] }>('/v1/apps/:app/features', async (request) => featureViews(platform, getApp(platform.db, request.params.app).id));
 
-  server.patch<FeatureParams>('/v1/apps/:app/features/:name', async (request) => {
+  server.patch<FeatureParams & { Reply: FeatureView }>('/v1/apps/:app/features/:name', async (request) => {
     const app = getApp(platform.db, request.params.app);
     const name = checkFeatureName(request.params.name);
     const enabled = (request.body as { enabled?: unknown } | undefined)?.enabled;

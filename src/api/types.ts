@@ -5,11 +5,11 @@
  */
 import type { DeployStage } from '../deploy.js';
 import type { TwelveError } from '../errors.js';
+import type { LogSource } from '../logs/log-event.js';
 import type { RunningBuild } from '../pipelines/pipeline-diff.js';
 import type { OneOffState } from '../run/one-off.js';
 import type { ProcessState } from '../run/process-spec.js';
 import type { ReleaseStatus } from '../store/releases.js';
-import type { LogSource } from '../logs/log-event.js';
 import type { AddonView } from './addon-routes.js';
 
 // Shapes declared beside the code that makes them, gathered here for the clients.

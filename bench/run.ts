@@ -3,6 +3,7 @@
  * table per part and a summary, and writes dist/bench/results.json. Everything started is stopped at the end.
  */
 import { join } from 'node:path';
+import { errorText } from '../src/errors.js';
 import { cleanupAll } from './cleanup.js';
 import type { Part } from './part.js';
 import { cliPart } from './parts/cli.js';
@@ -52,7 +53,7 @@ async function main(): Promise<number> {
         skip: (reason) => { skipped.push({ part: part.name, reason }); console.log(`  skipped: ${reason}`); },
       });
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = errorText(error);
       failed.push({ part: part.name, reason });
       console.log(`  FAILED: ${reason}`);
     } finally {

@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { request } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { errorText } from './errors.js';
 import { detectSandboxSupport } from './sandbox/sandbox-support.js';
 import { SERVE_NODE_FLAGS } from './serve-node-flags.js';
 
@@ -70,7 +71,7 @@ Ctrl-C stops twelve and the app.`);
 }
 
 runDemo().catch((error: unknown) => {
-  console.error(`demo failed: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`demo failed: ${errorText(error)}`);
   process.exitCode = 1;
   process.kill(process.pid, 'SIGTERM');
 });

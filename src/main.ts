@@ -6,7 +6,7 @@ import type pino from 'pino';
 import { createPlatformLogger } from './platform-log.js';
 import { API_VERSION, buildApiServer } from './api/server.js';
 import { loadOrCreateApiToken } from './api-token.js';
-import { isTwelveError, TwelveError } from './errors.js';
+import { errorText, isTwelveError, TwelveError } from './errors.js';
 import { closePlatform, openPlatform, restorePlatform } from './platform.js';
 import { Router } from './router/router.js';
 import { readSettings } from './settings.js';
@@ -122,7 +122,7 @@ export async function main(): Promise<void> {
   try {
     running = await startPlatform();
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorText(error);
     const hint = isTwelveError(error) ? `\n${error.hint}` : '';
     process.stderr.write(`twelve could not start: ${message}${hint}\n`);
     process.exit(1);

@@ -77,7 +77,7 @@ export async function stopLeftover(pidFile: string, signal: NodeJS.Signals, time
   try {
     pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]!.trim());
   } catch {
-    return;
+    return; // no pid file: the last server stopped cleanly (or never started)
   }
   if (!Number.isInteger(pid) || pid <= 1 || !alive(pid)) return;
   process.kill(pid, signal);

@@ -9,6 +9,7 @@ import { getApp, insertApp, listApps } from '../store/apps.js';
 import { getBuild } from '../store/builds.js';
 import { formationForRelease, getFormation } from '../store/formation.js';
 import { getReleaseById } from '../store/releases.js';
+import type { AppInfo, AppView, Destroyed } from './types.js';
 import { appView, buildView, releaseView } from './views.js';
 
 type AppParams = { Params: { app: string } };
@@ -16,9 +17,9 @@ type AppParams = { Params: { app: string } };
 export function registerAppRoutes(server: FastifyInstance, platform: Platform): void {
   const { db } = platform;
 
-  server.get('/v1/apps', async () => listApps(db).map((app) => appView(platform, app)));
+  server.get<{ Reply: AppView[] }>('/v1/apps', async () => listApps(db).map((app) => appView(platform, app)));
 
-  server.post<{ Body: { name?: unknown } }>('/v1/apps', async (request, reply) => {
+  server.post<{ Body: { name?: unknown } } & { Reply: AppView }>('/v1/apps', async (request, reply) => {
     const name = (request.body as { name?: unknown } | undefined)?.name;
     assertAppName(name);
     const app = insertApp(db, name);
@@ -27,7 +28,7 @@ export function registerAppRoutes(server: FastifyInstance, platform: Platform): 
     return reply.status(201).send(appView(platform, app));
   });
 
-  server.get<AppParams>('/v1/apps/:app', async (request) => {
+  server.get<AppParams & { Reply: AppInfo }>('/v1/apps/:app', async (request) => {
     const app = getApp(db, request.params.app);
     const release = app.currentReleaseId === null ? null : getReleaseById(db, app.currentReleaseId);
     const build = release?.buildId ? getBuild(db, release.buildId) : undefined;

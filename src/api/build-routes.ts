@@ -8,12 +8,11 @@ import type { Platform } from '../platform.js';
 import { getApp, getAppById } from '../store/apps.js';
 import { buildRemovedAt, buildRetentionOf, buildsInUse, promotedBuildIds, setBuildRetention } from '../store/build-retention.js';
 import { getBuild, listBuilds, type Build } from '../store/builds.js';
+import type { BuildListView, BuildRetentionView, BuildOutputView } from './types.js';
 import { buildView } from './views.js';
 
 type AppParams = { Params: { app: string } };
 
-/** GET /v1/apps/:app/builds/:build/output: the build, and its output as kept (null when none is). */
-export type BuildOutputView = ReturnType<typeof buildView> & { output: string | null };
 
 /** The most builds an app may keep. */
 export const MAX_RETENTION = 1000;
@@ -29,7 +28,7 @@ export function registerBuildRoutes(server: FastifyInstance, platform: Platform)
     return size;
   };
 
-  server.get<AppParams>('/v1/apps/:app/builds', async (request) => {
+  server.get<AppParams & { Reply: BuildListView[] }>('/v1/apps/:app/builds', async (request) => {
     const app = getApp(db, request.params.app);
     const promoted = promotedBuildIds(db, app.id).map((id) => getBuild(db, id)).filter((build): build is Build => build !== undefined);
     const builds = [...listBuilds(db, app.id), ...promoted].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
@@ -58,15 +57,15 @@ export function registerBuildRoutes(server: FastifyInstance, platform: Platform)
   });
 
   /** The operator's build settings (TWELVE_BUILD_ENV): what every build step sees besides the app's config. */
-  server.get('/v1/build-env', async () => platform.settings.buildEnv);
+  server.get<{ Reply: Record<string, string> }>('/v1/build-env', async () => platform.settings.buildEnv);
 
-  server.get<AppParams>('/v1/apps/:app/build-retention', async (request) => {
+  server.get<AppParams & { Reply: BuildRetentionView }>('/v1/apps/:app/build-retention', async (request) => {
     const app = getApp(db, request.params.app);
     return { keep: retentionFor(platform, app), own: buildRetentionOf(db, app.id) !== null };
   });
 
   /** `{ keep: N }` sets the app's own retention and prunes at once; `{ keep: null }` returns to the default. */
-  server.put<AppParams>('/v1/apps/:app/build-retention', async (request) => {
+  server.put<AppParams & { Reply: BuildRetentionView }>('/v1/apps/:app/build-retention', async (request) => {
     const keep = (request.body as { keep?: unknown } | undefined)?.keep;
     if (keep !== null && (typeof keep !== 'number' || !Number.isInteger(keep) || keep < 1 || keep > MAX_RETENTION)) {
       throw new TwelveError('BAD_REQUEST', `keep must be a whole number from 1 to ${MAX_RETENTION}, or null for the default`);

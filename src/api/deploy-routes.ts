@@ -5,16 +5,10 @@ import { asTwelveError, TwelveError } from '../errors.js';
 import type { Platform } from '../platform.js';
 import { getApp } from '../store/apps.js';
 import { openNdjson } from './ndjson.js';
+import type { DeployEvent } from './types.js';
 import { appUrl, releaseView } from './views.js';
 
 const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
-
-/** A deploy's progress as the API streams it (docs/api.md); `twelve deploy` and `git push` both read it. */
-export type DeployEvent =
-  | { type: 'stage'; stage: DeployStage }
-  | { type: 'output'; text: string }
-  | { type: 'done'; release: ReturnType<typeof releaseView>; url: string }
-  | { type: 'error'; error: ReturnType<TwelveError['toJSON']> };
 
 /** Runs a deploy and reports it as events; never throws: a failure is its last event. */
 export async function deployWithEvents(platform: Platform, input: { app: string; source: NodeJS.ReadableStream; sourceSha: string | null },

@@ -4,6 +4,7 @@ import { normalizeDomain } from '../config/domain-rules.js';
 import type { Platform } from '../platform.js';
 import { getApp } from '../store/apps.js';
 import { deleteDomain, insertDomain, listDomains } from '../store/domains.js';
+import type { DomainView, Removed } from './types.js';
 
 type AppParams = { Params: { app: string } };
 
@@ -19,12 +20,12 @@ export function routeDomains(platform: Platform, appName: string): void {
 export function registerDomainRoutes(server: FastifyInstance, platform: Platform): void {
   const { db } = platform;
 
-  server.get<AppParams>('/v1/apps/:app/domains', async (request) => {
+  server.get<AppParams & { Reply: DomainView[] }>('/v1/apps/:app/domains', async (request) => {
     const app = getApp(db, request.params.app);
     return listDomains(db, app.id);
   });
 
-  server.post<AppParams>('/v1/apps/:app/domains', async (request, reply) => {
+  server.post<AppParams & { Reply: DomainView }>('/v1/apps/:app/domains', async (request, reply) => {
     const app = getApp(db, request.params.app);
     const hostname = normalizeDomain((request.body as { hostname?: unknown } | undefined)?.hostname);
     const domain = insertDomain(db, app.id, hostname);
@@ -33,7 +34,7 @@ export function registerDomainRoutes(server: FastifyInstance, platform: Platform
     return reply.status(201).send(domain);
   });
 
-  server.delete<AppParams & { Params: { hostname: string } }>('/v1/apps/:app/domains/:hostname', async (request) => {
+  server.delete<AppParams & { Params: { hostname: string } } & { Reply: Removed }>('/v1/apps/:app/domains/:hostname', async (request) => {
     const app = getApp(db, request.params.app);
     const hostname = normalizeDomain(request.params.hostname);
     deleteDomain(db, app.id, hostname);

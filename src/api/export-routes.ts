@@ -9,6 +9,7 @@ import { releasePlan } from '../export/release-plan.js';
 import { exportSubject } from '../export/export-subject.js';
 import type { ArchiveFormat } from '../export/oci-image.js';
 import type { Platform } from '../platform.js';
+import type { ExportFilesView, ImageExportSummary, RootfsExportSummary } from './types.js';
 
 type ExportRequest = { Params: { app: string }; Querystring: { release?: string; format?: string; image?: string; configFrom?: string; tlsSecret?: string } };
 
@@ -31,7 +32,7 @@ export function registerExportRoutes(server: FastifyInstance, platform: Platform
     registerImageRoute(scoped, platform);
   });
 
-  server.get<ExportRequest>('/v1/apps/:app/exports/kubernetes', async (request) => {
+  server.get<ExportRequest & { Reply: ExportFilesView }>('/v1/apps/:app/exports/kubernetes', async (request) => {
     const { image, configFrom, tlsSecret } = request.query;
     for (const [option, name] of [['--config-from', configFrom], ['--tls-secret', tlsSecret]] as const) {
       if (name !== undefined && !OBJECT_NAME.test(name)) throw new TwelveError('INVALID_EXPORT', `${option} ${name} is not a Secret's name`);
@@ -43,7 +44,7 @@ export function registerExportRoutes(server: FastifyInstance, platform: Platform
     return { app: plan.app, release: plan.version, ...exported };
   });
 
-  server.get<ExportRequest>('/v1/apps/:app/exports/systemd', async (request) => {
+  server.get<ExportRequest & { Reply: ExportFilesView }>('/v1/apps/:app/exports/systemd', async (request) => {
     const subject = exportSubject(platform.db, platform.paths, request.params.app, releaseQuery(request.query.release));
     const plan = releasePlan(platform.db, subject, platform.settings);
     return { app: plan.app, release: plan.version, ...exportSystemd(plan, subject.manifest.path) };
@@ -59,12 +60,12 @@ function registerImageRoute(server: FastifyInstance, platform: Platform): void {
     if (format === 'rootfs') {
       // The image's files as one tree, for `export systemd`: streamed as it is made.
       const { archive, warnings } = await exportRootfs(subject);
-      const summary = { app: subject.app.name, release: subject.release.version, format, warnings };
+      const summary: RootfsExportSummary = { app: subject.app.name, release: subject.release.version, format, warnings };
       return reply.type('application/x-tar').header('x-twelve-export', encodeURIComponent(JSON.stringify(summary))).send(archive);
     }
     const base = request.body as Readable | undefined;
     const { image, warnings, archive } = await exportImage(subject, format, platform.paths.tmp, typeof base?.pipe === 'function' ? base : undefined);
-    const summary = {
+    const summary: ImageExportSummary = {
       app: subject.app.name, release: subject.release.version, format, ref: image.refName,
       manifest: { digest: image.manifest.digest, size: image.manifest.size },
       config: { digest: image.config.digest, size: image.config.size },

@@ -63,9 +63,9 @@ function recordedAs(platform: Platform, appId: number, releaseVersion: number): 
 }
 
 export function registerFactorsRoutes(server: FastifyInstance, platform: Platform): void {
-  server.get<AppParams>('/v1/apps/:app/factors', async (request) => appReport(platform, deployed(platform, request.params.app)));
+  server.get<AppParams & { Reply: FactorsReport }>('/v1/apps/:app/factors', async (request) => appReport(platform, deployed(platform, request.params.app)));
 
-  server.post<AppParams>('/v1/apps/:app/factors/measure', async (request) => {
+  server.post<AppParams & { Reply: FactorsReport }>('/v1/apps/:app/factors/measure', async (request) => {
     const target = deployed(platform, request.params.app);
     const command = target.release.processTypes.web;
     if (!command) throw new TwelveError('NO_WEB_PROCESS', `${target.app.name} v${target.release.version} has no web process to measure`);

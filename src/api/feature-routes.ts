@@ -1,4 +1,5 @@
 /** /v1/apps/:app/features: per-app features (runtime-metrics, ...) and switching them on and off. */
+import type { FeatureView } from './types.js';
 import type { FastifyInstance } from 'fastify';
 import { checkFeatureName, FEATURES } from '../config/features.js';
 import { TwelveError } from '../errors.js';
@@ -8,17 +9,15 @@ import { enabledFeatures, httpsPolicyOf, setFeature } from '../store/features.js
 
 type FeatureParams = { Params: { app: string; name: string } };
 
-export interface FeatureView { name: string; description: string; enabled: boolean }
-
 function featureViews(platform: Platform, appId: number): FeatureView[] {
   const enabled = enabledFeatures(platform.db, appId);
   return Object.entries(FEATURES).map(([name, description]) => ({ name, description, enabled: enabled.has(name) }));
 }
 
 export function registerFeatureRoutes(server: FastifyInstance, platform: Platform): void {
-  server.get<{ Params: { app: string } }>('/v1/apps/:app/features', async (request) => featureViews(platform, getApp(platform.db, request.params.app).id));
+  server.get<{ Params: { app: string } } & { Reply: FeatureView[] }>('/v1/apps/:app/features', async (request) => featureViews(platform, getApp(platform.db, request.params.app).id));
 
-  server.patch<FeatureParams>('/v1/apps/:app/features/:name', async (request) => {
+  server.patch<FeatureParams & { Reply: FeatureView }>('/v1/apps/:app/features/:name', async (request) => {
     const app = getApp(platform.db, request.params.app);
     const name = checkFeatureName(request.params.name);
     const enabled = (request.body as { enabled?: unknown } | undefined)?.enabled;

@@ -14,8 +14,9 @@ import { PushTokens } from '../git/push-tokens.js';
 import type { Platform } from '../platform.js';
 import { getApp } from '../store/apps.js';
 import { basicPassword, bearerToken, sameSecret } from './credentials.js';
-import { deployWithEvents, type DeployEvent } from './deploy-routes.js';
+import { deployWithEvents } from './deploy-routes.js';
 import { openNdjson } from './ndjson.js';
+import type { DeployEvent } from './types.js';
 
 type GitRequest = FastifyRequest<{ Params: { repo: string } }>;
 

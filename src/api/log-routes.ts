@@ -10,6 +10,7 @@ import { getRetention, MIN_RETENTION, setRetention } from '../logs/retention.js'
 import type { Platform } from '../platform.js';
 import { getApp } from '../store/apps.js';
 import { LOG_FORMATS, streamLog, type LogFormat } from './log-stream.js';
+import type { LogRetentionView } from './types.js';
 
 interface LogParams { Params: { app: string } }
 interface LogQueryString { lines?: string; ps?: string; tail?: string; after?: string; source?: string; since?: string; grep?: string; format?: string }
@@ -71,9 +72,9 @@ export function registerLogRoutes(server: FastifyInstance, platform: Platform): 
     streamLog(reply.raw, platform.logs, app.name, query, tail, format);
   });
 
-  server.get<LogParams>('/v1/apps/:app/logs/retention', async (request) => retentionView(platform, getApp(platform.db, request.params.app).name));
+  server.get<LogParams & { Reply: LogRetentionView }>('/v1/apps/:app/logs/retention', async (request) => retentionView(platform, getApp(platform.db, request.params.app).name));
 
-  server.put<LogParams & { Body: { size?: unknown; age?: unknown } }>('/v1/apps/:app/logs/retention', async (request) => {
+  server.put<LogParams & { Body: { size?: unknown; age?: unknown } } & { Reply: LogRetentionView }>('/v1/apps/:app/logs/retention', async (request) => {
     const app = getApp(platform.db, request.params.app);
     const body = request.body ?? {};
     const maxBytes = retentionValue(body.size, parseSize);

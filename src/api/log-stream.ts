@@ -16,9 +16,8 @@ const HIGH_WATER = 4 * 1024 * 1024;
 /**
  * Live pieces this big go out at once, in the call that brought them (a read of a busy process); smaller
  * ones wait for the end of the event loop's turn and go out together (the router's lines, a line at a
- * time). In a lab, a node reader that sent each 80 KB read to a TCP reader in the read's own callback
- * left the writing process waiting for a CPU a median 20 ms per 90 MB, against 71 ms when it sent them
- * from a setImmediate (docs/logs-performance.md).
+ * time). Sending a big read later, from a setImmediate, kept the writing process waiting for a CPU
+ * several times longer (docs/logs-performance.md).
  */
 const SEND_AT_ONCE_BYTES = 16 * 1024;
 

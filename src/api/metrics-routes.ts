@@ -8,6 +8,7 @@ import type { Platform } from '../platform.js';
 import { getApp } from '../store/apps.js';
 import { metricsView } from '../telemetry/metrics-view.js';
 import type { Telemetry } from '../telemetry/telemetry.js';
+import type { MetricsView } from './types.js';
 
 /** Without `telemetry` (TWELVE_METRICS=off) the routes answer METRICS_OFF. */
 export function registerMetricsRoutes(server: FastifyInstance, platform: Platform, telemetry: Telemetry | undefined): void {
@@ -20,7 +21,7 @@ export function registerMetricsRoutes(server: FastifyInstance, platform: Platfor
     return reply.type(contentType).send(text);
   });
 
-  server.get<{ Params: { app: string }; Querystring: { range?: string } }>('/v1/apps/:app/metrics', async (request) => {
+  server.get<{ Params: { app: string }; Querystring: { range?: string } } & { Reply: MetricsView }>('/v1/apps/:app/metrics', async (request) => {
     const app = getApp(platform.db, request.params.app);
     const range = request.query.range ?? 'hour';
     if (range !== 'hour' && range !== 'day') throw new TwelveError('BAD_REQUEST', 'range is hour or day');

@@ -9,6 +9,7 @@ import { getBuild } from '../store/builds.js';
 import { getConfigKeys } from '../store/config-vars.js';
 import { formationForRelease, getFormation } from '../store/formation.js';
 import { getReleaseById } from '../store/releases.js';
+import type { Parity } from './types.js';
 
 export function paritySide(platform: Platform, name: string): ParitySide {
   const { db } = platform;
@@ -32,7 +33,7 @@ export function paritySide(platform: Platform, name: string): ParitySide {
 }
 
 export function registerParityRoutes(server: FastifyInstance, platform: Platform): void {
-  server.get<{ Querystring: { a?: string; b?: string } }>('/v1/parity', async (request) => {
+  server.get<{ Querystring: { a?: string; b?: string } } & { Reply: Parity }>('/v1/parity', async (request) => {
     const { a, b } = request.query;
     if (!a || !b) throw new TwelveError('BAD_REQUEST', 'pass the two apps as ?a=APP&b=APP');
     return compareParity(paritySide(platform, a), paritySide(platform, b));

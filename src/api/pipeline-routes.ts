@@ -9,6 +9,7 @@ import {
   addPipelineApp, assertStage, deletePipeline, getPipeline, insertPipeline, listPipelines, pipelineMembers, pipelineOf,
   removePipelineApp, STAGES,
 } from '../store/pipelines.js';
+import type { Destroyed, PipelineDiffView, PipelineInfoView, PipelineLeft, PipelineMembership, PipelineSummary, PromotionView } from './types.js';
 import { buildView, releaseView } from './views.js';
 
 const NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
@@ -36,25 +37,25 @@ export function registerPipelineRoutes(server: FastifyInstance, platform: Platfo
     };
   };
 
-  server.get('/v1/pipelines', async () => listPipelines(db).map((pipeline) => ({
+  server.get<{ Reply: PipelineSummary[] }>('/v1/pipelines', async () => listPipelines(db).map((pipeline) => ({
     name: pipeline.name, createdAt: pipeline.createdAt, apps: pipelineMembers(db, pipeline.id).length,
   })));
 
-  server.post('/v1/pipelines', async (request, reply) => {
+  server.post<{ Reply: PipelineInfoView }>('/v1/pipelines', async (request, reply) => {
     const name = (request.body as { name?: unknown } | undefined)?.name;
     assertPipelineName(name);
     insertPipeline(db, name);
     return reply.status(201).send(pipelineInfo(name));
   });
 
-  server.get<NameParams>('/v1/pipelines/:name', async (request) => pipelineInfo(request.params.name));
+  server.get<NameParams & { Reply: PipelineInfoView }>('/v1/pipelines/:name', async (request) => pipelineInfo(request.params.name));
 
-  server.delete<NameParams>('/v1/pipelines/:name', async (request) => {
+  server.delete<NameParams & { Reply: Destroyed }>('/v1/pipelines/:name', async (request) => {
     deletePipeline(db, getPipeline(db, request.params.name).id);
     return { destroyed: request.params.name };
   });
 
-  server.post<NameParams>('/v1/pipelines/:name/apps', async (request, reply) => {
+  server.post<NameParams & { Reply: PipelineInfoView }>('/v1/pipelines/:name/apps', async (request, reply) => {
     const body = (request.body ?? {}) as { app?: unknown; stage?: unknown };
     if (typeof body.app !== 'string') throw new TwelveError('BAD_REQUEST', 'app must be an app name');
     assertStage(body.stage);
@@ -65,20 +66,20 @@ export function registerPipelineRoutes(server: FastifyInstance, platform: Platfo
     return reply.status(201).send(pipelineInfo(pipeline.name));
   });
 
-  server.get<AppParams>('/v1/apps/:app/pipeline', async (request) => {
+  server.get<AppParams & { Reply: PipelineMembership }>('/v1/apps/:app/pipeline', async (request) => {
     const member = pipelineOf(db, getApp(db, request.params.app).id);
     if (!member) throw new TwelveError('NOT_IN_PIPELINE', `${request.params.app} is not in a pipeline`);
     return { pipeline: member.pipeline, stage: member.stage };
   });
 
-  server.delete<AppParams>('/v1/apps/:app/pipeline', async (request) => {
+  server.delete<AppParams & { Reply: PipelineLeft }>('/v1/apps/:app/pipeline', async (request) => {
     const app = getApp(db, request.params.app);
     const member = pipelineOf(db, app.id);
     if (!member || !removePipelineApp(db, app.id)) throw new TwelveError('NOT_IN_PIPELINE', `${app.name} is not in a pipeline`);
     return { removed: app.name, pipeline: member.pipeline };
   });
 
-  server.post<AppParams>('/v1/apps/:app/pipeline/promote', async (request) => {
+  server.post<AppParams & { Reply: PromotionView }>('/v1/apps/:app/pipeline/promote', async (request) => {
     const promotion = await promote(platform, request.params.app);
     return {
       pipeline: promotion.pipeline, to: promotion.to,
@@ -89,5 +90,5 @@ export function registerPipelineRoutes(server: FastifyInstance, platform: Platfo
     };
   });
 
-  server.get<AppParams>('/v1/apps/:app/pipeline/diff', async (request) => pipelineDiff(platform, request.params.app));
+  server.get<AppParams & { Reply: PipelineDiffView }>('/v1/apps/:app/pipeline/diff', async (request) => pipelineDiff(platform, request.params.app));
 }

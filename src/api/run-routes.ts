@@ -16,6 +16,7 @@ import { exitStatus } from '../run/process-run.js';
 import { getApp } from '../store/apps.js';
 import { getRelease, getReleaseById } from '../store/releases.js';
 import { oneOffView } from './one-off-view.js';
+import type { RunExit, RunView } from './types.js';
 
 const ATTACH_PATH = /^\/v1\/runs\/([0-9a-f]{48})\/attach$/;
 export const RUN_PROTOCOL = 'twelve-run';
@@ -23,7 +24,7 @@ export const RUN_PROTOCOL = 'twelve-run';
 interface RunBody { command?: unknown; release?: unknown; attach?: unknown }
 
 export function registerRunRoutes(server: FastifyInstance, platform: Platform): void {
-  server.post<{ Params: { app: string } }>('/v1/apps/:app/runs', async (request, reply) => {
+  server.post<{ Params: { app: string } } & { Reply: RunView }>('/v1/apps/:app/runs', async (request, reply) => {
     const body = (request.body ?? {}) as RunBody;
     const command = body.command;
     const words = Array.isArray(command) && command.length > 0 && command.every((word) => typeof word === 'string');
@@ -102,7 +103,7 @@ function attach(platform: Platform, secret: string, socket: Duplex, head: Buffer
     try {
       reader.push(chunk);
     } catch {
-      socket.destroy();
+      socket.destroy(); // a malformed frame (or input the process cannot take): the session ends, as on a hang-up
     }
   };
   if (head.length > 0) onData(head);
@@ -113,7 +114,8 @@ function attach(platform: Platform, secret: string, socket: Duplex, head: Buffer
   });
   void proc.done.then((exit) => {
     ended = true;
-    send('x', JSON.stringify({ status: exitStatus(exit), code: exit.code, signal: exit.signal }));
+    const last: RunExit = { status: exitStatus(exit), code: exit.code, signal: exit.signal };
+    send('x', JSON.stringify(last));
     socket.end();
   });
 }

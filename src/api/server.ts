@@ -2,6 +2,7 @@
  * Builds the HTTP API server (Fastify) without listening, so tests can drive it with `inject`.
  * Authentication and the mapping of catalogue errors to HTTP answers live here, once.
  */
+import type { PlatformStatus } from './types.js';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { asTwelveError, TwelveError, isTwelveError } from '../errors.js';
 import type { Platform } from '../platform.js';
@@ -30,11 +31,6 @@ import { registerRunRoutes } from './run-routes.js';
 export const API_VERSION = '0.1.0';
 
 /** GET /v1/status: how twelve runs apps on this machine. */
-export interface PlatformStatus {
-  version: number | string;
-  sandbox: SandboxState;
-}
-
 /** `telemetry` serves /metrics; without it (TWELVE_METRICS=off, tests that build the API alone) the metrics routes answer METRICS_OFF. */
 export function buildApiServer(platform: Platform, token: string, telemetry?: Telemetry): FastifyInstance {
   const server: FastifyInstance = Fastify({ loggerInstance: platform.logger.child({ part: 'api' }) as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 1024 * 1024,

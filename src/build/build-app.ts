@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { TwelveError } from '../errors.js';
+import { errorText, TwelveError } from '../errors.js';
 import type { Paths } from '../paths.js';
 import type { BuildManifest, Stack } from '../store/builds.js';
 import { type BuildContext, resolvePathEntries, type StackResult } from './build-context.js';
@@ -106,7 +106,7 @@ export async function buildApp(options: BuildOptions): Promise<BuildManifest> {
     onOutput(topic('Build succeeded'));
     return manifest;
   } catch (error) {
-    onOutput(warning(`Build failed: ${error instanceof Error ? error.message : String(error)}`));
+    onOutput(warning(`Build failed: ${errorText(error)}`));
     await rm(buildDir, { recursive: true, force: true });
     throw error;
   }

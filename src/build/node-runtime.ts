@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { TwelveError } from '../errors.js';
+import { errorText, TwelveError } from '../errors.js';
 import type { Paths } from '../paths.js';
 import type { BuildContext } from './build-context.js';
 import { listNodeVersions, resolveNodeVersion } from './node-versions.js';
@@ -68,7 +68,7 @@ export async function installNodeRuntime(paths: Paths, version: string, onOutput
     return dir;
   } catch (error) {
     if (error instanceof TwelveError) throw error;
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorText(error);
     throw new TwelveError('RUNTIME_INSTALL_FAILED', `could not install Node.js ${version}: ${reason}`, { version });
   } finally {
     await rm(work, { recursive: true, force: true });

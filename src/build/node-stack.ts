@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { TwelveError } from '../errors.js';
+import { errorText, TwelveError } from '../errors.js';
 import { type BuildContext, captureStep, commandEnv, runStep, stepPath, type StackResult } from './build-context.js';
 import { cacheKey, hasCached, restoreCached, saveToCache } from './dependency-cache.js';
 import { choosePackageManager, installArgs, type PackageManager, pruneArgs, pruningOptOut, runScriptArgs } from './node-package-manager.js';
@@ -62,7 +62,7 @@ async function readPackageJson(appDir: string): Promise<PackageJson> {
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('it is not a JSON object');
     return parsed as PackageJson;
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorText(error);
     throw new TwelveError('BUILD_FAILED', `package.json could not be read: ${reason}`, { step: 'read package.json', exitCode: null });
   }
 }
@@ -188,7 +188,7 @@ async function installDependencies(context: BuildContext, pkg: PackageJson, runn
   await runner.run(step, args);
   if (existsSync(modules)) {
     await saveToCache(context.paths, context.app, 'node', key, modules).catch((error: unknown) => {
-      context.onOutput(warning(`could not cache node_modules: ${error instanceof Error ? error.message : String(error)}`));
+      context.onOutput(warning(`could not cache node_modules: ${errorText(error)}`));
     });
   }
 }

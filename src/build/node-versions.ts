@@ -2,7 +2,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import semver from 'semver';
-import { TwelveError } from '../errors.js';
+import { errorText, TwelveError } from '../errors.js';
 import type { Paths } from '../paths.js';
 import { captureCommand } from './run-command.js';
 
@@ -37,7 +37,7 @@ async function listPackageVersions(dir: string, pkg: string, what: string, now: 
     return versions;
   } catch (error) {
     if (cached) return cached.versions;
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorText(error);
     throw new TwelveError('RUNTIME_INSTALL_FAILED', `could not list ${what} versions from the npm registry: ${reason}`);
   }
 }
@@ -65,6 +65,6 @@ async function readCachedList(file: string): Promise<CachedList | undefined> {
     const parsed = JSON.parse(await readFile(file, 'utf8')) as CachedList;
     return typeof parsed.fetchedAt === 'number' && Array.isArray(parsed.versions) ? parsed : undefined;
   } catch {
-    return undefined;
+    return undefined; // no list fetched yet, or a torn one: it is fetched again
   }
 }

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import semver from 'semver';
-import { TwelveError } from '../errors.js';
+import { errorText, TwelveError } from '../errors.js';
 import type { Paths } from '../paths.js';
 import { type BuildContext, captureStep } from './build-context.js';
 import { linkIntoBuild } from './node-runtime.js';
@@ -100,7 +100,7 @@ async function installNpm(paths: Paths, version: string, onOutput: (line: string
     return dir;
   } catch (error) {
     if (error instanceof TwelveError) throw error;
-    throw new TwelveError('RUNTIME_INSTALL_FAILED', `could not install npm ${version}: ${error instanceof Error ? error.message : String(error)}`, { version });
+    throw new TwelveError('RUNTIME_INSTALL_FAILED', `could not install npm ${version}: ${errorText(error)}`, { version });
   } finally {
     await rm(work, { recursive: true, force: true });
   }

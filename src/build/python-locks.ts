@@ -4,7 +4,7 @@
  * app's runtime packages only (no dev groups). Pure: text in, requirement lines out.
  */
 import { parse as parseToml } from 'smol-toml';
-import { TwelveError } from '../errors.js';
+import { errorText, TwelveError } from '../errors.js';
 
 export type LockFile = 'Pipfile.lock' | 'poetry.lock' | 'uv.lock';
 
@@ -21,7 +21,7 @@ export function requirementsFromPipfileLock(text: string): string[] {
   try {
     lock = JSON.parse(text) as typeof lock;
   } catch (error) {
-    throw invalid('Pipfile.lock', (error as Error).message);
+    throw invalid('Pipfile.lock', errorText(error));
   }
   return Object.entries(lock.default ?? {}).map(([name, entry]) => {
     const extras = Array.isArray(entry.extras) && entry.extras.length > 0 ? `[${entry.extras.join(',')}]` : '';
@@ -119,6 +119,6 @@ function toml(file: LockFile, text: string): Record<string, unknown> {
   try {
     return parseToml(text) as Record<string, unknown>;
   } catch (error) {
-    throw invalid(file, (error as Error).message.split('\n')[0]!);
+    throw invalid(file, errorText(error).split('\n')[0]!);
   }
 }

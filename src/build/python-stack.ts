@@ -6,7 +6,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { TwelveError } from '../errors.js';
+import { errorText, TwelveError } from '../errors.js';
 import { type BuildContext, captureStep, commandEnv, runStep, stepPath, type StackResult } from './build-context.js';
 import { cacheKey, hasCached, restoreCached, saveToCache } from './dependency-cache.js';
 import { indent, topic, warning } from './output.js';
@@ -47,7 +47,7 @@ export async function buildPython(context: BuildContext): Promise<StackResult> {
     await createVenv(context, python, plan);
     if (key) {
       await saveToCache(context.paths, context.app, 'python', key, venv).catch((error: unknown) => {
-        context.onOutput(warning(`could not cache the virtualenv: ${error instanceof Error ? error.message : String(error)}`));
+        context.onOutput(warning(`could not cache the virtualenv: ${errorText(error)}`));
       });
     }
   }

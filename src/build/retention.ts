@@ -98,7 +98,7 @@ export async function diskUsage(dir: string): Promise<number> {
     try {
       stats = await lstat(path);
     } catch {
-      return;
+      return; // removed while it was measured: it takes no room
     }
     const key = `${stats.dev}:${stats.ino}`;
     if (seen.has(key)) return;

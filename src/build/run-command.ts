@@ -1,5 +1,5 @@
 /** Runs one build command, streaming its output line by line; a non-zero exit fails the build. */
-import { TwelveError } from '../errors.js';
+import { errorText, TwelveError } from '../errors.js';
 import { openSocketOutputs, type SocketOutput } from '../launch/process-output.js';
 import { type HelperChild, spawnHelper } from '../launch/spawner.js';
 import { type SandboxSpec, sandboxArgv } from '../sandbox/sandbox-argv.js';
@@ -135,7 +135,7 @@ export async function captureCommand(command: string, args: string[], options: {
   try {
     [code, signal] = await started.exit;
   } catch (error) {
-    throw new TwelveError('BUILD_FAILED', `could not run ${command}: ${(error as Error).message}`, { step: command });
+    throw new TwelveError('BUILD_FAILED', `could not run ${command}: ${errorText(error)}`, { step: command });
   } finally {
     await Promise.all([stdout, stderr]);
     started.finished();

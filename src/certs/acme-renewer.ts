@@ -5,6 +5,7 @@
  * leaves the old certificate serving until it expires, and is tried again at the next pass.
  */
 import type { Logger } from 'pino';
+import { errorText } from '../errors.js';
 import { getApp, getAppById, type App } from '../store/apps.js';
 import { appsWithAutoCertificates, listAcmeStates, setAcmeState, setAutoCertificates } from '../store/acme-domains.js';
 import { listCertificates, readPlatformSecret, replaceAcmeCertificate, writePlatformSecretOnce } from '../store/certificates.js';
@@ -118,7 +119,7 @@ export class AcmeRenewer {
         this.deps.certs.syncApp(app.name);
         this.deps.logger.info({ app: app.name, hostname, notAfter: leaf.validTo }, 'ACME: certificate issued');
       } catch (error) {
-        const reason = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').slice(0, 300);
+        const reason = errorText(error).replace(/\s+/g, ' ').slice(0, 300);
         setAcmeState(db, app.id, hostname, 'failing', reason);
         this.deps.logger.warn({ app: app.name, hostname, reason }, 'ACME: ordering a certificate failed; the current one (if any) keeps serving');
       }

@@ -4,7 +4,7 @@
  */
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import tls from 'node:tls';
-import { TwelveError } from '../errors.js';
+import { errorText, TwelveError } from '../errors.js';
 
 export interface CheckedCertificate {
   /** The chain as given, normalized to PEM blocks, leaf first. */
@@ -25,7 +25,7 @@ export function leafOf(chain: string): X509Certificate {
   try {
     return new X509Certificate(blocks[0]!);
   } catch (error) {
-    throw new TwelveError('CERT_INVALID', `the certificate does not parse: ${(error as Error).message}`);
+    throw new TwelveError('CERT_INVALID', `the certificate does not parse: ${errorText(error)}`);
   }
 }
 
@@ -40,7 +40,7 @@ export function checkCertificate(chain: string, keyPem: string, domains: readonl
   try {
     key = createPrivateKey(keyPem);
   } catch (error) {
-    throw new TwelveError('CERT_INVALID', `the key does not parse as a PEM private key: ${(error as Error).message}`);
+    throw new TwelveError('CERT_INVALID', `the key does not parse as a PEM private key: ${errorText(error)}`);
   }
   if (!leaf.checkPrivateKey(key)) throw new TwelveError('CERT_KEY_MISMATCH', `the key does not belong to the certificate for ${leaf.subject.replace(/\n/g, ', ')}`);
   const notBefore = new Date(leaf.validFrom);
@@ -55,7 +55,7 @@ export function checkCertificate(chain: string, keyPem: string, domains: readonl
   try {
     tls.createSecureContext({ cert, key: keyPem });
   } catch (error) {
-    throw new TwelveError('CERT_INVALID', `the certificate and key do not load for TLS: ${(error as Error).message}`);
+    throw new TwelveError('CERT_INVALID', `the certificate and key do not load for TLS: ${errorText(error)}`);
   }
   return { cert, key: keyPem, notBefore: notBefore.toISOString(), notAfter: notAfter.toISOString(), covers };
 }

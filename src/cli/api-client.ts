@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { request as httpRequest, type ClientRequest, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
+import { errorText } from '../errors.js';
 import { pathsFor } from '../paths.js';
 import { defaultDataDir } from '../settings.js';
 import { CliError } from './cli-error.js';
@@ -186,7 +187,7 @@ export class ApiClient {
     if (code === 'ECONNREFUSED') {
       return new CliError('API_UNREACHABLE', `twelve is not running at ${this.url}.`, 'Start it with `twelve serve`.');
     }
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorText(error);
     return new CliError('API_UNREACHABLE', `lost the connection to twelve at ${this.url}: ${reason}`,
       'Check that `twelve serve` is running and TWELVE_API_URL points at it.');
   }

@@ -2,6 +2,7 @@
  * The error the CLI prints: an API error envelope as the API sent it, or a problem found before any
  * request (missing app, bad argument, twelve not running). Printed Heroku style by formatError.
  */
+import { errorText } from '../errors.js';
 
 export class CliError extends Error {
   /** The catalogue code from the API (APP_NOT_FOUND, ...) or a CLI-side one (API_UNREACHABLE, ...). */
@@ -31,7 +32,7 @@ export function isCliError(error: unknown): error is CliError {
  *   // ' ▸    no app named shop\n ▸    Run `twelve apps`.\n'
  */
 export function formatError(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorText(error);
   const hint = isCliError(error) ? error.hint : undefined;
   const lines = [...message.split('\n'), ...(hint ? hint.split('\n') : [])];
   const text = lines.map((line) => ` ▸    ${line}`).join('\n') + '\n';

@@ -1,17 +1,5 @@
 /** The `twelve drains` table: one row per drain with its state, lag and counts. */
-
-export interface DrainView {
-  id: string;
-  url: string;
-  kind: string;
-  token: string;
-  state: string;
-  buffered: number;
-  lagMs: number;
-  sent: number;
-  dropped: number;
-  lastError: string | null;
-}
+import type { DrainView } from '../api/types.js';
 
 function lag(ms: number): string {
   return ms < 1000 ? `${ms}ms` : ms < 60_000 ? `${(ms / 1000).toFixed(1)}s` : `${Math.round(ms / 60_000)}m`;

@@ -3,30 +3,22 @@
  * count of the lines after it, then the lines. Yields each frame's header with its lines as `text`
  * (joined by newlines), as soon as the frame is whole.
  */
-import type { LogSource } from './api-types.js';
+import type { LogFrameHeader } from '../api/types.js';
 import { CliError } from './cli-error.js';
 
-export interface LogFrame {
-  firstId: number;
-  lastId: number;
-  time: string;
-  app: string;
-  source: LogSource;
-  process: string;
+export interface LogFrame extends Omit<LogFrameHeader, 'bytes'> {
   /** The frame's lines joined by `\n`. */
   text: string;
 }
-
-interface FrameHeader extends Omit<LogFrame, 'text'> { bytes: number }
 
 function badFrame(detail: string): CliError {
   return new CliError('BAD_RESPONSE', `the API sent a log frame twelve cannot read: ${detail}`, 'Check that TWELVE_API_URL points at twelve.');
 }
 
-function parseHeader(line: string): FrameHeader {
-  let header: FrameHeader;
+function parseHeader(line: string): LogFrameHeader {
+  let header: LogFrameHeader;
   try {
-    header = JSON.parse(line) as FrameHeader;
+    header = JSON.parse(line) as LogFrameHeader;
   } catch {
     throw badFrame(line.slice(0, 200));
   }
@@ -37,7 +29,7 @@ function parseHeader(line: string): FrameHeader {
 /** @example for await (const frame of readLogFrames(response)) process.stdout.write(frame.text + '\n'); */
 export async function* readLogFrames(body: AsyncIterable<Buffer>): AsyncGenerator<LogFrame> {
   let buffered: Buffer = Buffer.alloc(0);
-  let header: FrameHeader | undefined;
+  let header: LogFrameHeader | undefined;
   for await (const chunk of body) {
     buffered = buffered.length > 0 ? Buffer.concat([buffered, chunk]) : chunk;
     for (;;) {

@@ -6,7 +6,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseSince } from '../logs/durations.js';
 import type { ApiClient } from './api-client.js';
-import type { LogEvent } from './api-types.js';
+import type { LogEvent } from '../api/types.js';
 import { isCliError } from './cli-error.js';
 import type { LogFrame } from './log-frames.js';
 

@@ -1,12 +1,6 @@
 /** Pure renderers for the pipelines and builds commands. */
+import type { BuildListView, PipelineInfoView, RunningBuildView } from '../api/types.js';
 import { alignColumns, formatDateTime } from './format.js';
-
-export interface RunningBuildView { app: string; release: number | null; buildId: string | null; sourceSha: string | null; checksum: string | null }
-export interface PipelineInfoView { name: string; stages: Array<{ stage: string; apps: RunningBuildView[] }> }
-export interface BuildListView {
-  id: string; status: string; sourceSha: string | null; createdAt: string; size: number | null; removedAt: string | null;
-  inUse: boolean; promotedFrom: string | null;
-}
 
 function short(sha: string | null): string {
   return sha ? sha.slice(0, 7) : '-';

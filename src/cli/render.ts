@@ -1,5 +1,5 @@
 /** Pure renderers: each turns an API answer into the text a command prints, Heroku style. */
-import type { AppInfo, AppView, DeployEvent, ProcessView, ReleaseView } from './api-types.js';
+import type { AppInfo, AppView, DeployEvent, ProcessView, ReleaseView } from '../api/types.js';
 import { alignColumns, formatAgo, formatDateTime, formatKeyValues } from './format.js';
 
 export function renderApps(apps: AppView[]): string {
@@ -9,8 +9,7 @@ export function renderApps(apps: AppView[]): string {
 }
 
 function typeNames(processTypes: AppInfo['processTypes'] | undefined): string[] {
-  if (!processTypes) return [];
-  return Array.isArray(processTypes) ? processTypes : Object.keys(processTypes);
+  return processTypes ? Object.keys(processTypes) : [];
 }
 
 /** `web: 1, worker: 0`, or `web at 1, worker at 0` for ps:scale. */

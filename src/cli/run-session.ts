@@ -5,6 +5,7 @@
  */
 import { request } from 'node:http';
 import type { Socket } from 'node:net';
+import type { ApiErrorBody, RunExit } from '../api/types.js';
 import { encodeFrame, FrameReader } from '../run/frames.js';
 import { CliError } from './cli-error.js';
 
@@ -28,7 +29,7 @@ function connect(url: URL): Promise<{ socket: Socket; head: Buffer }> {
       response.on('data', (chunk: string) => { text += chunk; });
       response.on('end', () => {
         try {
-          const { error } = JSON.parse(text) as { error: { code: string; message: string; hint?: string } };
+          const { error } = JSON.parse(text) as { error: ApiErrorBody };
           reject(new CliError(error.code, error.message, error.hint));
         } catch {
           reject(new CliError('HTTP_ERROR', `attaching answered ${response.statusCode ?? 0}`));
@@ -68,9 +69,9 @@ export async function runSession(options: RunSessionOptions): Promise<number> {
       const reader = new FrameReader((type, payload) => {
         if (type === 'o') write(options.stdout, payload);
         else if (type === 'e') write(options.stderr, payload);
-        else if (type === 'x') status = (JSON.parse(payload.toString()) as { status: number }).status;
+        else if (type === 'x') status = (JSON.parse(payload.toString()) as RunExit).status;
         else if (type === '!') {
-          const { error } = JSON.parse(payload.toString()) as { error: { code: string; message: string; hint?: string } };
+          const { error } = JSON.parse(payload.toString()) as { error: ApiErrorBody };
           reject(new CliError(error.code, error.message, error.hint));
         }
       });

@@ -3,7 +3,7 @@
  * formats. Pure: the release path (release-config.ts) applies what these functions decide.
  */
 import { randomBytes } from 'node:crypto';
-import { TwelveError } from '../errors.js';
+import { errorText, TwelveError } from '../errors.js';
 import { FORMATS, formatProblem, type Format } from './formats.js';
 import { assertConfigKey } from './rules.js';
 
@@ -42,7 +42,7 @@ export function readEnvSchema(appJson: Record<string, unknown> | null | undefine
     try {
       assertConfigKey(key);
     } catch (error) {
-      throw bad(`env key ${(error as Error).message}`);
+      throw bad(`env key ${errorText(error)}`);
     }
     if (typeof raw === 'string') return { key, description: '', required: true, value: raw };
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw bad(`env.${key} must be a string or an object`);

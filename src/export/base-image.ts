@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { list } from 'tar';
-import { TwelveError } from '../errors.js';
+import { errorText, TwelveError } from '../errors.js';
 import type { OciImageConfig } from './image-config.js';
 import { layerPath } from './layer-entries.js';
 import { type LayerBlob, MEDIA_TYPES } from './oci-image.js';
@@ -29,7 +29,7 @@ async function readJson<T>(file: string): Promise<T> {
   try {
     return JSON.parse(await readFile(file, 'utf8')) as T;
   } catch (error) {
-    throw new TwelveError('INVALID_EXPORT', `the base image is not an OCI image layout: ${(error as Error).message}`);
+    throw new TwelveError('INVALID_EXPORT', `the base image is not an OCI image layout: ${errorText(error)}`);
   }
 }
 

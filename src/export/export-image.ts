@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { extract } from 'tar';
-import { TwelveError } from '../errors.js';
+import { errorText, TwelveError } from '../errors.js';
 import { type BaseImage, readBaseImage } from './base-image.js';
 import { entrypointScript } from './entrypoint-script.js';
 import type { ExportSubject } from './export-subject.js';
@@ -22,7 +22,7 @@ async function unpackBase(archive: Readable, dir: string): Promise<BaseImage> {
   try {
     await pipeline(archive, extract({ cwd: dir, strict: true, noChmod: true }));
   } catch (error) {
-    throw new TwelveError('INVALID_EXPORT', `the base image could not be unpacked: ${(error as Error).message}`);
+    throw new TwelveError('INVALID_EXPORT', `the base image could not be unpacked: ${errorText(error)}`);
   }
   return readBaseImage(dir);
 }

@@ -7,7 +7,7 @@ import { Job } from 'kubernetes-models/batch/v1';
 import { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
 import { Secret, Service } from 'kubernetes-models/v1';
 import { stringify } from 'yaml';
-import { TwelveError } from '../errors.js';
+import { errorText, TwelveError } from '../errors.js';
 import type { KubeObject } from './kubernetes-manifests.js';
 
 const MODELS: Record<string, new (data: never) => { validate(): void }> = {
@@ -25,7 +25,7 @@ export function validateKubeObject(object: KubeObject): void {
   try {
     new Model(object as never).validate();
   } catch (error) {
-    throw new TwelveError('EXPORT_FAILED', `${object.kind} ${object.metadata.name} does not validate against the Kubernetes API: ${(error as Error).message}`);
+    throw new TwelveError('EXPORT_FAILED', `${object.kind} ${object.metadata.name} does not validate against the Kubernetes API: ${errorText(error)}`);
   }
 }
 

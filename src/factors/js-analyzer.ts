@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as TS from 'typescript';
+import { errorText } from '../errors.js';
 import { requireTypescript } from './typescript-loader.js';
 import { CREDENTIAL_KEY, ENVIRONMENT_NAMES, KEPT_AT_LOAD_CALLS, KEPT_CALLS, KEPT_PATTERN, type CallFact, type SourceFacts, type Value } from './facts.js';
 
@@ -47,7 +48,7 @@ export function analyzeJsFile(ts: Ts, root: string, file: string): SourceFacts |
     return analyzeJs(ts, file, text);
   } catch (error) {
     // A file nested deeper than the stack allows: named in the report's notes, the others still count.
-    return { file, language: 'js', imports: [], calls: [], literals: [], envReads: [], envCompares: [], error: error instanceof Error ? error.message : String(error) };
+    return { file, language: 'js', imports: [], calls: [], literals: [], envReads: [], envCompares: [], error: errorText(error) };
   }
 }
 

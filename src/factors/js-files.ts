@@ -1,7 +1,7 @@
 /**
- * The facts of many JavaScript/TypeScript files, parsed on every core: the TypeScript parser costs about
- * 0.2 ms a small file, and a repository of thousands of files would otherwise keep one core busy for
- * seconds. This thread takes a share too; small codebases are parsed here alone.
+ * The facts of many JavaScript/TypeScript files, parsed on every core: a repository of thousands of
+ * files would otherwise keep one core busy for seconds (docs/factors.md). This thread takes a share too;
+ * small codebases are parsed here alone.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';

@@ -1,6 +1,6 @@
 /**
- * Loads the TypeScript compiler with V8's code cache: compiling its 9 MB of JavaScript costs about 190 ms
- * of CPU in each thread that loads it, and about 55 ms from the cache. The cache lives in the user's own
+ * Loads the TypeScript compiler with V8's code cache, which saves most of the cost of compiling its
+ * JavaScript in each thread that loads it (docs/factors.md). The cache lives in the user's own
  * ~/.cache/twelve (never a shared directory: V8 runs what the cache holds), one file per TypeScript and
  * Node.js version; any trouble with it falls back to a plain require.
  */

@@ -8,7 +8,7 @@ import { buildApp } from '../build/build-app.js';
 import { openBuildOutputFile } from '../build/build-output-file.js';
 import { warning } from '../build/output.js';
 import { pruneBuilds, type PruneParts } from '../build/retention.js';
-import { isTwelveError, TwelveError } from '../errors.js';
+import { errorText, isTwelveError, TwelveError } from '../errors.js';
 import { releaseAndGoLive, type GoLiveParts } from '../release/go-live.js';
 import type { Paths } from '../paths.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
@@ -65,7 +65,7 @@ export async function deploy(platform: DeployParts, options: DeployOptions): Pro
       pythonPaths: platform.settings.pythonPaths,
     });
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorText(error);
     kept.line(warning(message));
     await kept.close();
     markBuildFailed(db, buildId, message);

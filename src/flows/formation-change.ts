@@ -1,5 +1,5 @@
 /** ps:scale and ps:restart: validate against the live release, then let the fleet act. */
-import { TwelveError } from '../errors.js';
+import { errorText, TwelveError } from '../errors.js';
 import type { DiskReserve } from '../disk-reserve.js';
 import type { LogBus } from '../logs/log-bus.js';
 import type { Fleet } from '../run/fleet.js';
@@ -61,7 +61,8 @@ export async function scaleApp(platform: FormationParts, appName: string, body: 
     } catch (error) {
       // Keep the stored formation equal to what runs: the processes that failed to boot were stopped.
       setFormation(platform.db, app.id, Object.fromEntries(Object.keys(changes).map((type) => [type, before[type] ?? (type === 'web' ? 1 : 0)])));
-      await platform.fleet.scale(app).catch(() => undefined);
+      // The user hears of the first failure (thrown below); the app's stream hears if going back failed too.
+      await platform.fleet.scale(app).catch((undo: unknown) => platform.logs.publish(app.name, 'twelve', 'api', `Could not go back to the previous formation: ${errorText(undo)}`));
       throw error;
     }
     const formation = formationForRelease(getFormation(platform.db, app.id), release.processTypes);

@@ -1,10 +1,9 @@
 /**
  * Copies of log bytes that must outlive the read buffer they came in (a process's output is read into
  * one reused buffer) until a socket has sent them: a live tail's frames. Copies are carved one after the
- * other out of 1 MiB blocks, and a block is used again once every copy in it has been sent. A fresh
- * allocation per copy costs page faults each time the allocator has handed memory back to the system,
- * and those are dear on this kind of machine: in the logs bench, twelve's page faults per 90 MB stored
- * and tailed fell from 5,500-8,500 to 700-3,500 with this pool, and its CPU from 330-400 ms to 190-300 ms.
+ * other out of 1 MiB blocks, and a block is used again once every copy in it has been sent, because a
+ * fresh allocation per copy pays page faults whenever the allocator has handed memory back (what the
+ * pool saved: docs/logs.md).
  */
 
 const BLOCK_BYTES = 1024 * 1024;

@@ -4,6 +4,7 @@
  * slow tail, drain or disk cannot slow an app down.
  */
 import { batchEvents, type LogBatch } from './log-batch.js';
+import { errorText } from '../errors.js';
 import { matchesFilter, type LogEvent, type LogQuery, type LogSource } from './log-event.js';
 import type { BatchPage, ReadCursor } from './log-reader.js';
 import { LogCounters } from './log-counters.js';
@@ -28,7 +29,12 @@ export class LogBus {
   private clockMs = 0;
   private clockIso = '';
 
-  constructor(private readonly store?: LogStore, private readonly keepPerApp = 10_000, lastId = 0) {
+  /**
+   * `onListenerError` hears of a listener that threw: it gets no more events, and the operator should
+   * know why a tail or a drain went quiet (without it, a process warning says so).
+   */
+  constructor(private readonly store?: LogStore, private readonly keepPerApp = 10_000, lastId = 0,
+    private readonly onListenerError: (app: string, error: unknown) => void = warnListenerError) {
     this.nextId = Math.max(Date.now() * 1000, lastId + 1);
   }
 
@@ -77,8 +83,9 @@ export class LogBus {
         // One broken tail must not keep the events from the others, nor throw back into the app's output reader.
         try {
           listener(batch);
-        } catch {
+        } catch (error) {
           listeners.delete(listener);
+          this.onListenerError(app, error);
         }
       }
     }
@@ -196,4 +203,8 @@ export class LogBus {
     // Trim in chunks: one splice per thousand events instead of a shift per event.
     if (ring.length > this.keepPerApp + 1000) ring.splice(0, ring.length - this.keepPerApp);
   }
+}
+
+function warnListenerError(app: string, error: unknown): void {
+  process.emitWarning(`a listener of ${app}'s log threw and gets no more events: ${errorText(error)}`);
 }

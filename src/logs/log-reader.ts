@@ -2,7 +2,7 @@
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { matchesFilter, matchesProcess, type LogEvent, type LogQuery, type LogSource } from './log-event.js';
 import { batchEvents, type LogBatch } from './log-batch.js';
-import { modifiedMs, segmentsAfter, type Segment } from './segment-files.js';
+import { isGone, modifiedMs, segmentsAfter, type Segment } from './segment-files.js';
 import { recordLines, scanRecords, type SegmentRecord } from './segment-records.js';
 
 /** The most a single read returns; a resumed tail reads on in pages. */
@@ -14,13 +14,17 @@ export function readEvents(app: string, segments: Segment[], query: LogQuery): L
     : readLast(app, segments, Math.min(query.count ?? 100, MAX_READ), query);
 }
 
-/** The records of a segment file (none if it is gone: retention may have just removed it). */
+/**
+ * The records of a segment file (none if it is gone: retention may have just removed it). One that is
+ * there but cannot be read (EACCES, EIO) throws, for the log store to report.
+ */
 function readRecords(path: string): { data: Buffer; records: SegmentRecord[] } {
   let data: Buffer;
   try {
     data = readFileSync(path);
-  } catch {
-    return { data: Buffer.alloc(0), records: [] };
+  } catch (error) {
+    if (isGone(error)) return { data: Buffer.alloc(0), records: [] };
+    throw error;
   }
   return { data, records: scanRecords(data) };
 }
@@ -97,8 +101,9 @@ function readRecordsFrom(path: string, offset: number, size: number): { data: Bu
   let fd: number;
   try {
     fd = openSync(path, 'r');
-  } catch {
-    return { data: Buffer.alloc(0), records: [], atEnd: true };
+  } catch (error) {
+    if (isGone(error)) return { data: Buffer.alloc(0), records: [], atEnd: true };
+    throw error;
   }
   try {
     const left = fstatSync(fd).size - offset;

@@ -9,7 +9,7 @@ import type { LogEvent, LogQuery } from './log-event.js';
 import { lastIdIn, readBatchesAfter, readEvents, type BatchPage, type ReadCursor } from './log-reader.js';
 import { WrittenPages } from './page-cache.js';
 import { DEFAULT_RETENTION, type Retention } from './retention.js';
-import { listSegments, modifiedMs, segmentName, type Segment } from './segment-files.js';
+import { isGone, listSegments, modifiedMs, segmentName, type Segment } from './segment-files.js';
 import { trimSegmentFront } from './segment-trim.js';
 import { encodeHeader } from './segment-records.js';
 
@@ -25,6 +25,11 @@ export interface LogStoreOptions {
   onDropped?(app: string, count: number, error: Error): void;
   /** A segment could not be cut down to the app's size (a full disk): it is kept whole, over the size. */
   onRetentionFailed?(app: string, error: Error): void;
+  /**
+   * The app's log dir or a segment is there but cannot be read (EACCES, EIO): its lines are left out of
+   * what is read, and this says why, rather than showing an empty log.
+   */
+  onUnreadable?(app: string, error: Error): void;
 }
 
 interface AppLog {
@@ -100,12 +105,12 @@ export class LogStore {
 
   /** Events of the app from disk and the waiting batch, oldest first. */
   read(app: string, query: LogQuery = {}): LogEvent[] {
-    return readEvents(app, this.writtenSegments(app), query);
+    return this.readable(app, [], () => readEvents(app, this.writtenSegments(app), query));
   }
 
   /** Stored batches after `afterId`, as on disk, up to about `maxBytes` (see readBatchesAfter). */
   readBatches(app: string, afterId: number, query: LogQuery, maxBytes: number, cursor?: ReadCursor): BatchPage {
-    return readBatchesAfter(app, this.writtenSegments(app), afterId, query, maxBytes, cursor);
+    return this.readable(app, { batches: [], cursor: undefined }, () => readBatchesAfter(app, this.writtenSegments(app), afterId, query, maxBytes, cursor));
   }
 
   /**
@@ -115,7 +120,7 @@ export class LogStore {
    */
   idBefore(app: string, sinceMs: number): number | undefined {
     // A file's time may trail the clock by a tick: a second's slack, the time filter drops what is older.
-    const first = this.writtenSegments(app).find((segment) => modifiedMs(segment.path) >= sinceMs - 1000);
+    const first = this.readable(app, undefined, () => this.writtenSegments(app).find((segment) => modifiedMs(segment.path) >= sinceMs - 1000));
     return first ? first.firstId - 1 : undefined;
   }
 
@@ -123,9 +128,9 @@ export class LogStore {
   lastId(apps: string[]): number {
     let last = 0;
     for (const app of apps) {
-      const segments = listSegments(this.options.dirFor(app));
+      const segments = this.readable(app, [], () => listSegments(this.options.dirFor(app)));
       for (let i = segments.length - 1; i >= 0; i -= 1) {
-        const found = lastIdIn(segments[i]!.path);
+        const found = this.readable(app, 0, () => lastIdIn(segments[i]!.path));
         if (found > 0) {
           last = Math.max(last, found);
           break;
@@ -137,7 +142,7 @@ export class LogStore {
 
   /** Bytes on disk for the app. */
   size(app: string): number {
-    return this.writtenSegments(app).reduce((sum, s) => sum + s.bytes, 0);
+    return this.readable(app, [], () => this.writtenSegments(app)).reduce((sum, s) => sum + s.bytes, 0);
   }
 
   /** The app's retention was changed: read it again. */
@@ -161,9 +166,13 @@ export class LogStore {
     const oldest = Date.now() - maxAgeMs;
     while (log.segments.length > 0) {
       const first = log.segments[0]!;
-      if (total - first.bytes < maxBytes && !(modifiedMs(first.path) < oldest)) break;
+      if (total - first.bytes < maxBytes && !(this.readable(app, 0, () => modifiedMs(first.path)) < oldest)) break;
       if (log.segments.length === 1) closeSegment(log);
-      try { unlinkSync(first.path); } catch { /* already gone */ }
+      try {
+        unlinkSync(first.path);
+      } catch (error) {
+        if (!isGone(error)) this.options.onRetentionFailed?.(app, error as Error);
+      }
       total -= first.bytes;
       log.segments.shift();
     }
@@ -213,9 +222,20 @@ export class LogStore {
 
   private open(app: string): AppLog {
     const dir = this.options.dirFor(app);
-    const log: AppLog = { dir, fd: null, pages: null, segments: listSegments(dir), pending: [], pendingBytes: 0, pendingLines: 0, pendingFirstId: 0, retention: null, uncuttable: null };
+    const log: AppLog = { dir, fd: null, pages: null, segments: this.readable(app, [], () => listSegments(dir)), pending: [], pendingBytes: 0, pendingLines: 0, pendingFirstId: 0, retention: null, uncuttable: null };
     this.apps.set(app, log);
     return log;
+  }
+
+  /** What `read` gives, or `fallback` when the file system refuses (reported; a bug still throws). */
+  private readable<T>(app: string, fallback: T, read: () => T): T {
+    try {
+      return read();
+    } catch (error) {
+      if (typeof (error as NodeJS.ErrnoException | null)?.code !== 'string') throw error;
+      this.options.onUnreadable?.(app, error as Error);
+      return fallback;
+    }
   }
 
   private retentionOf(app: string, log: AppLog): Retention {

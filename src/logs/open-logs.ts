@@ -31,14 +31,19 @@ export function openLogs(paths: Paths, db: Db, logger: pino.Logger, drainOptions
       lostLines.lost(app, count, error);
       bus?.counters.notWritten(app, count);
     },
-    onRetentionFailed: (app, error) => logger.warn({ app, err: error }, 'could not cut the oldest log segment down to the app\'s retention size; it is kept whole for now'),
+    onRetentionFailed: (app, error) => logger.warn({ app, err: error }, 'could not cut the oldest log segment down to the app\'s retention size, or remove it; it is kept for now'),
+    onUnreadable: (app, error) => logger.error({ app, err: error }, 'could not read the app\'s stored log; its lines are left out of `twelve logs` and drains until twelve can read DATA/apps/APP/logs again'),
   });
   const apps = listApps(db).map((app) => app.name);
-  bus = new LogBus(store, undefined, store.lastId(apps));
+  bus = new LogBus(store, undefined, store.lastId(apps),
+    (app, error) => logger.error({ app, err: error }, 'a listener of the app\'s log (a live tail or a drain) threw; it gets no more events'));
   bus.onForget((app) => lostLines.forget(app));
   // Every app's retention from the start, idle ones too (the store checks those it knows every minute).
   for (const app of apps) store.enforceRetention(app);
-  const drains = new DrainManager(db, bus, drainOptions);
+  const drains = new DrainManager(db, bus, {
+    onSaveFailed: (error) => logger.warn({ err: error }, 'could not save how far the drains got; a restart now would send their last lines again'),
+    ...drainOptions,
+  });
   drains.restore();
   return { bus, drains };
 }

@@ -1,18 +1,8 @@
 /**
- * Keeping the log twelve writes from piling up in the page cache.
- *
- * Linux keeps every page written to a file in memory until memory runs short, so a busy log grows the
- * page cache by as much as it writes: 85 MB for each million lines of the logs bench. On a VM that gives
- * free memory back to its host (free page reporting, as on the machines twelve is measured on), a page the
- * guest has not touched lately is dear to touch again: writing 90 MB into a new file took 7-32 ms of
- * system time while the page cache grew through the memory the VM had touched lately (about a gigabyte),
- * and 180-330 ms for every 90 MB after it. Telling the kernel, a few megabytes behind the write position,
- * that the pages are not needed (`posix_fadvise` with `POSIX_FADV_DONTNEED`) first starts their
- * writeback and, on the next call once they are clean, frees them; the next writes reuse those pages:
- * 25-38 ms per 90 MB throughout (the writeback is started here rather than by the kernel's flusher
- * later), the page cache no longer growing. `npm run bench -- page-cache` measures both. The log's
- * newest megabytes stay cached for the readers that want them (live tails that fell behind,
- * `twelve logs -n`).
+ * Keeping the log twelve writes from piling up in the page cache: a few megabytes behind the write
+ * position, the written pages are handed back (`posix_fadvise` with `POSIX_FADV_DONTNEED`: first their
+ * writeback starts, then, once clean, they are freed), so the next writes reuse them and the newest
+ * megabytes stay cached for readers. Why it matters on a VM, and what it saves: docs/logs.md.
  *
  * Node.js has no binding for posix_fadvise, so it is a small addon (native/page-cache.c) that `npm ci`
  * builds with node-gyp. Where it could not be built, twelve runs without it (`available` says so, and

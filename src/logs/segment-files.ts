@@ -19,13 +19,22 @@ export function segmentName(firstId: number): string {
   return `${String(firstId).padStart(20, '0')}.log`;
 }
 
-/** The segments in `dir`, oldest first; none when the dir does not exist. */
+/** Whether a file operation failed because the file is not there (retention may have just removed it). */
+export function isGone(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | null)?.code === 'ENOENT';
+}
+
+/**
+ * The segments in `dir`, oldest first; none when the dir does not exist. A dir that is there but cannot
+ * be read (EACCES) throws: the log store reports it (LogStoreOptions.onUnreadable).
+ */
 export function listSegments(dir: string): Segment[] {
   let names: string[];
   try {
     names = readdirSync(dir);
-  } catch {
-    return [];
+  } catch (error) {
+    if (isGone(error)) return [];
+    throw error;
   }
   if (names.some((name) => TRIM_ASIDE.test(name))) names = finishTrims(dir, names);
   const segments: Segment[] = [];
@@ -55,14 +64,16 @@ function finishTrims(dir: string, names: string[]): string[] {
     try {
       if (names.includes(match[1]!)) unlinkSync(join(dir, name));
       else renameSync(join(dir, name), join(dir, match[2]!));
-    } catch {
-      // the disk refuses, or another look got there first: the next look tries again
+    } catch (error) {
+      // Another look got there first; anything else (the disk refuses) fails this look, and is reported.
+      if (!isGone(error)) throw error;
     }
   }
   try {
     return readdirSync(dir);
-  } catch {
-    return [];
+  } catch (error) {
+    if (isGone(error)) return [];
+    throw error;
   }
 }
 
@@ -70,8 +81,9 @@ function finishTrims(dir: string, names: string[]): string[] {
 export function modifiedMs(path: string): number {
   try {
     return statSync(path).mtimeMs;
-  } catch {
-    return 0;
+  } catch (error) {
+    if (isGone(error)) return 0;
+    throw error;
   }
 }
 

@@ -4,6 +4,7 @@
  * its boot checks can still fail on its first real traffic or its first job; this catches that.
  */
 import type pino from 'pino';
+import { errorText } from '../errors.js';
 import type { LogBus } from '../logs/log-bus.js';
 import type { Fleet } from '../run/fleet.js';
 import type { SupervisedProcess, Supervisor } from '../run/supervisor.js';
@@ -47,7 +48,7 @@ export function watchForCrashLoop(platform: CrashWatchParts, app: App, release: 
       platform.deployCounters.rolledBack(app.name, 'automatic');
       await rollBack(app, previous, reason);
     }).catch((error: unknown) => {
-      platform.logs.publish(app.name, 'twelve', 'api', `Automatic rollback to v${previous.version} failed: ${error instanceof Error ? error.message : String(error)}`);
+      platform.logs.publish(app.name, 'twelve', 'api', `Automatic rollback to v${previous.version} failed: ${errorText(error)}`);
     });
   };
   const timer = setTimeout(() => stop(), windowMs);

@@ -1,8 +1,8 @@
 /**
  * The router's lines of one turn of the event loop, published together: one batch per app per turn
  * instead of one per request. Under load a turn serves many requests; a batch costs one record header
- * on disk (about 45 bytes, a fifth of a router line) and one buffer, where a line each cost both, plus
- * a writev entry, every time (4-5% of the router's CPU in `perf`).
+ * on disk (about a fifth of a router line) and one buffer, where a line each cost both, plus a writev
+ * entry, every time (what it saved: docs/router.md).
  */
 import type { LogBus } from '../logs/log-bus.js';
 

@@ -1,8 +1,7 @@
 /**
  * Counting the lines of a block of process output, 64 bytes per step. Every line gets an id, so twelve
- * must know how many lines each read holds; one `indexOf` per line was about a tenth of twelve's CPU for
- * a busy writer's output. A WebAssembly loop that compares 16 bytes at once (SIMD) does it in less than
- * half the time, the copy into its memory included (`npm run bench -- line-count`; docs/logs.md).
+ * must know how many lines each read holds; a WebAssembly loop that compares 16 bytes at once (SIMD) does
+ * it in less than half the time of one `indexOf` per line (docs/logs.md, `npm run bench -- line-count`).
  * The module is built from count-newlines.wat beside this file; a test checks that the bytes below are
  * that source compiled. Where WebAssembly SIMD is missing, the count falls back to `indexOf`.
  */

@@ -5,7 +5,7 @@
  */
 import type pino from 'pino';
 import { buildDirOf } from '../build/build-dir.js';
-import { TwelveError } from '../errors.js';
+import { errorText, TwelveError } from '../errors.js';
 import type { Paths } from '../paths.js';
 import type { RouteTable } from '../router/route-table.js';
 import type { App } from '../store/apps.js';
@@ -179,7 +179,7 @@ export class Fleet {
     }
     await this.stopAll(started);
     const reason = failure.reason as unknown;
-    this.deps.logs.publish(app.name, 'twelve', 'api', `Release refused: ${reason instanceof Error ? reason.message : String(reason)}`);
+    this.deps.logs.publish(app.name, 'twelve', 'api', `Release refused: ${errorText(reason)}`);
     throw reason instanceof TwelveError ? reason : new TwelveError('BOOT_FAILED', String(reason));
   }
 

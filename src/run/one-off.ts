@@ -7,6 +7,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import type pino from 'pino';
+import { errorText } from '../errors.js';
 import type { LogBus } from '../logs/log-bus.js';
 import type { Db } from '../store/database.js';
 import { forgetProcess, recordProcess } from '../store/processes.js';
@@ -182,7 +183,7 @@ export class OneOff {
   }
 
   private cannotStart(error: unknown): void {
-    this.log.say(`Error: could not start the process: ${error instanceof Error ? error.message : String(error)} (cwd ${this.spec.cwd})`);
+    this.log.say(`Error: could not start the process: ${errorText(error)} (cwd ${this.spec.cwd})`);
     this.finish({ code: 127, signal: null });
   }
 

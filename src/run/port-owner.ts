@@ -15,7 +15,7 @@ export function listeningInodes(port: number): Set<string> {
     try {
       text = readFileSync(table, 'utf8');
     } catch {
-      continue;
+      continue; // no IPv6 on this machine: no tcp6 table
     }
     for (const line of text.split('\n').slice(1)) {
       const fields = line.trim().split(/\s+/);
@@ -37,7 +37,7 @@ export function groupListensOn(pgid: number, port: number): boolean | undefined 
   try {
     pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
   } catch {
-    return undefined;
+    return undefined; // no /proc: cannot tell
   }
   for (const pid of pids) {
     if (readProcStat(Number(pid))?.pgrp !== pgid) continue;
@@ -45,7 +45,7 @@ export function groupListensOn(pgid: number, port: number): boolean | undefined 
     try {
       fds = readdirSync(`/proc/${pid}/fd`);
     } catch {
-      continue;
+      continue; // it ended while we looked
     }
     for (const fd of fds) {
       try {

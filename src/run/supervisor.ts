@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type pino from 'pino';
-import { TwelveError } from '../errors.js';
+import { errorText, TwelveError } from '../errors.js';
 import type { LogBus } from '../logs/log-bus.js';
 import type { Db } from '../store/database.js';
 import { forgetProcess, recordProcess } from '../store/processes.js';
@@ -325,9 +325,5 @@ export class Supervisor extends EventEmitter {
       this.deps.logger.error({ err: error, event, process: proc.name }, 'a supervisor listener threw');
     }
   }
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 

@@ -4,7 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { TwelveError } from '../errors.js';
+import { errorText, TwelveError } from '../errors.js';
 
 export interface AppUser {
   name: string;
@@ -94,5 +94,5 @@ export function removeAppUser(app: string, appId: number): void {
 
 function stderrOf(error: unknown): string {
   const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
-  return stderr || (error instanceof Error ? error.message : String(error));
+  return stderr || errorText(error);
 }

@@ -114,6 +114,6 @@ function readText(file: string): string {
   try {
     return readFileSync(file, 'utf8').trim();
   } catch {
-    return '';
+    return ''; // no cgroups here, or the group is gone: the callers read '' as "nothing to tell"
   }
 }

@@ -6,6 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { errorText } from '../errors.js';
 import { APP_UID_RANGE } from './app-user.js';
 
 const CHAIN = 'TWELVE-APPS';
@@ -45,7 +46,7 @@ export function installFirewall(): string | null {
       if (!ok(['-C', 'OUTPUT', '-j', CHAIN])) run(['-I', 'OUTPUT', '-j', CHAIN]);
     } catch (error) {
       const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
-      problems.push(`${tool}: ${stderr || (error instanceof Error ? error.message : String(error))}`);
+      problems.push(`${tool}: ${stderr || errorText(error)}`);
     }
   }
   return problems.length === 0 ? null : problems.join('; ');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { ApiClient } from '../../src/cli/api-client.js';
-import type { LogEvent } from '../../src/cli/api-types.js';
+import type { LogEvent } from '../../src/api/types.js';
 import type { CliError } from '../../src/cli/cli-error.js';
 import { streamLogs } from '../../src/cli/log-tail.js';
 import { type FakeApi, sendError, startFakeApi } from './fake-api.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { AppInfo, ProcessView, ReleaseView } from '../../src/cli/api-types.js';
+import type { AppInfo, ProcessView, ReleaseView } from '../../src/api/types.js';
 import { formatDateTime } from '../../src/cli/format.js';
 import { renderApps, renderAppInfo, renderConfig, renderDeployEvent, renderFormation, renderProcesses, renderReleases } from '../../src/cli/render.js';
 
@@ -71,7 +71,7 @@ describe('renderDeployEvent', () => {
     assert.equal(renderDeployEvent({ type: 'output', text: '-----> Installing dependencies' }), '-----> Installing dependencies');
     assert.equal(renderDeployEvent({ type: 'done', release: release(1), url: 'http://hello.localhost:5000/' }),
       '-----> released v1\n       http://hello.localhost:5000/');
-    assert.equal(renderDeployEvent({ type: 'error', error: { code: 'BUILD_FAILED', message: 'x' } }), undefined);
+    assert.equal(renderDeployEvent({ type: 'error', error: { code: 'BUILD_FAILED', message: 'x', hint: 'h' } }), undefined);
   });
 });
 

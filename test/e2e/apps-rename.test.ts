@@ -63,5 +63,6 @@ test('a rename to a name in use or not allowed is refused, and the app keeps ser
   const invalid = await platform.cli('apps:rename', 'Not_A_Name', '-a', NEW);
   assert.equal(invalid.code, 1);
   assert.match(invalid.stderr, /lowercase letters/);
-  assert.equal((await platform.get(NEW)).status, 200);
+  const answer = await platform.get(NEW);
+  assert.equal(answer.status, 200, `${answer.body}\n${(await platform.cli('ps', '-a', NEW)).stdout}\n${(await platform.cli('logs', '-a', NEW, '-n', '40')).stdout}`);
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { AddonView } from '../../src/api/addon-routes.js';
+import type { AddonView } from '../../src/api/types.js';
 import { copyFixture, TestPlatform, waitFor } from './harness.js';
 
 test('an app keeps its data in provisioned PostgreSQL and Redis across releases and restarts, with config sealed at rest', { timeout: 300_000 }, async (t) => {

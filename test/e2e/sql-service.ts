@@ -6,6 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { errorText } from '../../src/errors.js';
 
 export interface SqlService {
   /** The URL an app gets as DATABASE_URL. */
@@ -35,7 +36,7 @@ export async function startSqlService(dir: string): Promise<SqlService> {
           return { rows: statement.reader ? statement.raw().all() : (statement.run(), []) };
         })();
       } catch (error) {
-        answer = { error: error instanceof Error ? error.message : String(error) };
+        answer = { error: errorText(error) };
       } finally {
         db.close();
       }

@@ -1,12 +1,9 @@
 /** `addons`, `addons:create`, `addons:info`, `addons:attach`, `addons:detach`, `addons:destroy`: backing services by URL. */
 import type { Command } from 'commander';
-import type { AddonView } from '../../api/addon-routes.js';
-import type { ReleaseView } from '../api-types.js';
+import type { AddonAttachView, AddonDetachView, AddonView, Destroyed, ReleaseView } from '../../api/types.js';
 import { CliError } from '../cli-error.js';
 import { action, appPath, type CommonOptions, createClient, print, printJson, requireApp, withAppOptions, withJsonOption } from '../context.js';
 import { alignColumns, formatKeyValues } from '../format.js';
-
-interface AttachAnswer { addon: AddonView; configVar: string; release: ReleaseView | null }
 
 function renderAddons(addons: AddonView[]): string {
   if (addons.length === 0) return 'No addons.';
@@ -37,7 +34,7 @@ export function registerAddonsCommands(program: Command): void {
     .action(async (kind: string, options: CommonOptions & { as?: string; name?: string }) => {
       const app = requireApp(options);
       const answer = await action(`Creating ${kind} on ${app}`, options.json,
-        () => createClient().request<AttachAnswer>('POST', appPath(app, '/addons'), { kind, as: options.as, name: options.name }), released);
+        () => createClient().request<AddonAttachView>('POST', appPath(app, '/addons'), { kind, as: options.as, name: options.name }), released);
       if (options.json) printJson(answer);
       else print(`Created ${answer.addon.name} as ${answer.configVar}`);
     });
@@ -60,7 +57,7 @@ export function registerAddonsCommands(program: Command): void {
     .action(async (name: string, url: string | undefined, options: CommonOptions & { as?: string; replace?: boolean }) => {
       const app = requireApp(options);
       const answer = await action(`Attaching ${name} to ${app}`, options.json,
-        () => createClient().request<AttachAnswer>('POST', appPath(app, '/addon-attachments'), { name, url, as: options.as, replace: options.replace }), released);
+        () => createClient().request<AddonAttachView>('POST', appPath(app, '/addon-attachments'), { name, url, as: options.as, replace: options.replace }), released);
       if (options.json) printJson(answer);
       else print(`Attached ${answer.addon.name} as ${answer.configVar}`);
     });
@@ -71,7 +68,7 @@ export function registerAddonsCommands(program: Command): void {
       const app = requireApp(options);
       const attachment = as.replace(/_URL$/, '');
       const answer = await action(`Detaching ${attachment}_URL from ${app}`, options.json,
-        () => createClient().request<{ release: ReleaseView | null }>('DELETE', appPath(app, `/addon-attachments/${encodeURIComponent(attachment)}`)), released);
+        () => createClient().request<AddonDetachView>('DELETE', appPath(app, `/addon-attachments/${encodeURIComponent(attachment)}`)), released);
       if (options.json) printJson(answer);
     });
 
@@ -80,7 +77,7 @@ export function registerAddonsCommands(program: Command): void {
     .action(async (name: string, options: { json?: boolean; confirm?: string }) => {
       if (options.confirm !== name) throw new CliError('CONFIRM_MISMATCH', `This deletes ${name} and all its data`, `Run again with --confirm ${name}.`);
       const answer = await action(`Destroying ${name}`, options.json,
-        () => createClient().request<{ destroyed: string }>('DELETE', `/v1/addons/${encodeURIComponent(name)}`, { confirm: options.confirm }));
+        () => createClient().request<Destroyed>('DELETE', `/v1/addons/${encodeURIComponent(name)}`, { confirm: options.confirm }));
       if (options.json) printJson(answer);
     });
 }

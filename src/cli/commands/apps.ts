@@ -1,7 +1,7 @@
 /** `apps`, `apps:create`, `apps:info`, `apps:rename`, `apps:destroy`. */
 import { spawn, spawnSync } from 'node:child_process';
 import type { Command } from 'commander';
-import type { AppInfo, AppView } from '../api-types.js';
+import type { AppInfo, AppView, Destroyed } from '../../api/types.js';
 import { CliError } from '../cli-error.js';
 import { action, appPath, type CommonOptions, createClient, print, printJson, requireApp, withAppOptions, withJsonOption } from '../context.js';
 import { renamedRemotes } from '../git-config.js';
@@ -65,7 +65,7 @@ export function registerAppsCommands(program: Command): void {
           `To proceed, pass --confirm ${app}: \`twelve apps:destroy -a ${app} --confirm ${app}\`.`);
       }
       const answer = await action(`Destroying ${app} (including all releases and processes)`, options.json,
-        () => createClient().request<{ destroyed: string }>('DELETE', appPath(app, `?confirm=${encodeURIComponent(app)}`)));
+        () => createClient().request<Destroyed>('DELETE', appPath(app, `?confirm=${encodeURIComponent(app)}`)));
       if (options.json) printJson(answer);
     });
 }

@@ -1,11 +1,9 @@
 /** `builds` (with size), `builds:retention [N]` and `builds:env`. */
 import type { Command } from 'commander';
-import type { BuildOutputView } from '../../api/build-routes.js';
+import type { BuildListView, BuildOutputView, BuildRetentionView } from '../../api/types.js';
 import { CliError } from '../cli-error.js';
 import { appPath, type CommonOptions, createClient, print, printJson, requireApp, withAppOptions, withJsonOption } from '../context.js';
-import { type BuildListView, renderBuilds } from '../pipeline-render.js';
-
-interface Retention { keep: number; own: boolean; removed?: string[] }
+import { renderBuilds } from '../pipeline-render.js';
 
 export function registerBuildsCommands(program: Command): void {
   withAppOptions(program.command('builds').description('list an app\'s builds, newest first, with their size on disk'))
@@ -14,7 +12,7 @@ export function registerBuildsCommands(program: Command): void {
       const client = createClient();
       const [builds, retention] = await Promise.all([
         client.request<BuildListView[]>('GET', appPath(app, '/builds')),
-        client.request<Retention>('GET', appPath(app, '/build-retention')),
+        client.request<BuildRetentionView>('GET', appPath(app, '/build-retention')),
       ]);
       if (options.json) printJson(builds);
       else print(renderBuilds(app, builds, retention.keep));
@@ -44,15 +42,15 @@ export function registerBuildsCommands(program: Command): void {
     .action(async (keep: string | undefined, options: CommonOptions) => {
       const app = requireApp(options);
       const client = createClient();
-      let answer: Retention;
+      let answer: BuildRetentionView;
       if (keep === undefined) {
-        answer = await client.request<Retention>('GET', appPath(app, '/build-retention'));
+        answer = await client.request<BuildRetentionView>('GET', appPath(app, '/build-retention'));
       } else {
         const value = keep === 'default' ? null : Number(keep);
         if (value !== null && (!Number.isInteger(value) || value < 1)) {
           throw new CliError('INVALID_ARGUMENT', `${keep} is not a number of builds`, 'Pass a whole number of at least 1, or `default`.');
         }
-        answer = await client.request<Retention>('PUT', appPath(app, '/build-retention'), { keep: value });
+        answer = await client.request<BuildRetentionView>('PUT', appPath(app, '/build-retention'), { keep: value });
       }
       if (options.json) {
         printJson(answer);

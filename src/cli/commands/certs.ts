@@ -1,7 +1,7 @@
 /** `certs`, `certs:add`, `certs:remove`, `certs:ca`, `certs:auto:enable|disable`: the certificates the https port serves (docs/https.md). */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { CertificateList, CertificateView } from '../api-types.js';
+import type { CaView, CertificateList, CertificateRemoved, CertificateView } from '../../api/types.js';
 import { CliError } from '../cli-error.js';
 import { action, appPath, type CommonOptions, createClient, print, printJson, requireApp, withAppOptions, withJsonOption } from '../context.js';
 
@@ -56,7 +56,7 @@ export function registerCertsCommands(program: Command): void {
     .action(async (id: string, options: CommonOptions) => {
       const app = requireApp(options);
       const answer = await action(`Removing certificate ${id} from ${app}`, options.json,
-        () => createClient().request<{ removed: number }>('DELETE', appPath(app, `/certs/${encodeURIComponent(id)}`)));
+        () => createClient().request<CertificateRemoved>('DELETE', appPath(app, `/certs/${encodeURIComponent(id)}`)));
       if (options.json) printJson(answer);
     });
 
@@ -75,7 +75,7 @@ export function registerCertsCommands(program: Command): void {
 
   withJsonOption(program.command('certs:ca').description('print the root certificate of twelve\'s local CA, for a browser or curl to trust'))
     .action(async (options: CommonOptions) => {
-      const answer = await createClient().request<{ pem: string }>('GET', '/v1/certs/ca');
+      const answer = await createClient().request<CaView>('GET', '/v1/certs/ca');
       if (options.json) return printJson(answer);
       process.stdout.write(answer.pem.endsWith('\n') ? answer.pem : `${answer.pem}\n`);
     });

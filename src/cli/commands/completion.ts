@@ -1,6 +1,6 @@
 /** `completion [SHELL]`: prints the shell completion script for twelve's commands (docs/cli.md). */
 import type { Command } from 'commander';
-import type { AppView } from '../api-types.js';
+import type { AppView } from '../../api/types.js';
 import { CliError } from '../cli-error.js';
 import { completionScript, SHELLS, type CompletionCommand, type Shell } from '../completion-script.js';
 import { createClient, print } from '../context.js';

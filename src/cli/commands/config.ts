@@ -1,7 +1,7 @@
 /** `config`, `config:get`, `config:set`, `config:unset`: config vars, each change a new release. */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { ReleaseView } from '../api-types.js';
+import type { ConfigChangeView } from '../../api/types.js';
 import { parseConfigAssignments } from '../arguments.js';
 import { CliError } from '../cli-error.js';
 import { action, appPath, type CommonOptions, createClient, print, printJson, requireApp, withAppOptions } from '../context.js';
@@ -25,17 +25,10 @@ function readEnvFile(file: string): Record<string, string> {
   return vars;
 }
 
-interface ConfigAnswer {
-  config: Record<string, string>;
-  release: ReleaseView | null;
-  /** False when every change asked for was already so (no release was made). */
-  changed: boolean;
-}
-
 /** PATCH the config with Heroku's `Setting A and restarting APP... done, v2` around it. */
-async function patchConfig(app: string, verb: string, body: Record<string, string | null>, json?: boolean): Promise<ConfigAnswer> {
+async function patchConfig(app: string, verb: string, body: Record<string, string | null>, json?: boolean): Promise<ConfigChangeView> {
   return action(`${verb} ${Object.keys(body).join(', ')} and restarting ${app}`, json,
-    () => createClient().request<ConfigAnswer>('PATCH', appPath(app, '/config'), body),
+    () => createClient().request<ConfigChangeView>('PATCH', appPath(app, '/config'), body),
     ({ release, changed }) => (release ? `done, v${release.version}` : changed === false ? 'nothing changed, so no new release' : 'done'));
 }
 

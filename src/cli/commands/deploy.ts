@@ -1,6 +1,6 @@
 /** `deploy [DIR]`: send the codebase, show the build as it happens, end with the release and its URL. */
 import type { Command } from 'commander';
-import type { DeployEvent } from '../api-types.js';
+import type { DeployEvent } from '../../api/types.js';
 import { CliError } from '../cli-error.js';
 import { appPath, type CommonOptions, createClient, print, requireApp, warn, withAppOptions } from '../context.js';
 import { renderDeployEvent } from '../render.js';

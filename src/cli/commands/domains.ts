@@ -1,8 +1,7 @@
 /** `domains`, `domains:add`, `domains:remove`: extra host names that route to an app. */
 import type { Command } from 'commander';
+import type { DomainView, Removed } from '../../api/types.js';
 import { action, appPath, type CommonOptions, createClient, print, printJson, requireApp, withAppOptions } from '../context.js';
-
-interface DomainView { hostname: string; createdAt: string }
 
 export function registerDomainsCommands(program: Command): void {
   withAppOptions(program.command('domains').description('list the host names that route to an app'))
@@ -29,7 +28,7 @@ export function registerDomainsCommands(program: Command): void {
     .action(async (hostname: string, options: CommonOptions) => {
       const app = requireApp(options);
       const answer = await action(`Removing ${hostname} from ${app}`, options.json,
-        () => createClient().request<{ removed: string }>('DELETE', appPath(app, `/domains/${encodeURIComponent(hostname)}`)));
+        () => createClient().request<Removed>('DELETE', appPath(app, `/domains/${encodeURIComponent(hostname)}`)));
       if (options.json) printJson(answer);
     });
 }

@@ -1,7 +1,8 @@
 /** `drains`, `drains:add URL`, `drains:remove URL|TOKEN|ID`: where an app's log stream is sent (docs/drains.md). */
 import type { Command } from 'commander';
+import type { DrainView } from '../../api/types.js';
 import { action, appPath, type CommonOptions, createClient, print, printJson, requireApp, withAppOptions } from '../context.js';
-import { formatDrains, type DrainView } from '../log-drains.js';
+import { formatDrains } from '../log-drains.js';
 
 export function registerDrainsCommands(program: Command): void {
   withAppOptions(program.command('drains').description('list the app\'s log drains: state, lag, messages sent and dropped'))

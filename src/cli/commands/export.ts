@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
+import type { ExportFilesView, ImageExportSummary } from '../../api/types.js';
 import { parseReleaseVersion } from '../arguments.js';
 import { CliError } from '../cli-error.js';
 import { appPath, type CommonOptions, createClient, print, printJson, requireApp, warn, withAppOptions } from '../context.js';
@@ -12,15 +13,6 @@ import { imageFormat, pushArgv } from '../image-destination.js';
 interface ImageOptions extends CommonOptions { release?: string; output?: string; format?: string; push?: string; base?: string }
 interface FilesOptions extends CommonOptions { release?: string; output?: string; image?: string; configFrom?: string; tlsSecret?: string }
 
-/** What the platform answers for manifests and units: the files to write and what they cannot carry. */
-interface FilesAnswer { app: string; release: number; files: Array<{ name: string; content: string; mode: number }>; warnings: string[]; tarball?: string }
-
-/** What the platform says about the archive it sends (the x-twelve-export header). */
-interface ImageSummary {
-  app: string; release: number; ref: string;
-  manifest: { digest: string; size: number }; config: { digest: string; size: number };
-  layers: Array<{ digest: string; size: number }>; warnings: string[];
-}
 
 function releaseQuery(release: string | undefined): string {
   return release === undefined ? '' : `release=${parseReleaseVersion(release)}&`;
@@ -54,7 +46,7 @@ async function exportImageCommand(options: ImageOptions): Promise<void> {
   } finally {
     base?.cleanup();
   }
-  const summary = JSON.parse(decodeURIComponent(String(response.headers['x-twelve-export']))) as ImageSummary;
+  const summary = JSON.parse(decodeURIComponent(String(response.headers['x-twelve-export']))) as ImageExportSummary;
   if (format === 'oci') await extractArchive(response, path);
   else await writeArchiveFile(response, path);
   if (!options.json) print(`done, ${summary.ref} ${summary.manifest.digest}`);
@@ -70,7 +62,7 @@ async function exportFiles(target: 'kubernetes' | 'systemd', options: FilesOptio
   if (options.image !== undefined) query.set('image', options.image);
   if (options.configFrom !== undefined) query.set('configFrom', options.configFrom);
   if (options.tlsSecret !== undefined) query.set('tlsSecret', options.tlsSecret);
-  const answer = await createClient().request<FilesAnswer>('GET', appPath(app, `/exports/${target}?${query}`));
+  const answer = await createClient().request<ExportFilesView>('GET', appPath(app, `/exports/${target}?${query}`));
   if (options.output === undefined && options.json) {
     printJson(answer);
     return;

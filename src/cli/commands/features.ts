@@ -1,6 +1,6 @@
 /** `features`, `features:enable NAME`, `features:disable NAME`: per-app features such as runtime-metrics (docs/telemetry.md). */
 import type { Command } from 'commander';
-import type { FeatureView } from '../../api/feature-routes.js';
+import type { FeatureView } from '../../api/types.js';
 import { action, appPath, type CommonOptions, createClient, print, printJson, requireApp, withAppOptions } from '../context.js';
 import { alignColumns } from '../format.js';
 

@@ -1,5 +1,6 @@
 /** `logs [-n N] [--tail] [--ps TYPE] [--source S] [--since 10m] [--grep TEXT]` and `logs:retention`. */
 import { type Command, InvalidArgumentError } from 'commander';
+import type { LogRetentionView } from '../../api/types.js';
 import { formatSize, parseDuration, parseSince } from '../../logs/durations.js';
 import { appPath, type CommonOptions, createClient, print, printJson, requireApp, warn, withAppOptions } from '../context.js';
 import { formatLogEvent } from '../log-lines.js';
@@ -15,7 +16,6 @@ interface LogsOptions extends CommonOptions {
 }
 
 interface RetentionOptions extends CommonOptions { size?: string; age?: string }
-interface RetentionView { app: string; size: string; age: string; usedBytes: number }
 
 /** The most lines `-n` asks for (the API's limit); `--since` has none. */
 const MAX_LINES = 10_000;
@@ -71,8 +71,8 @@ export function registerLogsCommand(program: Command): void {
       const client = createClient();
       const path = appPath(app, '/logs/retention');
       const view = options.size === undefined && options.age === undefined
-        ? await client.request<RetentionView>('GET', path)
-        : await client.request<RetentionView>('PUT', path, { size: options.size, age: options.age });
+        ? await client.request<LogRetentionView>('GET', path)
+        : await client.request<LogRetentionView>('PUT', path, { size: options.size, age: options.age });
       if (options.json) return printJson(view);
       print(`${app} keeps its log up to ${view.size} or ${view.age}, whichever comes first (${formatSize(view.usedBytes)} used)`);
     });

@@ -1,6 +1,6 @@
 /** `twelve metrics -a APP`: each process's figures now and the last hour (or day) as sparklines; --watch refreshes like top. */
 import type { Command } from 'commander';
-import type { MetricsView } from '../../telemetry/metrics-view.js';
+import type { MetricsView } from '../../api/types.js';
 import { appPath, type CommonOptions, createClient, print, printJson, requireApp, withAppOptions } from '../context.js';
 import { renderMetrics } from '../metrics-render.js';
 

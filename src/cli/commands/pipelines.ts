@@ -2,21 +2,14 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Option, type Command } from 'commander';
-import type { ApiErrorBody, ReleaseView } from '../api-types.js';
+import type { PipelineDiffView, PipelineInfoView, PipelineLeft, PipelineSummary, PromotionView, RunningBuildView } from '../../api/types.js';
 import { CliError } from '../cli-error.js';
 import { action, appPath, type CommonOptions, createClient, print, printJson, requireApp, warn, withAppOptions, withJsonOption } from '../context.js';
 import { alignColumns } from '../format.js';
-import { type PipelineInfoView, renderPipeline, type RunningBuildView, runningRow } from '../pipeline-render.js';
+import { renderPipeline, runningRow } from '../pipeline-render.js';
 
 interface PipelineOptions extends CommonOptions { pipeline?: string; stage?: string; dir?: string }
 
-interface PromotionAnswer {
-  pipeline: string; to: string;
-  from: { app: string; stage: string; release: ReleaseView; build: { id: string; checksum: string | null } };
-  outcomes: Array<{ app: string; release: ReleaseView | null; error: ApiErrorBody | null }>;
-}
-
-interface DiffAnswer { pipeline: string; stage: string; to: string; from: RunningBuildView; targets: Array<RunningBuildView & { sameBuild: boolean }> }
 
 const pipelinePath = (name: string, rest = '') => `/v1/pipelines/${encodeURIComponent(name)}${rest}`;
 
@@ -42,7 +35,7 @@ export function registerPipelinesCommands(program: Command): void {
     .action(async (options: PipelineOptions) => {
       const client = createClient();
       if (!options.pipeline) {
-        const pipelines = await client.request<Array<{ name: string; apps: number }>>('GET', '/v1/pipelines');
+        const pipelines = await client.request<PipelineSummary[]>('GET', '/v1/pipelines');
         if (options.json) printJson(pipelines);
         else print(pipelines.length === 0 ? 'You have no pipelines. Create one with `twelve pipelines:create NAME`.'
           : `=== Pipelines\n${alignColumns(pipelines.map((p) => [p.name, `${p.apps} app${p.apps === 1 ? '' : 's'}`]))}`);
@@ -74,7 +67,7 @@ export function registerPipelinesCommands(program: Command): void {
   withAppOptions(program.command('pipelines:remove').description('take an app out of its pipeline'))
     .action(async (options: CommonOptions) => {
       const app = requireApp(options);
-      const answer = await createClient().request<{ pipeline: string }>('DELETE', appPath(app, '/pipeline'));
+      const answer = await createClient().request<PipelineLeft>('DELETE', appPath(app, '/pipeline'));
       if (options.json) printJson(answer);
       else print(`Removed ${app} from ${answer.pipeline}`);
     });
@@ -90,7 +83,7 @@ export function registerPipelinesCommands(program: Command): void {
     .action(async (options: CommonOptions) => {
       const app = requireApp(options);
       const answer = await action(`Promoting ${app} to the next stage`, options.json,
-        () => createClient().request<PromotionAnswer>('POST', appPath(app, '/pipeline/promote')),
+        () => createClient().request<PromotionView>('POST', appPath(app, '/pipeline/promote')),
         (made) => `${made.outcomes.some((outcome) => outcome.error) ? '!' : 'done'}, v${made.from.release.version}`);
       const failed = answer.outcomes.filter((outcome) => outcome.error !== null);
       if (options.json) printJson(answer);
@@ -116,7 +109,7 @@ export function registerPipelinesCommands(program: Command): void {
     .description('compare the build APP runs with the next stage\'s'))
     .action(async (options: PipelineOptions) => {
       const app = requireApp(options);
-      const diff = await createClient().request<DiffAnswer>('GET', appPath(app, '/pipeline/diff'));
+      const diff = await createClient().request<PipelineDiffView>('GET', appPath(app, '/pipeline/diff'));
       if (options.json) {
         printJson(diff);
         return;

@@ -1,6 +1,6 @@
 /** `ps`, `ps:scale`, `ps:restart`: the app's processes and how many of each type run. */
 import type { Command } from 'commander';
-import type { AppInfo, ProcessView } from '../api-types.js';
+import type { AppInfo, Formation, FormationChange, ProcessView, Restarted, SizesChange } from '../../api/types.js';
 import { applyScaleChanges, parseScaleArgs } from '../arguments.js';
 import { action, appPath, type CommonOptions, createClient, print, printJson, requireApp, withAppOptions } from '../context.js';
 import { renderFormation, renderProcesses } from '../render.js';
@@ -26,11 +26,11 @@ export function registerPsCommands(program: Command): void {
       const changes = parseScaleArgs(args);
       const client = createClient();
       const current = changes.some((change) => change.kind === 'add')
-        ? await client.request<Record<string, number>>('GET', appPath(app, '/formation'))
+        ? await client.request<Formation>('GET', appPath(app, '/formation'))
         : {};
       const body = applyScaleChanges(changes, current);
       const answer = await action('Scaling dynos', options.json,
-        () => client.request<{ formation: Record<string, number> }>('PATCH', appPath(app, '/formation'), body),
+        () => client.request<FormationChange>('PATCH', appPath(app, '/formation'), body),
         ({ formation }) => `done, now running ${renderFormation(formation, ' at ')}`);
       if (options.json) printJson(answer);
     });
@@ -41,7 +41,7 @@ export function registerPsCommands(program: Command): void {
     .action(async (types: string[], options: CommonOptions) => {
       const app = requireApp(options);
       const answer = await action(`Stopping ${types.join(', ')} processes on ${app}`, options.json,
-        () => createClient().request<{ formation: Record<string, number> }>('PATCH', appPath(app, '/formation'), Object.fromEntries(types.map((type) => [type.replace(/\.\d+$/, ''), 0]))),
+        () => createClient().request<FormationChange>('PATCH', appPath(app, '/formation'), Object.fromEntries(types.map((type) => [type.replace(/\.\d+$/, ''), 0]))),
         ({ formation }) => `done, now running ${renderFormation(formation, ' at ')}`);
       if (options.json) printJson(answer);
     });
@@ -60,7 +60,7 @@ export function registerPsCommands(program: Command): void {
       const sizes = args.length === 0
         ? await client.request<Record<string, string>>('GET', appPath(app, '/sizes'))
         : (await action('Resizing and restarting the processes', options.json,
-          () => client.request<{ sizes: Record<string, string> }>('PATCH', appPath(app, '/sizes'), body))).sizes;
+          () => client.request<SizesChange>('PATCH', appPath(app, '/sizes'), body))).sizes;
       if (options.json) printJson(sizes);
       else print(Object.entries(sizes).map(([type, size]) => `${type}: ${size}`).join('\n'));
     });
@@ -71,7 +71,7 @@ export function registerPsCommands(program: Command): void {
     .action(async (type: string | undefined, options: CommonOptions) => {
       const app = requireApp(options);
       const answer = await action(`Restarting ${type ?? 'all'} processes on ${app}`, options.json,
-        () => createClient().request<{ restarted: string[] }>('POST', appPath(app, '/ps/restart'), type ? { type } : {}));
+        () => createClient().request<Restarted>('POST', appPath(app, '/ps/restart'), type ? { type } : {}));
       if (options.json) printJson(answer);
     });
 }

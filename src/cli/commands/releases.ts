@@ -1,6 +1,6 @@
 /** `releases` and `rollback [vN]`. */
 import type { Command } from 'commander';
-import type { ReleaseView } from '../api-types.js';
+import type { ReleaseView, RollbackView } from '../../api/types.js';
 import { parseReleaseVersion } from '../arguments.js';
 import { action, appPath, type CommonOptions, createClient, print, printJson, requireApp, withAppOptions } from '../context.js';
 import { renderReleases } from '../render.js';
@@ -21,7 +21,7 @@ export function registerReleasesCommands(program: Command): void {
       const app = requireApp(options);
       const version = release === undefined ? undefined : parseReleaseVersion(release);
       const answer = await action(`Rolling back ${app}${version ? ` to v${version}` : ''}`, options.json,
-        () => createClient().request<{ release: ReleaseView }>('POST', appPath(app, '/rollback'), version ? { version } : {}),
+        () => createClient().request<RollbackView>('POST', appPath(app, '/rollback'), version ? { version } : {}),
         ({ release: made }) => `done, v${made.version}`);
       if (options.json) printJson(answer);
     });

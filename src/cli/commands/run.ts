@@ -1,11 +1,10 @@
 /** `run` and `run:detached`: a one-off process in the app's release, attached to this terminal or in the background. */
 import { Option, type Command } from 'commander';
+import type { RunView } from '../../api/types.js';
 import { parseReleaseVersion } from '../arguments.js';
 import { appPath, type CommonOptions, createClient, print, printJson, requireApp, withAppOptions } from '../context.js';
 
 interface RunOptions extends CommonOptions { release?: string }
-
-interface RunAnswer { name: string; release: number; command: string; attachUrl: string | null }
 
 function withRunOptions(command: Command): Command {
   return withAppOptions(command.argument('<command...>', 'the command and its arguments (put -- before them)'))
@@ -14,11 +13,11 @@ function withRunOptions(command: Command): Command {
     .passThroughOptions();
 }
 
-async function startRun(words: string[], options: RunOptions, attach: boolean): Promise<{ app: string; answer: RunAnswer }> {
+async function startRun(words: string[], options: RunOptions, attach: boolean): Promise<{ app: string; answer: RunView }> {
   const app = requireApp(options);
   const body: Record<string, unknown> = { command: words.length === 1 ? words[0] : words, attach };
   if (options.release !== undefined) body.release = parseReleaseVersion(options.release);
-  const answer = await createClient().request<RunAnswer>('POST', appPath(app, '/runs'), body);
+  const answer = await createClient().request<RunView>('POST', appPath(app, '/runs'), body);
   return { app, answer };
 }
 

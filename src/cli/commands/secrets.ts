@@ -1,6 +1,6 @@
 /** `secrets:rotate-key`: re-encrypt every config value under a new key. */
 import type { Command } from 'commander';
-import type { Rotation } from '../../config/rotate-key.js';
+import type { Rotation } from '../../api/types.js';
 import { CliError } from '../cli-error.js';
 import { action, createClient, print, printJson, withJsonOption } from '../context.js';
 

@@ -1,6 +1,6 @@
 /** `status`: how twelve runs apps on this machine (the sandbox's state, and why it is off or refused). */
 import type { Command } from 'commander';
-import type { PlatformStatus } from '../../api/server.js';
+import type { PlatformStatus } from '../../api/types.js';
 import { type CommonOptions, createClient, print, printJson, withJsonOption } from '../context.js';
 
 export function registerStatusCommand(program: Command): void {

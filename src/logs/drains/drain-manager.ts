@@ -37,6 +37,8 @@ export interface DrainManagerOptions {
   reportMs?: number;
   /** How long a syslog connection may take nothing of what waits before it shows as stalled (default 5 s). */
   stallMs?: number;
+  /** How far the drains got could not be saved (the store is busy or closing); the next save covers it. */
+  onSaveFailed?(error: Error): void;
 }
 
 /** How much of the stored log one page of a drain's backfill reads. */
@@ -153,8 +155,10 @@ export class DrainManager {
     this.progress = new Map();
     try {
       saveSentThrough(this.db, progress);
-    } catch {
-      // The database is closing or busy: the next tick (or the next start's resend) covers it.
+    } catch (error) {
+      // The database is closing or busy: the next tick (or the next start's resend) covers it, but a store
+      // that keeps refusing means every restart resends more, so it is said.
+      this.options.onSaveFailed?.(error as Error);
     }
   }
 

@@ -5,6 +5,7 @@
  * next batch. Nothing here ever blocks the publisher: a push is an array append.
  */
 import { randomUUID } from 'node:crypto';
+import { errorText } from '../../errors.js';
 import type { LogEvent } from '../log-event.js';
 import { DrainBuffer } from './drain-buffer.js';
 import { type DrainRefusal, refusalOutcome } from './drain-refusal.js';
@@ -195,7 +196,7 @@ export class Drain {
   private retryLater(error: unknown): void {
     const was = this.state;
     this.state = 'retrying';
-    this.lastError = error instanceof Error ? error.message : String(error);
+    this.lastError = errorText(error);
     if (was !== 'retrying' && was !== 'stalled') this.options.onState?.('retrying', this.lastError);
     this.retryAt = Date.now() + this.delay;
     this.retryTimer = setTimeout(() => {

@@ -2,6 +2,7 @@
 import { connect as connectTcp, isIP, type Socket } from 'node:net';
 import { constants } from 'node:os';
 import { connect as connectTls } from 'node:tls';
+import { errorText } from '../../errors.js';
 import type { DrainTarget } from './drain-url.js';
 import { readSocketState } from './socket-state.js';
 import { frames } from './syslog-frame.js';
@@ -44,7 +45,7 @@ export class SyslogTransport implements Transport {
       await connection.write(frames(events), events.length);
     } catch (error) {
       // What ended the connection (a reset, say) is the error to show, and the batch is retried.
-      throw new Error(await connection.closedReason() ?? (error as Error).message);
+      throw new Error(await connection.closedReason() ?? errorText(error));
     }
   }
 

@@ -24,6 +24,11 @@ export interface ImageFiles {
 
 const APP_OWNER = { uid: APP_USER.uid, gid: APP_USER.gid };
 /** A virtualenv uses its own site-packages; the interpreter's tests and tooling are not run by apps. */
+/**
+ * npm's debug logs: written by whoever ran npm (the build, or a process that runs `npm start` with the
+ * sandbox off, whose /app is the build itself), never read by the app, and so changing under an export.
+ */
+const APP_LEFT_OUT = /^\.npm\/_logs(\/|$)/;
 const STDLIB_LEFT_OUT = /^(site-packages|dist-packages|test|idlelib|tkinter|turtledemo|ensurepip|config-[^/]*|lib-dynload\/_tkinter[^/]*)(\/|$)/;
 const NSSWITCH = 'passwd: files\ngroup: files\nhosts: files dns\n';
 
@@ -34,7 +39,7 @@ export async function collectImageFiles(buildDir: string, manifest: BuildManifes
   const copy: HostCopy = { elfFiles: new Set() };
   const app = new LayerEntries();
   app.directory(APP_DIR, 0o755, APP_OWNER);
-  await addHostTree(app, copy, join(buildDir, 'app'), APP_DIR, { owner: APP_OWNER });
+  await addHostTree(app, copy, join(buildDir, 'app'), APP_DIR, { owner: APP_OWNER, exclude: (relative) => APP_LEFT_OUT.test(relative) });
   const runtime = join(buildDir, 'runtime', 'node');
   if (existsSync(runtime)) await addHostTree(app, copy, runtime, NODE_RUNTIME_DIR, { owner: APP_OWNER });
   // Virtualenv scripts and some packages hold the build's absolute path: it leads to /app in the image.

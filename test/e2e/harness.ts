@@ -14,7 +14,7 @@ export const FIXTURES = join(ROOT, 'test', 'fixtures', 'apps');
 
 export interface CliResult { code: number; stdout: string; stderr: string }
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000, everyMs = 50): Promise<T> {
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 60_000, everyMs = 50): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -54,7 +54,10 @@ export class TestPlatform {
     for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !key.startsWith('TWELVE_')) env[key] = value;
     return {
       ...env, TWELVE_DATA_DIR: this.dataDir, TWELVE_API_URL: `http://127.0.0.1:${this.apiPort}`,
-      TWELVE_STOP_TIMEOUT: '5', TWELVE_BOOT_TIMEOUT: '20', TWELVE_PORT_RANGE: this.portRange,
+      TWELVE_STOP_TIMEOUT: '5',
+      // A deadline for what must happen, not a measure: generous, so that a machine busy with other work (the
+      // suite's own files side by side, a CPU hog) slows a test down without failing it.
+      TWELVE_BOOT_TIMEOUT: '60', TWELVE_PORT_RANGE: this.portRange,
       // The machine's pip settings (a local mirror), declared as an operator would: builds see nothing else of ours.
       TWELVE_BUILD_ENV: Object.keys(env).filter((key) => key.startsWith('PIP_')).join(','),
       // `TWELVE_SANDBOX=off npm test` runs the whole suite unsandboxed.
@@ -79,7 +82,7 @@ export class TestPlatform {
       if (child.exitCode !== null) throw new Error(`twelve serve exited with ${child.exitCode}:\n${this.output}`);
       const line = this.output.split('\n').find((l) => l.includes('"twelve is serving"'));
       return line ? (JSON.parse(line) as { api: string; router: string; https: string }) : undefined;
-    }, 30_000);
+    }, 90_000);
     this.apiPort = Number(new URL(serving.api).port);
     this.routerPort = Number(new URL(serving.router).port);
     this.httpsPort = Number(new URL(serving.https).port);

@@ -58,7 +58,7 @@ export interface Answer {
 }
 
 /** Polls `check` until it returns a value other than undefined/false, or fails after the deadline. */
-export async function waitFor<T>(check: () => T | undefined | false, what: string, timeoutMs = 5000): Promise<T> {
+export async function waitFor<T>(check: () => T | undefined | false, what: string, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = check();

@@ -1,9 +1,11 @@
 /**
- * https: requests/s and p99 through twelve's https port against nginx terminating TLS, both with an
- * ECDSA P-256 certificate of the same shape (leaf and root), in one run: keep-alive connections, and a
- * new connection (a full handshake) per request. Interleaved rounds; best and median of each side.
+ * https: requests/s and p99 through twelve's https port against nginx terminating TLS (one worker, like
+ * twelve's one thread), both with the same ECDSA P-256 certificate (leaf and root), in one run: keep-alive
+ * connections; a new connection per request where both resume sessions (wrk uses each ticket once, as
+ * browsers do); and a new connection with a full handshake each time (resumption off on both sides).
+ * Interleaved rounds; best and median of each side. What each side negotiates is printed first.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LocalCa } from '../../src/certs/local-ca.js';
 import { tempDir } from '../cleanup.js';
@@ -11,6 +13,7 @@ import { startNginx } from '../nginx.js';
 import type { Part } from '../part.js';
 import { BenchPlatform } from '../platform.js';
 import { againstBaseline, atLeastBaseline } from '../report.js';
+import { describeTls } from '../tls-probe.js';
 import { installHint, which } from '../tools.js';
 import { measureWrk, type WrkLoad, type WrkResult } from '../wrk.js';
 
@@ -19,9 +22,23 @@ const SECONDS = 10;
 const WARMUP_SECONDS = 2;
 const ROUNDS = 5;
 
+/**
+ * OpenSSL's configuration for a twelve with no session resumption: without tickets, Node's server has
+ * nowhere to find a TLS 1.3 session again, so every handshake is a full one (nginx: tickets and cache off).
+ */
+const NO_RESUMPTION_CONF = `nodejs_conf = nodejs_init
+[nodejs_init]
+ssl_conf = ssl_init
+[ssl_init]
+system_default = no_resumption
+[no_resumption]
+Options = -SessionTicket
+`;
+
 const CASES = [
-  { name: 'keep-alive', headers: {} },
-  { name: 'new connection', headers: { connection: 'close' } },
+  { name: 'keep-alive', close: false, resumption: true },
+  { name: 'new connection, resumed', close: true, resumption: true },
+  { name: 'new connection, full handshake', close: true, resumption: false },
 ] as const;
 
 function measure(bin: string, label: string, load: Omit<WrkLoad, 'seconds'>): Promise<WrkResult> {
@@ -34,15 +51,27 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
+/** The share of nginx's requests that came over a resumed session ($ssl_session_reused), from its access log. */
+function resumedShare(accessLog: string): string {
+  const lines = readFileSync(accessLog, 'utf8').split('\n').filter((line) => line.includes(' reused='));
+  const resumed = lines.filter((line) => line.endsWith(' reused=r')).length;
+  return lines.length === 0 ? '?' : `${Math.round(100 * resumed / lines.length)}%`;
+}
+
 export const httpsPart: Part = {
   name: 'https',
-  description: `wrk -t2 -c50 -d${SECONDS}s --latency over TLS, ${ROUNDS} interleaved rounds, keep-alive and a new connection per request: twelve's https port vs nginx (ssl, 1 worker)`,
+  description: `wrk -t2 -c50 -d${SECONDS}s --latency over TLS, ${ROUNDS} interleaved rounds: keep-alive, a new connection per request (resumed, and full handshakes): twelve's https port vs nginx (ssl, 1 worker)`,
   async run({ record, skip }) {
     const wrk = which('wrk');
     if (!wrk) return skip(installHint('wrk'));
     const nginxBin = which('nginx');
     if (!nginxBin) return skip(installHint('nginx-light'));
-    const { platform, web } = await BenchPlatform.withNodeWeb(APP);
+    if (!which('openssl')) return skip(installHint('openssl'));
+    const { platform, dir, web } = await BenchPlatform.withNodeWeb(APP);
+    const confDir = tempDir('https-openssl');
+    writeFileSync(join(confDir, 'no-resumption.cnf'), NO_RESUMPTION_CONF);
+    const fullTwelve = await BenchPlatform.launch({ OPENSSL_CONF: join(confDir, 'no-resumption.cnf') });
+    await fullTwelve.deployApp(APP, dir);
 
     // wrk sends no server name to an IP address: twelve then answers with its local CA's certificate for
     // `localhost`, an ECDSA P-256 leaf under a P-256 root; nginx gets one of the same shape.
@@ -50,20 +79,33 @@ export const httpsPart: Part = {
     const certDir = tempDir('https-cert');
     writeFileSync(join(certDir, 'cert.pem'), pair.cert);
     writeFileSync(join(certDir, 'key.pem'), pair.key);
-    const nginx = await startNginx(nginxBin, web.port, { certFile: join(certDir, 'cert.pem'), keyFile: join(certDir, 'key.pem') });
+    const tls = { certFile: join(certDir, 'cert.pem'), keyFile: join(certDir, 'key.pem') };
+    const nginx = await startNginx(nginxBin, web.port, tls);
+    const fullNginx = await startNginx(nginxBin, web.port, { ...tls, resumption: false });
+    const ports = (resumption: boolean) => resumption
+      ? { nginx: nginx.port, twelve: platform.httpsPort }
+      : { nginx: fullNginx.port, twelve: fullTwelve.httpsPort };
+    for (const resumption of [true, false]) {
+      for (const [side, port] of Object.entries(ports(resumption))) {
+        console.log(`  ${side}, resumption ${resumption ? 'on' : 'off'}: ${describeTls(port, `${APP}.localhost`)}`);
+      }
+    }
     const results = new Map<string, WrkResult[]>();
     const add = (key: string, result: WrkResult) => results.set(key, [...results.get(key) ?? [], result]);
     try {
       for (let round = 1; round <= ROUNDS; round++) {
         for (const kind of CASES) {
-          const extra = Object.entries(kind.headers).map(([name, value]) => `${name}: ${value}`);
-          add(`nginx ${kind.name}`, await measure(wrk, `round ${round} nginx ${kind.name}`, { url: `https://127.0.0.1:${nginx.port}/`, host: `${APP}.localhost`, headers: extra }));
-          add(`twelve ${kind.name}`, await measure(wrk, `round ${round} twelve ${kind.name}`, { url: `https://127.0.0.1:${platform.httpsPort}/`, host: `${APP}.localhost`, headers: extra }));
+          const headers = kind.close ? ['Connection: close'] : [];
+          for (const [side, port] of Object.entries(ports(kind.resumption))) {
+            add(`${side} ${kind.name}`, await measure(wrk, `round ${round} ${side} ${kind.name}`, { url: `https://127.0.0.1:${port}/`, host: `${APP}.localhost`, headers }));
+          }
         }
       }
     } finally {
       await nginx.stop();
+      await fullNginx.stop();
     }
+    console.log(`  nginx's requests over a resumed session, all cases with resumption on: ${resumedShare(nginx.accessLog)}; with it off: ${resumedShare(fullNginx.accessLog)}`);
     for (const kind of CASES) {
       const twelve = results.get(`twelve ${kind.name}`)!;
       const viaNginx = results.get(`nginx ${kind.name}`)!;

@@ -1,5 +1,5 @@
 /** nginx as the router baseline: its own config in a temp dir, one worker, keep-alive upstream, request ids logged. */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { killChild, onCleanup, spawnTracked, tempDir } from './cleanup.js';
 import { accepts, answers, freePort, until } from './probe.js';
@@ -52,8 +52,16 @@ http {
 `;
 }
 
+export interface StartedNginx {
+  port: number;
+  accessLog: string;
+  /** Its worker's pid (the master only watches it), for the CPU it spends. */
+  workerPid: () => number;
+  stop: () => Promise<void>;
+}
+
 /** Starts nginx in the foreground in front of `appPort`; resolves its port (and its access log) once it proxies. */
-export async function startNginx(bin: string, appPort: number, tls?: NginxTls): Promise<{ port: number; accessLog: string; stop: () => Promise<void> }> {
+export async function startNginx(bin: string, appPort: number, tls?: NginxTls): Promise<StartedNginx> {
   const dir = tempDir('nginx');
   const port = await freePort();
   writeFileSync(join(dir, 'nginx.conf'), nginxConfig(dir, port, appPort, tls));
@@ -66,5 +74,6 @@ export async function startNginx(bin: string, appPort: number, tls?: NginxTls): 
     if (child.exitCode !== null) throw new Error(`nginx exited ${child.exitCode}: ${child.output()}`);
     return tls ? accepts(port) : answers(port);
   }, 10_000, 20);
-  return { port, accessLog: join(dir, 'access.log'), stop };
+  const workerPid = () => Number(readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/)[0]);
+  return { port, accessLog: join(dir, 'access.log'), workerPid, stop };
 }

@@ -15,7 +15,7 @@ import { BenchPlatform } from '../platform.js';
 import { againstBaseline, atLeastBaseline } from '../report.js';
 import { describeTls } from '../tls-probe.js';
 import { installHint, which } from '../tools.js';
-import { measureWrk, type WrkLoad, type WrkResult } from '../wrk.js';
+import { runWrk, type WrkLoad, type WrkResult } from '../wrk.js';
 
 const APP = 'secure';
 const SECONDS = 10;
@@ -41,8 +41,16 @@ const CASES = [
   { name: 'new connection, full handshake', close: true, resumption: false },
 ] as const;
 
-function measure(bin: string, label: string, load: Omit<WrkLoad, 'seconds'>): Promise<WrkResult> {
-  return measureWrk(bin, label, load, SECONDS, WARMUP_SECONDS);
+/** A warm-up, then the measured run with the CPU `pid` spent on it, per 1000 requests; prints a line. */
+async function measure(bin: string, label: string, load: Omit<WrkLoad, 'seconds'>, pid: number): Promise<WrkResult & { cpuPerThousand: number }> {
+  await runWrk(bin, { ...load, seconds: WARMUP_SECONDS });
+  const before = cpuMs(pid);
+  const result = await runWrk(bin, { ...load, seconds: SECONDS });
+  const cpuPerThousand = 1000 * (cpuMs(pid) - before) / Math.max(1, result.requests);
+  const wrong = result.non2xx + result.socketErrors;
+  console.log(`  ${label}: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms, CPU ${cpuPerThousand.toFixed(0)} ms per 1000 requests` +
+    (wrong > 0 ? `  (WARNING: ${result.non2xx} non-2xx answers, ${result.socketErrors} socket errors)` : ''));
+  return { ...result, cpuPerThousand };
 }
 
 function median(values: number[]): number {
@@ -51,11 +59,16 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-/** The share of nginx's requests that came over a resumed session ($ssl_session_reused), from its access log. */
-function resumedShare(accessLog: string): string {
-  const lines = readFileSync(accessLog, 'utf8').split('\n').filter((line) => line.includes(' reused='));
-  const resumed = lines.filter((line) => line.endsWith(' reused=r')).length;
-  return lines.length === 0 ? '?' : `${Math.round(100 * resumed / lines.length)}%`;
+/** nginx's access log lines so far: the ones a load adds say whether each request came over a resumed session. */
+function logLines(accessLog: string): string[] {
+  return readFileSync(accessLog, 'utf8').split('\n').filter((line) => line.includes(' reused='));
+}
+
+/** CPU time (user + system, ms) a process has used: on a shared machine, the cost of a request apart from the share of the CPU it got. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+  // utime and stime, fields 14 and 15 of stat (12 and 13 after the name), in clock ticks of 10 ms.
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 export const httpsPart: Part = {
@@ -90,14 +103,26 @@ export const httpsPart: Part = {
         console.log(`  ${side}, resumption ${resumption ? 'on' : 'off'}: ${describeTls(port, `${APP}.localhost`)}`);
       }
     }
-    const results = new Map<string, WrkResult[]>();
-    const add = (key: string, result: WrkResult) => results.set(key, [...results.get(key) ?? [], result]);
+    const pids = (resumption: boolean) => resumption
+      ? { nginx: nginx.workerPid(), twelve: platform.pid }
+      : { nginx: fullNginx.workerPid(), twelve: fullTwelve.pid };
+    const results = new Map<string, Array<WrkResult & { cpuPerThousand: number }>>();
+    const add = (key: string, result: WrkResult & { cpuPerThousand: number }) => results.set(key, [...results.get(key) ?? [], result]);
+    const resumed = { requests: 0, resumed: 0 };
     try {
       for (let round = 1; round <= ROUNDS; round++) {
         for (const kind of CASES) {
           const headers = kind.close ? ['Connection: close'] : [];
           for (const [side, port] of Object.entries(ports(kind.resumption))) {
-            add(`${side} ${kind.name}`, await measure(wrk, `round ${round} ${side} ${kind.name}`, { url: `https://127.0.0.1:${port}/`, host: `${APP}.localhost`, headers }));
+            const pid = pids(kind.resumption)[side as 'nginx' | 'twelve'];
+            const logged = side === 'nginx' && kind.name === 'new connection, resumed' ? logLines(nginx.accessLog).length : undefined;
+            const result = await measure(wrk, `round ${round} ${side} ${kind.name}`, { url: `https://127.0.0.1:${port}/`, host: `${APP}.localhost`, headers }, pid);
+            add(`${side} ${kind.name}`, result);
+            if (logged !== undefined) {
+              const lines = logLines(nginx.accessLog).slice(logged);
+              resumed.requests += lines.length;
+              resumed.resumed += lines.filter((line) => line.endsWith(' reused=r')).length;
+            }
           }
         }
       }
@@ -105,8 +130,10 @@ export const httpsPart: Part = {
       await nginx.stop();
       await fullNginx.stop();
     }
-    console.log(`  nginx's requests over a resumed session, all cases with resumption on: ${resumedShare(nginx.accessLog)}; with it off: ${resumedShare(fullNginx.accessLog)}`);
+    console.log(`  nginx, new connection, resumed: ${Math.round(100 * resumed.resumed / Math.max(1, resumed.requests))}% of its requests came over a resumed session (warm-ups included)`);
     for (const kind of CASES) {
+      const perThousand = (side: string) => median(results.get(`${side} ${kind.name}`)!.map((result) => result.cpuPerThousand));
+      record(againstBaseline('https', `${kind.name}: twelve CPU per 1000 requests vs nginx's worker (median)`, 'ms', perThousand('twelve'), { name: 'nginx ssl, 1 worker (median)', value: perThousand('nginx') }, null));
       const twelve = results.get(`twelve ${kind.name}`)!;
       const viaNginx = results.get(`nginx ${kind.name}`)!;
       const rps = (list: WrkResult[]) => list.map((result) => result.requestsPerSecond);

@@ -6,6 +6,10 @@
  */
 import type net from 'node:net';
 import tls from 'node:tls';
+import { SessionTickets } from './session-tickets.js';
+
+/** How long a session may be resumed (seconds), and so how long a ticket key encrypts. */
+const SESSION_TIMEOUT_S = 3600;
 
 /** Where the TLS listener gets the certificate for a server name; the certs layer implements it. */
 export interface CertificateSource {
@@ -16,8 +20,8 @@ export interface CertificateSource {
 }
 
 /**
- * A TLS server for TLS 1.2 and 1.3, ALPN http/1.1, with session tickets (resumption: Node's server
- * makes the ticket keys itself, so a ticket holds for sessionTimeout within one run of twelve).
+ * A TLS server for TLS 1.2 and 1.3, ALPN http/1.1, with session tickets (session-tickets.ts: keys kept
+ * in memory and rotated, a new ticket on each resumption; a ticket holds for an hour within one run of twelve).
  */
 export interface TlsListener {
   server: tls.Server;
@@ -37,7 +41,7 @@ export async function createTlsServer(certificates: CertificateSource, handshake
     maxVersion: 'TLSv1.3',
     ALPNProtocols: ['http/1.1'],
     handshakeTimeout: handshakeTimeoutMs,
-    sessionTimeout: 3600,
+    sessionTimeout: SESSION_TIMEOUT_S,
     SNICallback: (servername, callback) => {
       certificates.contextFor(servername.toLowerCase()).then((context) => callback(null, context), (error: Error) => callback(error));
     },
@@ -52,6 +56,9 @@ export async function createTlsServer(certificates: CertificateSource, handshake
     socket.allowHalfOpen = true;
     onSecureConnection(socket);
   });
+  // The server's own context is private to Node (`_sharedCreds`); without it, Node's tickets serve.
+  const ownContext = (server as tls.Server & { _sharedCreds?: tls.SecureContext })._sharedCreds;
+  if (ownContext) new SessionTickets(SESSION_TIMEOUT_S * 1000).attach(ownContext);
   server.on('tlsClientError', onHandshakeError);
   // Node's handshakeTimeout starts at the ClientHello: a client that connects and says nothing would hold
   // its socket (and close()) forever without a deadline of its own.

@@ -78,6 +78,44 @@ test('resumes a session from its ticket, over TLS 1.3 and 1.2', async () => {
   }
 });
 
+test('renews the ticket on each resumed TLS 1.3 handshake, so a client that uses a ticket once keeps resuming', async () => {
+  let session: Buffer | undefined;
+  for (let round = 0; round < 3; round++) {
+    const used = session;
+    session = undefined;
+    const socket = tls.connect({ host: '127.0.0.1', port: router.port, ca: testCa.rootPem, servername: 'secure.localhost', maxVersion: 'TLSv1.3', session: used });
+    socket.on('session', (ticket: Buffer) => { session = ticket; });
+    await once(socket, 'secureConnect');
+    assert.equal(socket.isSessionReused(), round > 0, `connection ${round + 1}`);
+    // TLS 1.3 tickets come after the handshake: a request's answer is behind them.
+    socket.write('GET / HTTP/1.1\r\nHost: secure.localhost\r\n\r\n');
+    await once(socket, 'data');
+    await waitFor(() => session, `a ticket on connection ${round + 1}`);
+    socket.destroy();
+  }
+});
+
+test('a ticket under keys this listener does not have (another run of twelve) gets a full handshake, not an error', async () => {
+  const ownRouter = new Router({ table: router.table, logs: router.logs, logger: pino({ level: 'silent' }) });
+  const port = await ownRouter.listenTls(0, '127.0.0.1', book);
+  try {
+    let session: Buffer | undefined;
+    const first = tls.connect({ host: '127.0.0.1', port: router.port, ca: testCa.rootPem, servername: 'secure.localhost', maxVersion: 'TLSv1.3' });
+    first.on('session', (ticket: Buffer) => { session = ticket; });
+    await once(first, 'secureConnect');
+    first.write('GET / HTTP/1.1\r\nHost: secure.localhost\r\n\r\n');
+    await once(first, 'data');
+    await waitFor(() => session, 'the session ticket');
+    first.destroy();
+    const other = tls.connect({ host: '127.0.0.1', port, ca: testCa.rootPem, servername: 'secure.localhost', maxVersion: 'TLSv1.3', session });
+    await once(other, 'secureConnect');
+    assert.equal(other.isSessionReused(), false);
+    other.destroy();
+  } finally {
+    await ownRouter.close();
+  }
+});
+
 test('serves a request over TLS with X-Forwarded-Proto https and a protocol=https router line', async () => {
   const answer = await overTls.get(router.port, 'secure.localhost');
   assert.equal(answer.body, 'tls-app');

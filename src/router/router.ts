@@ -143,7 +143,13 @@ export class Router {
     this.tls?.cutHandshakes();
     this.pool.destroyAll();
     clearInterval(this.sweeper);
-    await serverClosed;
+    // An ending connection that never finishes (a peer that stopped reading its last response) must not
+    // hold twelve's stop for ever: after another deadline, every connection left is cut.
+    if (!await settlesWithin(serverClosed, this.closeTimeoutMs)) {
+      for (const connection of this.connections) connection.destroy();
+      this.tls?.cutHandshakes();
+      await settlesWithin(serverClosed, this.closeTimeoutMs);
+    }
     // The lines of the last requests, before the log bus closes after the router.
     this.context.requestLog.flush();
   }
@@ -195,4 +201,12 @@ function listenOn(server: net.Server, port: number, host: string): Promise<numbe
       resolve((server.address() as AddressInfo).port);
     });
   });
+}
+
+/** Whether `promise` settles within `ms`: the timer keeps the process alive while it waits. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const settled = await Promise.race([promise.then(() => true), new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), ms); })]);
+  clearTimeout(timer);
+  return settled;
 }

@@ -3,10 +3,10 @@
  * version control), the manifests (package.json, Procfile, app.json) and the facts of every source file.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SourceFacts } from './facts.js';
-import { analyzeJsFiles } from './js-files.js';
+import { analyzeJsFiles, type JsSource } from './js-files.js';
 import { analyzePython } from './python-analyzer.js';
 
 /** Directories that hold dependencies, build output or tooling, not the app's own code. */
@@ -30,6 +30,8 @@ export interface Codebase {
   /** Every file, relative to the root, with `/` separators. */
   files: string[];
   sources: SourceFacts[];
+  /** How many JS/TS files the parser read; the others' facts (imports only) came from their tokens. */
+  jsParsed: number;
   /** Files the git index tracks, or null when the directory is not a git work tree. */
   tracked: string[] | null;
   packageJson: Record<string, unknown> | null;
@@ -80,6 +82,27 @@ function parseJson(text: string | undefined): Record<string, unknown> | null {
   }
 }
 
+/** The text of each file up to MAX_SOURCE_BYTES; larger files and files that cannot be read are left out. */
+function readSources(root: string, files: string[]): JsSource[] {
+  const sources: JsSource[] = [];
+  for (const file of files) {
+    let fd: number | undefined;
+    try {
+      fd = openSync(join(root, file), 'r');
+      const size = fstatSync(fd).size;
+      if (size > MAX_SOURCE_BYTES) continue;
+      const buffer = Buffer.allocUnsafe(size);
+      const read = readSync(fd, buffer, 0, size, 0);
+      sources.push({ file, text: buffer.toString('utf8', 0, read) });
+    } catch {
+      // A file gone or unreadable has no facts; the others still count.
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+  }
+  return sources;
+}
+
 export async function scanCodebase(root: string, origin: Origin = { kind: 'dir' }): Promise<Codebase> {
   const files = listFiles(root);
   const cache = new Map<string, string | undefined>();
@@ -96,20 +119,17 @@ export async function scanCodebase(root: string, origin: Origin = { kind: 'dir' 
   const notes: string[] = [];
   const small = (file: string): boolean => statSync(join(root, file)).size <= MAX_SOURCE_BYTES;
   const code = files.filter((file) => !TEST_FILE.test(file));
-  const jsFiles = code.filter((file) => JS_FILE.test(file) && !file.endsWith('.d.ts') && !/\.min\.js$/.test(file) && small(file));
+  const jsFiles = code.filter((file) => JS_FILE.test(file) && !file.endsWith('.d.ts') && !/\.min\.js$/.test(file));
   const pyFiles = code.filter((file) => PY_FILE.test(file) && small(file));
-  const sources: SourceFacts[] = [];
   const python = analyzePython(root, pyFiles);
-  const js = await analyzeJsFiles(root, jsFiles);
+  const js = await analyzeJsFiles(readSources(root, jsFiles));
   const { facts, unavailable } = await python;
   if (unavailable) notes.push(`Python files not read: ${unavailable}`);
-  for (const fact of [...js, ...facts]) {
-    if (fact.error) notes.push(`${fact.file}: not parsed (${fact.error})`);
-    sources.push(fact);
-  }
+  const sources: SourceFacts[] = [...js.facts, ...facts];
+  for (const fact of sources) if (fact.error) notes.push(`${fact.file}: not parsed (${fact.error})`);
   const procfileText = files.includes('Procfile') ? read('Procfile') : undefined;
   return {
-    root, origin, files, sources, tracked: origin.kind === 'dir' ? gitTracked(root) : null, notes, read,
+    root, origin, files, sources, jsParsed: js.parsed, tracked: origin.kind === 'dir' ? gitTracked(root) : null, notes, read,
     packageJson: parseJson(files.includes('package.json') ? read('package.json') : undefined),
     procfile: procfileText === undefined ? null : parseProcfileLines(procfileText),
     appJson: parseJson(files.includes('app.json') ? read('app.json') : undefined),

@@ -2,8 +2,6 @@
  * Facts from JavaScript and TypeScript files, through the TypeScript compiler's parser (syntax only, no
  * type checking). typescript is loaded on the first call, so only `twelve factors` pays for it.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type * as TS from 'typescript';
 import { requireTypescript } from './typescript-loader.js';
 import { CREDENTIAL_KEY, ENVIRONMENT_NAMES, KEPT_AT_LOAD_CALLS, KEPT_CALLS, KEPT_PATTERN, type CallFact, type SourceFacts, type Value } from './facts.js';
@@ -35,18 +33,11 @@ export function analyzeJs(ts: Ts, file: string, text: string): SourceFacts {
   return new JsWalk(ts, source, file).run();
 }
 
-/** Reads and analyzes one file of a codebase; null when it cannot be read (removed meanwhile, unreadable). */
-export function analyzeJsFile(ts: Ts, root: string, file: string): SourceFacts | null {
-  let text: string;
-  try {
-    text = readFileSync(join(root, file), 'utf8');
-  } catch {
-    return null; // a file gone or unreadable has no facts; the others still count
-  }
+/** The facts of one file; a file nested deeper than the stack allows is named with its error, the others still count. */
+export function analyzeJsText(ts: Ts, file: string, text: string): SourceFacts {
   try {
     return analyzeJs(ts, file, text);
   } catch (error) {
-    // A file nested deeper than the stack allows: named in the report's notes, the others still count.
     return { file, language: 'js', imports: [], calls: [], literals: [], envReads: [], envCompares: [], error: error instanceof Error ? error.message : String(error) };
   }
 }

@@ -2,7 +2,7 @@
  * What the checks look at, gathered once: the codebase's files (without dependencies, build output and
  * version control), the manifests (package.json, Procfile, app.json) and the facts of every source file.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SourceFacts } from './facts.js';
@@ -58,9 +58,12 @@ function listFiles(root: string): string[] {
 }
 
 /** The files git tracks under root (root may be a subdirectory of a work tree); null outside one. */
-function gitTracked(root: string): string[] | null {
-  const result = spawnSync('git', ['-C', root, 'ls-files', '-z'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  return result.status === 0 ? result.stdout.split('\0').filter(Boolean) : null;
+function gitTracked(root: string): Promise<string[] | null> {
+  return new Promise((resolve) => {
+    execFile('git', ['-C', root, 'ls-files', '-z'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (error, stdout) => {
+      resolve(error ? null : stdout.split('\0').filter(Boolean)); // not a work tree, or no git: factor I says so
+    });
+  });
 }
 
 export function parseProcfileLines(text: string): ProcfileEntry[] {
@@ -121,6 +124,8 @@ export async function scanCodebase(root: string, origin: Origin = { kind: 'dir' 
   const code = files.filter((file) => !TEST_FILE.test(file));
   const jsFiles = code.filter((file) => JS_FILE.test(file) && !file.endsWith('.d.ts') && !/\.min\.js$/.test(file));
   const pyFiles = code.filter((file) => PY_FILE.test(file) && small(file));
+  // git and python3 work beside this thread's reading and parsing.
+  const tracked = origin.kind === 'dir' ? gitTracked(root) : Promise.resolve(null);
   const python = analyzePython(root, pyFiles);
   const js = await analyzeJsFiles(readSources(root, jsFiles));
   const { facts, unavailable } = await python;
@@ -129,7 +134,7 @@ export async function scanCodebase(root: string, origin: Origin = { kind: 'dir' 
   for (const fact of sources) if (fact.error) notes.push(`${fact.file}: not parsed (${fact.error})`);
   const procfileText = files.includes('Procfile') ? read('Procfile') : undefined;
   return {
-    root, origin, files, sources, jsParsed: js.parsed, tracked: origin.kind === 'dir' ? gitTracked(root) : null, notes, read,
+    root, origin, files, sources, jsParsed: js.parsed, tracked: await tracked, notes, read,
     packageJson: parseJson(files.includes('package.json') ? read('package.json') : undefined),
     procfile: procfileText === undefined ? null : parseProcfileLines(procfileText),
     appJson: parseJson(files.includes('app.json') ? read('app.json') : undefined),

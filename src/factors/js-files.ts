@@ -9,8 +9,11 @@ import type { SourceFacts } from './facts.js';
 import { analyzeJsText, loadTypescript } from './js-analyzer.js';
 import { importsOnlyFacts } from './js-prefilter.js';
 
-/** Below this many files to parse, a worker's start (loading the parser again) costs more than it saves. */
-const FILES_PER_WORKER = 400;
+/**
+ * Below this many files to parse, a worker costs more than it saves: it loads the parser again and warms
+ * it up from cold (about a second of CPU on a busy machine), while python3 already takes a second core.
+ */
+const FILES_PER_WORKER = 1500;
 const MAX_WORKERS = 3;
 
 export interface JsSource { file: string; text: string }

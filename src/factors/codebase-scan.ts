@@ -106,7 +106,7 @@ function readSources(root: string, files: string[]): JsSource[] {
   return sources;
 }
 
-export async function scanCodebase(root: string, origin: Origin = { kind: 'dir' }): Promise<Codebase> {
+export async function scanCodebase(root: string, origin: Origin = { kind: 'dir' }, parseAll = false): Promise<Codebase> {
   const files = listFiles(root);
   const cache = new Map<string, string | undefined>();
   const read = (file: string): string | undefined => {
@@ -127,7 +127,7 @@ export async function scanCodebase(root: string, origin: Origin = { kind: 'dir' 
   // git and python3 work beside this thread's reading and parsing.
   const tracked = origin.kind === 'dir' ? gitTracked(root) : Promise.resolve(null);
   const python = analyzePython(root, pyFiles);
-  const js = await analyzeJsFiles(readSources(root, jsFiles));
+  const js = await analyzeJsFiles(readSources(root, jsFiles), parseAll);
   const { facts, unavailable } = await python;
   if (unavailable) notes.push(`Python files not read: ${unavailable}`);
   const sources: SourceFacts[] = [...js.facts, ...facts];

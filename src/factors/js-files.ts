@@ -26,11 +26,14 @@ function inWorker(sources: JsSource[]): Promise<SourceFacts[]> {
   });
 }
 
-/** The facts of each source, in their order, and how many of them the parser had to read. */
-export async function analyzeJsFiles(sources: JsSource[]): Promise<{ facts: SourceFacts[]; parsed: number }> {
+/**
+ * The facts of each source, in their order, and how many of them the parser had to read. `parseAll` sends
+ * every file to the parser (the tests compare the reports made both ways).
+ */
+export async function analyzeJsFiles(sources: JsSource[], parseAll = false): Promise<{ facts: SourceFacts[]; parsed: number }> {
   if (sources.length === 0) return { facts: [], parsed: 0 };
   const ts = await loadTypescript();
-  const facts: Array<SourceFacts | undefined> = sources.map((source) => importsOnlyFacts(ts, source.file, source.text) ?? undefined);
+  const facts: Array<SourceFacts | undefined> = sources.map((source) => (parseAll ? undefined : importsOnlyFacts(ts, source.file, source.text) ?? undefined));
   const toParse = sources.map((source, index) => ({ ...source, index })).filter(({ index }) => facts[index] === undefined);
   const workers = Math.max(0, Math.min(MAX_WORKERS, availableParallelism() - 1, Math.floor(toParse.length / FILES_PER_WORKER)));
   const share = Math.ceil(toParse.length / (workers + 1));

@@ -24,6 +24,25 @@ const JSX_FILE = /\.([mc]?jsx?|tsx)$/;
 const MAX_DEPTH = 256;
 const MAX_RUN = 2000;
 
+/**
+ * Kept calls that no check reads in JavaScript unless the file also holds a certain token (checks/): a
+ * download at boot needs an http(s) URL; a signal handler, SIGTERM; the others (Python's names, loggers'
+ * factories, mkdir) count only through logs.ts's look for a file destination in any call's arguments.
+ * A call of any other kept name sends the file to the parser.
+ */
+export const GATED_CALLS = {
+  url: new Set(['fetch', 'get', 'request', 'download', 'urlretrieve', 'urlopen']),
+  sigterm: new Set(['on', 'once', 'addListener', 'prependListener', 'onSignal']),
+  destination: new Set(['run', 'call', 'check_call', 'check_output', 'Popen', 'system', 'popen', 'execv', 'execvp', 'spawnl', 'spawnlp',
+    'open', 'copy', 'copyfile', 'copy2', 'makedirs', 'run_app', 'serve', 'HTTPServer', 'ThreadingHTTPServer', 'TCPServer',
+    'ThreadingTCPServer', 'make_server', 'BackgroundScheduler', 'AsyncIOScheduler', 'BlockingScheduler', 'add_job', 'FileHandler',
+    'RotatingFileHandler', 'TimedRotatingFileHandler', 'WatchedFileHandler', 'basicConfig', 'connect', 'signal', 'add_signal_handler',
+    'configure', 'createLogger', 'transport', 'pino', 'mkdir', 'mkdirSync']),
+};
+/** What logs.ts takes for a file destination: pino's target, or log4js's/winston's type. */
+const DESTINATIONS = ['pino/file', 'file', 'dateFile', 'fileSync'];
+const URL_START = /^(https?|ftp):\/\//;
+
 const ADDRESS_VALUE = 1;
 const CREDENTIAL_NAME = 2;
 const KEPT_NAME = 4;
@@ -109,6 +128,17 @@ function scan(tokens: Tokens, file: string, text: string): boolean {
   let run = 0;
   /** A name in KEPT_CALLS just seen: whether it is a callee's last name depends on the next token. */
   let kept = -1;
+  /** Gated calls seen, and the tokens that open their gates. */
+  const gated = { url: false, sigterm: false, any: false };
+  const opens = { url: false, sigterm: false, destination: false };
+  /** A call of a kept name: false when it needs the parser now, else its gate is noted. */
+  const noteCall = (name: string): boolean => {
+    if (GATED_CALLS.url.has(name)) gated.url = true;
+    else if (GATED_CALLS.sigterm.has(name)) gated.sigterm = true;
+    else if (!GATED_CALLS.destination.has(name)) return false;
+    gated.any = true;
+    return true;
+  };
   const isDot = (index: number): boolean => tokens.kind(index) === K.DotToken || tokens.kind(index) === K.QuestionDotToken;
   /** Whether the name at index ends a callee, given the token after it. */
   const endsCallee = (index: number, next: number): boolean => next === K.OpenParenToken || next === K.QuestionDotToken
@@ -128,7 +158,7 @@ function scan(tokens: Tokens, file: string, text: string): boolean {
   };
   for (let kind = scanner.scan(); kind !== K.EndOfFileToken; kind = scanner.scan()) {
     if (tokens.failed || braces.length + parens.length + brackets > MAX_DEPTH || ++run > MAX_RUN) return false;
-    if (kept >= 0 && endsCallee(kept, kind)) return false;
+    if (kept >= 0 && endsCallee(kept, kind) && !noteCall(tokens.values[kept]!)) return false;
     kept = -1;
     switch (kind) {
       case K.SemicolonToken:
@@ -190,6 +220,11 @@ function scan(tokens: Tokens, file: string, text: string): boolean {
       case K.NoSubstitutionTemplateLiteral: {
         const value = scanner.getTokenValue();
         if (flagsOf(value) & (ADDRESS_VALUE | CREDENTIAL_NAME)) return false;
+        if (URL_START.test(value)) opens.url = true;
+        if (value === 'SIGTERM') opens.sigterm = true;
+        // `'da' + 'teFile'` is folded into 'dateFile' by the analyzer.
+        const joined = tokens.kind(tokens.count - 1) === K.PlusToken || scanner.lookAhead(() => scanner.scan() === K.PlusToken);
+        if (DESTINATIONS.includes(value) || (joined && DESTINATIONS.some((destination) => destination.includes(value)))) opens.destination = true;
         tokens.push(kind, value);
         break;
       }
@@ -203,12 +238,14 @@ function scan(tokens: Tokens, file: string, text: string): boolean {
         if (flags & CREDENTIAL_NAME) return false;
         if (value === 'env' && isDot(tokens.count - 1) && tokens.values[tokens.count - 2] === 'process' && tokens.kind(tokens.count - 2) >= K.Identifier) return false;
         if (flags & KEPT_NAME) kept = tokens.count;
+        if (value === 'SIGTERM') opens.sigterm = true;
         if ((kind === K.RequireKeyword || kind === K.ImportKeyword) && !isDot(tokens.count - 1)) tokens.imports.push(tokens.count);
         tokens.push(kind, value);
       }
     }
   }
-  return !tokens.failed && !(kept >= 0 && endsCallee(kept, -1));
+  if (tokens.failed || (kept >= 0 && endsCallee(kept, -1) && !noteCall(tokens.values[kept]!))) return false;
+  return !((gated.url && opens.url) || (gated.sigterm && opens.sigterm) || (gated.any && opens.destination));
 }
 
 /** The imports analyzeJs would find, in its order; null when one of them needs the parser. */

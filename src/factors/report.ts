@@ -33,8 +33,8 @@ export interface FactorsReport {
   score: number;
   factors: FactorResult[];
   /**
-   * Files seen; files read by a parser (JS/TS and Python, without error); JS/TS files whose tokens showed
-   * they hold nothing but imports, read without the parser (docs/factors.md#how-the-code-is-read).
+   * Files seen; source files read into facts (without error); of those, the JS/TS files whose tokens showed
+   * that the parser would find nothing a check reads but imports (docs/factors.md#how-the-code-is-read).
    */
   stats: { files: number; parsed: number; scanned?: number; ms: number };
   /** What kept part of the code from being read (an unparsable file, no python3). */

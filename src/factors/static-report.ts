@@ -15,9 +15,8 @@ export async function checkCodebase(dir: string, options: { origin?: Origin; sub
   const codebase = await scanCodebase(root, options.origin, options.parseAll);
   const byFactor = new Map<number, Finding[]>();
   for (const check of CHECKS) byFactor.set(check.factor, [...(byFactor.get(check.factor) ?? []), ...check.run(codebase)]);
-  const read = codebase.sources.filter((source) => !source.error).length;
-  const scanned = codebase.sources.length - codebase.sources.filter((source) => source.language === 'py').length - codebase.jsParsed;
-  const stats = { files: codebase.files.length, parsed: read - scanned, scanned, ms: Math.round(performance.now() - started) };
+  const scanned = codebase.sources.filter((source) => source.language === 'js').length - codebase.jsParsed;
+  const stats = { files: codebase.files.length, parsed: codebase.sources.filter((source) => !source.error).length, scanned, ms: Math.round(performance.now() - started) };
   return assembleReport(options.subject ?? dir, byFactor, stats, codebase.notes);
 }
 

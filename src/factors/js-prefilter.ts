@@ -223,8 +223,8 @@ function scan(tokens: Tokens, file: string, text: string): boolean {
         if (URL_START.test(value)) opens.url = true;
         if (value === 'SIGTERM') opens.sigterm = true;
         // `'da' + 'teFile'` is folded into 'dateFile' by the analyzer.
-        const joined = tokens.kind(tokens.count - 1) === K.PlusToken || scanner.lookAhead(() => scanner.scan() === K.PlusToken);
-        if (DESTINATIONS.includes(value) || (joined && DESTINATIONS.some((destination) => destination.includes(value)))) opens.destination = true;
+        if (DESTINATIONS.some((destination) => destination.includes(value)) && (DESTINATIONS.includes(value)
+          || tokens.kind(tokens.count - 1) === K.PlusToken || scanner.lookAhead(() => scanner.scan() === K.PlusToken))) opens.destination = true;
         tokens.push(kind, value);
         break;
       }

@@ -1,10 +1,12 @@
 /**
  * Which JavaScript/TypeScript files need the parser. One pass of the TypeScript scanner (tokens, no tree:
- * about a tenth of a parse) looks for anything the analyzer keeps besides imports: a call named in
- * KEPT_CALLS or KEPT_AT_LOAD_CALLS, `process.env`, a string that looks like an address, a name that looks
- * like a credential. A file without any of them has imports for its only facts, and those are read from
- * the same tokens. Wherever tokens alone cannot tell what the parser would see (a `/` that may start a
- * regular expression, JSX, an `import(...)` that may be a type, a scanner error), the answer is "parse".
+ * about a tenth of a parse) looks for anything a check could read besides imports: a call named in
+ * KEPT_CALLS or KEPT_AT_LOAD_CALLS (for GATED_CALLS, only with the token that makes it matter),
+ * `process.env`, a string that looks like an address, a name that looks like a credential. A file without
+ * any of them is given its imports, read from the same tokens, as its only facts. Wherever tokens alone
+ * cannot tell what the parser would see (a `/` that may start a regular expression, JSX, an `import(...)`
+ * that may be a type, a scanner error), the answer is "parse". test/factors/js-prefilter.test.ts holds
+ * the facts and the reports made this way to the parser's.
  */
 import type * as TS from 'typescript';
 import { CREDENTIAL_KEY, KEPT_AT_LOAD_CALLS, KEPT_CALLS, KEPT_PATTERN, type SourceFacts } from './facts.js';

@@ -2,8 +2,6 @@
  * Facts from JavaScript and TypeScript files, through the TypeScript compiler's parser (syntax only, no
  * type checking). typescript is loaded on the first call, so only `twelve factors` pays for it.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type * as TS from 'typescript';
 import { errorText } from '../errors.js';
 import { requireTypescript } from './typescript-loader.js';
@@ -36,14 +34,8 @@ export function analyzeJs(ts: Ts, file: string, text: string): SourceFacts {
   return new JsWalk(ts, source, file).run();
 }
 
-/** Reads and analyzes one file of a codebase; null when it cannot be read (removed meanwhile, unreadable). */
-export function analyzeJsFile(ts: Ts, root: string, file: string): SourceFacts | null {
-  let text: string;
-  try {
-    text = readFileSync(join(root, file), 'utf8');
-  } catch {
-    return null; // a file gone or unreadable has no facts; the others still count
-  }
+/** The facts of one file; a file nested deeper than the stack allows is named with its error, the others still count. */
+export function analyzeJsText(ts: Ts, file: string, text: string): SourceFacts {
   try {
     return analyzeJs(ts, file, text);
   } catch (error) {

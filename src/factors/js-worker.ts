@@ -1,7 +1,8 @@
-/** A worker thread of js-files.ts: analyzes its share of a codebase's JavaScript/TypeScript files. */
+/** A worker thread of js-files.ts: parses its share of a codebase's JavaScript/TypeScript files. */
 import { parentPort, workerData } from 'node:worker_threads';
-import { analyzeJsFile, loadTypescript } from './js-analyzer.js';
+import { analyzeJsText, loadTypescript } from './js-analyzer.js';
+import type { JsSource } from './js-files.js';
 
-const { root, files } = workerData as { root: string; files: string[] };
+const { sources } = workerData as { sources: JsSource[] };
 const ts = await loadTypescript();
-parentPort!.postMessage(files.map((file) => analyzeJsFile(ts, root, file)).filter((facts) => facts !== null));
+parentPort!.postMessage(sources.map(({ file, text }) => analyzeJsText(ts, file, text)));

@@ -8,7 +8,11 @@ import ast
 import json
 import re
 import sys
+from collections import deque
 
+
+# The node types visit() reads; the others are only walked through.
+VISITED = {ast.Assign, ast.Import, ast.ImportFrom, ast.Call, ast.Constant, ast.Compare, ast.Subscript}
 
 
 def dotted(node):
@@ -207,10 +211,23 @@ class Walk:
     def run(self, tree):
         self.pending = []
         parents = self.parents
-        for node in ast.walk(tree):
-            for child in ast.iter_child_nodes(node):
-                parents[child] = node
-            self.visit(node)
+        visit = self.visit
+        # ast.walk's order (breadth first), with each node's parent noted on the way: one pass, not two.
+        todo = deque([tree])
+        while todo:
+            node = todo.popleft()
+            for name in node._fields:
+                value = getattr(node, name, None)
+                if isinstance(value, ast.AST):
+                    parents[value] = node
+                    todo.append(value)
+                elif isinstance(value, list):
+                    for item in value:
+                        if isinstance(item, ast.AST):
+                            parents[item] = node
+                            todo.append(item)
+            if type(node) in VISITED:
+                visit(node)
         for call in sorted(self.pending, key=lambda c: c.lineno):
             fact = {"line": call.lineno, "callee": dotted(call.func), "args": [self.value(a) for a in call.args]}
             kwargs = {k.arg: self.value(k.value) for k in call.keywords if k.arg}

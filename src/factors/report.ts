@@ -40,7 +40,11 @@ export interface FactorsReport {
   /** 0-100: a pass counts 1, a warning half, a failure 0; factors that do not apply are left out. */
   score: number;
   factors: FactorResult[];
-  stats: { files: number; parsed: number; ms: number };
+  /**
+   * Files seen; source files read into facts (without error); of those, the JS/TS files whose tokens showed
+   * that the parser would find nothing a check reads but imports (docs/factors.md#how-the-code-is-read).
+   */
+  stats: { files: number; parsed: number; scanned?: number; ms: number };
   /** What kept part of the code from being read (an unparsable file, no python3). */
   notes: string[];
   /** With -a APP: what twelve's supervisor knows of the app's processes. */

@@ -9,13 +9,14 @@ import { CHECKS } from './checks/index.js';
 import { scanCodebase, type Origin } from './codebase-scan.js';
 import { assembleReport, type FactorsReport, type Finding } from './report.js';
 
-export async function checkCodebase(dir: string, options: { origin?: Origin; subject?: string } = {}): Promise<FactorsReport> {
+export async function checkCodebase(dir: string, options: { origin?: Origin; subject?: string; parseAll?: boolean } = {}): Promise<FactorsReport> {
   const started = performance.now();
   const root = resolve(dir);
-  const codebase = await scanCodebase(root, options.origin);
+  const codebase = await scanCodebase(root, options.origin, options.parseAll);
   const byFactor = new Map<number, Finding[]>();
   for (const check of CHECKS) byFactor.set(check.factor, [...(byFactor.get(check.factor) ?? []), ...check.run(codebase)]);
-  const stats = { files: codebase.files.length, parsed: codebase.sources.filter((source) => !source.error).length, ms: Math.round(performance.now() - started) };
+  const scanned = codebase.sources.filter((source) => source.language === 'js').length - codebase.jsParsed;
+  const stats = { files: codebase.files.length, parsed: codebase.sources.filter((source) => !source.error).length, scanned, ms: Math.round(performance.now() - started) };
   return assembleReport(options.subject ?? dir, byFactor, stats, codebase.notes);
 }
 

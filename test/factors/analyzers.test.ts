@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -52,6 +52,20 @@ describe('the analyzers', () => {
     assert.equal(report.stats.parsed, 1);
     assert.deepEqual(report.notes.map((note) => note.split(':')[0]).sort(), ['deep.js', 'deep.py']);
     assert.equal(report.factors[8]!.verdict, 'pass');
+  });
+
+  it('says what it leaves out: dependencies, build output, files too large to be the app\'s own, minified ones', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'twelve-left-out-'));
+    dirs.push(dir);
+    for (const sub of ['node_modules/pg', 'dist', '.git']) mkdirSync(join(dir, sub), { recursive: true });
+    writeFileSync(join(dir, 'node_modules/pg/index.js'), "const password = 'in a dependency';\n");
+    writeFileSync(join(dir, 'dist/server.js'), "require('http').createServer().listen(3000);\n");
+    writeFileSync(join(dir, 'bundle.js'), `var a = '${'x'.repeat(600 * 1024)}';\n`);
+    writeFileSync(join(dir, 'app.min.js'), "var s='localhost:5432';\n");
+    writeFileSync(join(dir, 'server.js'), "process.on('SIGTERM', () => {});\n");
+    const report = await checkCodebase(dir);
+    assert.deepEqual(report.notes, ['left out: dist/, node_modules/ (dependencies, build output); 1 file over 512 KB (generated or bundled), e.g. bundle.js; 1 minified file (*.min.js)']);
+    assert.deepEqual(report.stats, { ...report.stats, files: 3, parsed: 1, scanned: 0 });
   });
 
   it('says so when python3 cannot be run', async () => {

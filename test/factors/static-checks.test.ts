@@ -136,7 +136,7 @@ describe('twelve factors on twelve\'s own apps', () => {
   it(`reads examples/hello and the ${dirs.length - 1} apps the tests deploy without a parse failure, and hello keeps its SIGTERM and PORT passes`, async () => {
     for (const dir of dirs) {
       const result = await checkCodebase(dir);
-      assert.deepEqual(result.notes, [], dir);
+      assert.deepEqual(result.notes.filter((note) => !note.startsWith('left out:')), [], dir);
       assert.equal(result.factors.length, 12);
     }
     const hello = await checkCodebase(dirs[0]!);

@@ -227,10 +227,12 @@ static napi_value exec(napi_env env, napi_callback_info info) {
     free_strings(argv);
     return NULL;
   }
-  /* libuv made a terminal it wrote to non-blocking; Node's exit would have put it back, exec does not. */
+  /* Node's stdio as node found it: libuv may have made it close-on-exec (it would be /dev/null after the
+     exec) and non-blocking (which Node's exit would have undone, and exec does not). */
   for (int fd = 0; fd <= 2; fd++) {
-    int flags = fcntl(fd, F_GETFL);
-    if (flags >= 0 && isatty(fd) && (flags & O_NONBLOCK)) fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+    int flags = fcntl(fd, F_GETFD);
+    if (flags >= 0 && (flags & FD_CLOEXEC)) fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC);
+    make_blocking(fd);
   }
   execve(file, argv, envp);
   int error = errno;

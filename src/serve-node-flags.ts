@@ -2,7 +2,7 @@
  * The Node.js (V8) flags `twelve serve` runs with. Not all of them are allowed in NODE_OPTIONS, and set
  * once running they have no effect, so they go on node's command line: whatever starts twelve with
  * `node` itself (the demo, the tests, a systemd unit) passes them, and a `twelve serve` started without
- * them relaunches itself with them (cli/serve-relaunch.ts).
+ * them execs node again with them (cli/serve-relaunch.ts).
  *
  * They keep the young generation (where short-lived objects are made) committed at one size. V8
  * otherwise hands its memory back when twelve idles (the memory reducer, after a few seconds; a shrink

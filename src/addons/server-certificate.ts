@@ -3,7 +3,7 @@
  * as Heroku's own Postgres and Redis certificates are: clients encrypt (`sslmode=require`,
  * `rejectUnauthorized: false`) without a CA to trust. A client that wants to verify can trust the
  * certificate file itself, since it names 127.0.0.1 and localhost. @peculiar/x509 is loaded with the
- * first certificate made, not with twelve (about 18 MB of resident memory, docs/performance.md).
+ * first certificate made, not with twelve (about 18 MB of resident memory, docs/memory.md).
  */
 import { webcrypto } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';

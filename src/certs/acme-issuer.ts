@@ -2,7 +2,7 @@
  * One ACME (RFC 8555) order through acme-client: a new key and CSR for one domain, the HTTP-01 challenge
  * answered by the router's plain port (its key authorization put in the shared challenge map for the
  * time of the order), and the certificate chain back. acme-client is loaded with the first account or
- * order, not with twelve: about 25 MB of resident memory that most twelves never need (docs/performance.md).
+ * order, not with twelve: about 25 MB of resident memory that most twelves never need (docs/memory.md).
  */
 import { createRequire } from 'node:module';
 import type acme from 'acme-client';

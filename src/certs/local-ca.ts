@@ -2,7 +2,7 @@
  * twelve's own certificate authority: made once, it signs a certificate for any name the router has no
  * other certificate for (`NAME.localhost` first of all), so https works on one machine as soon as a
  * developer trusts its root (`twelve certs:ca`). The X.509 work is @peculiar/x509's over Node's webcrypto,
- * loaded with the first certificate signed, not with twelve (about 18 MB of resident memory, docs/performance.md).
+ * loaded with the first certificate signed, not with twelve (about 18 MB of resident memory, docs/memory.md).
  */
 import { createRequire } from 'node:module';
 import { isIP } from 'node:net';

@@ -2,7 +2,7 @@
  * Every exported object is checked against the Kubernetes API's own schemas before it is written
  * (kubernetes-models with @kubernetes-models/validate, pinned in package.json), and rendered as YAML.
  * Both are loaded on the first export, not with twelve: kubernetes-models alone is about 600 files and
- * 38 MB of resident memory (docs/performance.md).
+ * 38 MB of resident memory (docs/memory.md).
  */
 import { createRequire } from 'node:module';
 import { TwelveError } from '../errors.js';

@@ -111,7 +111,12 @@ static void child_exited(uv_poll_t *poll, int status, int events) {
   napi_get_reference_value(env, watch->on_exit, &callback);
   napi_get_global(env, &global);
   /* make_callback, not call_function: it runs the ticks and microtasks the callback queues. */
-  napi_make_callback(env, watch->context, global, callback, 2, argv, NULL);
+  if (napi_make_callback(env, watch->context, global, callback, 2, argv, NULL) == napi_pending_exception) {
+    /* A listener threw: uncaught, as it would be from a ChildProcess's 'exit'. */
+    napi_value error;
+    napi_get_and_clear_last_exception(env, &error);
+    napi_fatal_exception(env, error);
+  }
   napi_close_handle_scope(env, scope);
   napi_delete_reference(env, watch->on_exit);
   napi_async_destroy(env, watch->context);

@@ -196,6 +196,24 @@ describe('NativeSpawner', { skip: processSpawnAddon ? false : `the process-spawn
     assert.equal(child.pid, undefined);
   });
 
+  it('makes an exception thrown by an exit listener uncaught, as Node\'s own child does', async () => {
+    const launch = fileURLToPath(new URL('../../src/launch/', import.meta.url));
+    const script = [
+      `import { spawner } from ${JSON.stringify(join(launch, 'spawner.js'))};`,
+      `import { openSocketOutputs } from ${JSON.stringify(join(launch, 'process-output.js'))};`,
+      "process.on('uncaughtException', (error) => { console.log(spawner.constructor.name, error.message); process.exit(0); });",
+      'const outputs = await openSocketOutputs();',
+      "const child = await spawner.spawn({ file: '/bin/true', args: [], cwd: '/', env: {}, outputs });",
+      'for (const output of outputs) output.read(() => {}, () => {});',
+      "child.once('exit', () => { throw new Error('thrown by a listener'); });",
+    ].join('\n');
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+    await new Promise((resolve) => child.once('close', resolve));
+    assert.equal(out.trim(), 'NativeSpawner thrown by a listener');
+  });
+
   it('reaps what it started: no zombie is left', async () => {
     const { child } = await start(native, 'exit 0');
     await exitOf(child);

@@ -58,7 +58,7 @@ export class SpawnedChild extends EventEmitter implements ChildLike {
    * it on the next tick. Node's own child can only end after the code that spawned it has listened; this
    * one is awaited, and its end may come before the caller's await resumes (a busy twelve reads the
    * helper's 'spawned' and 'exit' replies of a short command at once). Such an exit used to be lost, and its caller waited for
-   * ever: a build step that never finished, a process shown as running (test/run/spawner.test.ts).
+   * ever: a build step that never finished, a process shown as running (test/launch/spawner.test.ts).
    * Every way of adding a listener does this (Node's `on` and `addListener` are one function, but an
    * override of `on` leaves `addListener` as it was).
    */

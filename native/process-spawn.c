@@ -9,7 +9,7 @@
  *   exits, onExit(code, signal) is called on the event loop (code -1 when killed, signal 0 when not).
  *   While it runs, the event loop stays alive, as with a child of Node's own.
  * exec(file, argv, envp) -> -errno; on success it does not return.
- * supported() -> true where the kernel has pidfd_open (Linux 5.3).
+ * supported() -> true where the kernel has pidfd_open (Linux 5.3) and libc is glibc 2.29 or later.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -24,6 +24,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <uv.h>
+
+/* posix_spawn_file_actions_addchdir_np and POSIX_SPAWN_SETSID: glibc 2.29. Elsewhere the addon builds
+   (so that a failure here does not take the other addons of the same build with it) but says it is not
+   supported, and twelve uses the spawn helper. */
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 29))
+#define SPAWN_SUPPORTED 1
+#else
+#define SPAWN_SUPPORTED 0
+#endif
 
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
@@ -128,6 +137,7 @@ static void make_blocking(int fd) {
   if (flags >= 0 && (flags & O_NONBLOCK)) fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
 }
 
+#if SPAWN_SUPPORTED
 static int start(const char *file, char **argv, char **envp, const char *cwd, int out, int err, pid_t *pid) {
   posix_spawn_file_actions_t actions;
   posix_spawnattr_t attr;
@@ -149,7 +159,7 @@ static int start(const char *file, char **argv, char **envp, const char *cwd, in
   /* dup2 onto itself would keep FD_CLOEXEC on some libcs: twelve's descriptors are all above 2 anyway. */
   posix_spawn_file_actions_adddup2(&actions, out, 1);
   posix_spawn_file_actions_adddup2(&actions, err, 2);
-#if __GLIBC_PREREQ(2, 34)
+#if __GLIBC__ > 2 || __GLIBC_MINOR__ >= 34
   posix_spawn_file_actions_addclosefrom_np(&actions, 3); /* else: twelve's descriptors are all close-on-exec */
 #endif
   if (cwd[0]) posix_spawn_file_actions_addchdir_np(&actions, cwd);
@@ -162,6 +172,12 @@ static int start(const char *file, char **argv, char **envp, const char *cwd, in
   posix_spawnattr_destroy(&attr);
   return error;
 }
+#else
+static int start(const char *file, char **argv, char **envp, const char *cwd, int out, int err, pid_t *pid) {
+  (void)file, (void)argv, (void)envp, (void)cwd, (void)out, (void)err, (void)pid;
+  return ENOSYS;
+}
+#endif
 
 static napi_value spawn(napi_env env, napi_callback_info info) {
   size_t argc = 7;
@@ -249,7 +265,7 @@ static napi_value exec(napi_env env, napi_callback_info info) {
 
 static napi_value supported(napi_env env, napi_callback_info info) {
   (void)info;
-  int fd = pidfd_open(getpid());
+  int fd = SPAWN_SUPPORTED ? pidfd_open(getpid()) : -1;
   if (fd >= 0) close(fd);
   napi_value result;
   napi_get_boolean(env, fd >= 0, &result);

@@ -6,6 +6,11 @@
       "cflags": ["-O2", "-Wall", "-Wextra"]
     },
     {
+      "target_name": "process_spawn",
+      "sources": ["process-spawn.c"],
+      "cflags": ["-O2", "-Wall", "-Wextra"]
+    },
+    {
       "target_name": "socket_state",
       "sources": ["socket-state.c"],
       "cflags": ["-O2", "-Wall", "-Wextra"]

@@ -2,7 +2,7 @@
  * The Node.js (V8) flags `twelve serve` runs with. Not all of them are allowed in NODE_OPTIONS, and set
  * once running they have no effect, so they go on node's command line: whatever starts twelve with
  * `node` itself (the demo, the tests, a systemd unit) passes them, and a `twelve serve` started without
- * them relaunches itself with them (cli/serve-relaunch.ts).
+ * them execs node again with them (cli/serve-relaunch.ts).
  *
  * They keep the young generation committed at one size (16 MB, the largest V8 gives itself by default
  * on a 64-bit machine), so that memory handed back while twelve idles is not faulted in again by the

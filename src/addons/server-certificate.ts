@@ -2,15 +2,23 @@
  * A self-signed TLS certificate for one addon server, made with @peculiar/x509 over Node's webcrypto,
  * as Heroku's own Postgres and Redis certificates are: clients encrypt (`sslmode=require`,
  * `rejectUnauthorized: false`) without a CA to trust. A client that wants to verify can trust the
- * certificate file itself, since it names 127.0.0.1 and localhost.
+ * certificate file itself, since it names 127.0.0.1 and localhost. @peculiar/x509 is loaded with the
+ * first certificate made, not with twelve (about 18 MB of resident memory, docs/memory.md).
  */
 import { webcrypto } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import * as x509 from '@peculiar/x509';
+import type * as X509 from '@peculiar/x509';
 import { chownToUser, type ServiceUser } from './service-user.js';
 
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+const require = createRequire(import.meta.url);
+
+function x509Library(): typeof X509 {
+  const x509 = require('@peculiar/x509') as typeof X509;
+  x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof X509.cryptoProvider.set>[0]);
+  return x509;
+}
 
 const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
 const VALID_YEARS = 10;
@@ -19,6 +27,7 @@ export interface CertificatePem { cert: string; key: string }
 
 /** A new key pair and a certificate for `commonName`, valid for 127.0.0.1 and localhost. */
 export async function makeServerCertificate(commonName: string): Promise<CertificatePem> {
+  const x509 = x509Library();
   const keys = await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']) as webcrypto.CryptoKeyPair;
   const notBefore = new Date(Date.now() - 60_000);
   const notAfter = new Date(notBefore.getTime() + VALID_YEARS * 365 * 24 * 3600 * 1000);

@@ -1,7 +1,7 @@
 /** Runs one build command, streaming its output line by line; a non-zero exit fails the build. */
 import { errorText, TwelveError } from '../errors.js';
 import { openSocketOutputs, type SocketOutput } from '../launch/process-output.js';
-import { type HelperChild, spawnHelper } from '../launch/spawner.js';
+import { type SpawnedChild, spawner } from '../launch/spawner.js';
 import { type SandboxSpec, sandboxArgv } from '../sandbox/sandbox-argv.js';
 import { indent, lineSplitter, type OutputFn } from './output.js';
 
@@ -40,9 +40,9 @@ export async function stopRunningBuilds(graceMs = 5000): Promise<void> {
   for (const pid of pids) if (running.has(pid)) killGroup(pid, 'SIGKILL');
 }
 
-/** A build command started through the spawn helper, and tracked until `finished()`. */
+/** A build command started by twelve's spawner, and tracked until `finished()`. */
 interface Step {
-  child: HelperChild;
+  child: SpawnedChild;
   outputs: readonly [SocketOutput, SocketOutput];
   /** Ends the tracking: the command has exited and its output is read. */
   finished(): void;
@@ -51,7 +51,7 @@ interface Step {
 }
 
 /**
- * Starts a build command. Spawned by the spawn helper (src/launch/spawn-helper.ts: a fork of twelve itself
+ * Starts a build command. Spawned by twelve's spawner (src/launch/spawner.ts: a fork of twelve itself
  * would make twelve re-fault its memory), in its own process group: npm and pip start children of their
  * own, and a stop must reach them all, so it is tracked for stopRunningBuilds and killed after
  * BUILD_STEP_TIMEOUT_MS (after `onTimeout`). Its output comes through socket pairs, as a supervised
@@ -60,7 +60,7 @@ interface Step {
 async function startStep(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, onTimeout: () => void, sandbox?: SandboxSpec): Promise<Step> {
   const outputs = await openSocketOutputs();
   const argv = sandbox ? sandboxArgv(sandbox, file, args) : { file, args };
-  const child = await spawnHelper.spawn({ file: argv.file, args: argv.args, cwd: sandbox ? '/' : cwd, env, outputs });
+  const child = await spawner.spawn({ file: argv.file, args: argv.args, cwd: sandbox ? '/' : cwd, env, outputs });
   const exit = new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
     child.on('error', reject);
     child.once('exit', (code, signal) => resolve([code, signal]));

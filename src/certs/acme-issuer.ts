@@ -1,10 +1,18 @@
 /**
  * One ACME (RFC 8555) order through acme-client: a new key and CSR for one domain, the HTTP-01 challenge
  * answered by the router's plain port (its key authorization put in the shared challenge map for the
- * time of the order), and the certificate chain back.
+ * time of the order), and the certificate chain back. acme-client is loaded with the first account or
+ * order, not with twelve: about 25 MB of resident memory that most twelves never need (docs/memory.md).
  */
-import acme from 'acme-client';
+import { createRequire } from 'node:module';
+import type acme from 'acme-client';
 import type { PemPair } from './local-ca.js';
+
+const require = createRequire(import.meta.url);
+
+function acmeClient(): typeof acme {
+  return require('acme-client') as typeof acme;
+}
 
 export class AcmeIssuer {
   private readonly client: acme.Client;
@@ -12,11 +20,11 @@ export class AcmeIssuer {
 
   /** `accountKey`: PEM, made once per directory and kept sealed (certificates.ts). */
   constructor(directoryUrl: string, accountKey: string, private readonly challenges: Map<string, string>) {
-    this.client = new acme.Client({ directoryUrl, accountKey, backoffAttempts: 10, backoffMin: 500, backoffMax: 5000 });
+    this.client = new (acmeClient().Client)({ directoryUrl, accountKey, backoffAttempts: 10, backoffMin: 500, backoffMax: 5000 });
   }
 
   static async createAccountKey(): Promise<string> {
-    return (await acme.crypto.createPrivateEcdsaKey('P-256')).toString();
+    return (await acmeClient().crypto.createPrivateEcdsaKey('P-256')).toString();
   }
 
   /** Orders a certificate for `domain`; rejects with the CA's reason when the challenge fails. */
@@ -26,7 +34,7 @@ export class AcmeIssuer {
       throw error;
     });
     await this.account;
-    const [key, csr] = await acme.crypto.createCsr({ commonName: domain, altNames: [domain] }, await acme.crypto.createPrivateEcdsaKey('P-256'));
+    const [key, csr] = await acmeClient().crypto.createCsr({ commonName: domain, altNames: [domain] }, await acmeClient().crypto.createPrivateEcdsaKey('P-256'));
     const cert = await this.client.auto({
       csr,
       termsOfServiceAgreed: true,

@@ -1,13 +1,24 @@
 /**
  * twelve's own certificate authority: made once, it signs a certificate for any name the router has no
  * other certificate for (`NAME.localhost` first of all), so https works on one machine as soon as a
- * developer trusts its root (`twelve certs:ca`). The X.509 work is @peculiar/x509's over Node's webcrypto.
+ * developer trusts its root (`twelve certs:ca`). The X.509 work is @peculiar/x509's over Node's webcrypto,
+ * loaded with the first certificate signed, not with twelve (about 18 MB of resident memory, docs/memory.md).
  */
+import { createRequire } from 'node:module';
 import { isIP } from 'node:net';
 import { createPrivateKey, webcrypto } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
+import type * as X509 from '@peculiar/x509';
 
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+const require = createRequire(import.meta.url);
+let loaded: typeof X509 | null = null;
+
+function x509Library(): typeof X509 {
+  if (!loaded) {
+    loaded = require('@peculiar/x509') as typeof X509;
+    loaded.cryptoProvider.set(webcrypto as unknown as Parameters<typeof X509.cryptoProvider.set>[0]);
+  }
+  return loaded;
+}
 
 const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -22,10 +33,13 @@ export interface PemPair {
 }
 
 export class LocalCa {
-  private constructor(readonly root: x509.X509Certificate, private readonly signingKey: webcrypto.CryptoKey, readonly rootKeyPem: string) {}
+  private root: X509.X509Certificate | null = null;
+
+  private constructor(readonly rootPem: string, private readonly signingKey: webcrypto.CryptoKey, readonly rootKeyPem: string) {}
 
   /** A new authority with a fresh key: done once per data dir. */
   static async create(now = new Date()): Promise<LocalCa> {
+    const x509 = x509Library();
     const keys = await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']) as webcrypto.CryptoKeyPair;
     const root = await x509.X509CertificateGenerator.createSelfSigned({
       serialNumber: serial(),
@@ -40,22 +54,20 @@ export class LocalCa {
         await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
       ],
     });
-    return new LocalCa(root, keys.privateKey, await exportKeyPem(keys.privateKey));
+    return new LocalCa(root.toString('pem'), keys.privateKey, await exportKeyPem(keys.privateKey));
   }
 
   /** The authority kept from an earlier run. */
   static async load(pair: PemPair): Promise<LocalCa> {
     const der = createPrivateKey(pair.key).export({ type: 'pkcs8', format: 'der' });
     const key = await webcrypto.subtle.importKey('pkcs8', der, ALGORITHM, true, ['sign']);
-    return new LocalCa(new x509.X509Certificate(pair.cert), key as webcrypto.CryptoKey, pair.key);
-  }
-
-  get rootPem(): string {
-    return this.root.toString('pem');
+    return new LocalCa(pair.cert.trim(), key as webcrypto.CryptoKey, pair.key);
   }
 
   /** A certificate for `names` (DNS names or IP addresses), with a key of its own; the chain ends with the root. */
   async issue(names: string[], now = new Date()): Promise<PemPair> {
+    const x509 = x509Library();
+    this.root ??= new x509.X509Certificate(this.rootPem);
     const keys = await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']) as webcrypto.CryptoKeyPair;
     const leaf = await x509.X509CertificateGenerator.create({
       serialNumber: serial(),

@@ -90,7 +90,7 @@ export class SocketOutput implements ProcessOutput {
       // Nothing is read before read() says where it goes: the child may write before its spawn is reported.
       reader.pause();
       const childEnd = await accepted;
-      // The child's end goes to the spawn helper over IPC. Sent with a link to the server that accepted
+      // The child's end may go to the spawn helper over IPC. Sent with a link to the server that accepted
       // it, Node would track it there for cluster's sake, with listeners that are never removed (one set
       // per process started); that server is closed below anyway.
       (childEnd as unknown as { server: net.Server | null }).server = null;

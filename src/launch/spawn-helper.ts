@@ -1,6 +1,7 @@
 /**
- * The spawn helper: a small process twelve starts once, while its own heap is still small, and asks to
- * spawn the processes it supervises (spawner.ts is twelve's side). libuv spawns with fork(), and after a
+ * The spawn helper, twelve's fallback where the process-spawn addon is not built (native-spawner.ts): a
+ * small process twelve starts once, while its own heap is still small, and asks to spawn the processes it
+ * supervises (helper-spawner.ts is twelve's side). libuv spawns with fork(), and after a
  * fork every page of the parent's memory is write-protected until the parent writes it again: on this kind
  * of VM each such fault cost about 18 us, so twelve paid for its whole working set (up to a few hundred ms
  * of CPU, on the thread that routes requests and reads logs) after every process it started. Forked from

@@ -1,4 +1,4 @@
-/** The messages between twelve and its spawn helper (spawn-helper.ts, spawner.ts). */
+/** The messages between twelve and its spawn helper (spawn-helper.ts, helper-spawner.ts). */
 
 export type HelperRequest =
   | { type: 'output'; id: number; fd: 1 | 2 }

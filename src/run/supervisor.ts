@@ -21,7 +21,7 @@ import { CRASH_COUNTER_RESET_MS, restartDelayMs } from './restart-delay.js';
 import { ProcessLog } from './process-log.js';
 import { SocketOutput, type ProcessOutputs } from '../launch/process-output.js';
 import { ProcessRun, exitStatus } from './process-run.js';
-import { spawnHelper, type ChildLike, type SpawnHelper } from '../launch/spawner.js';
+import { spawner, type ChildLike, type Spawner } from '../launch/spawner.js';
 import { WAITING_TEXT, watchPort, watchSettle } from './up-check.js';
 import { UpWaiters } from './up-waiters.js';
 import type { Entry, Mutable } from './supervisor-entry.js';
@@ -40,8 +40,8 @@ export interface SupervisorDeps {
   bootTimeoutMs?: number;
   /** Told how long each start took to come up (seconds from spawn to up), for /metrics. */
   onBoot?: (proc: SupervisedProcess, seconds: number) => void;
-  /** Spawns the processes (default: this twelve's spawn helper, see spawn-helper.ts). */
-  spawner?: SpawnHelper;
+  /** Spawns the processes (default: this twelve's spawner, see launch/spawner.ts). */
+  spawner?: Spawner;
   /** Enforces each process's size (process-limits.ts); without it, sizes set nothing but WEB_CONCURRENCY. */
   limits?: ProcessLimits;
 }
@@ -52,7 +52,7 @@ export class Supervisor extends EventEmitter {
   private readonly entries = new Map<string, Entry>();
   private readonly settleMs: number;
   private readonly bootTimeoutMs: number;
-  private readonly spawner: SpawnHelper;
+  private readonly spawner: Spawner;
   /** Set by stopAll: twelve is shutting down and starts nothing new. */
   private closed = false;
 
@@ -60,7 +60,7 @@ export class Supervisor extends EventEmitter {
     super();
     this.settleMs = deps.settleMs ?? 3000;
     this.bootTimeoutMs = deps.bootTimeoutMs ?? 60_000;
-    this.spawner = deps.spawner ?? spawnHelper;
+    this.spawner = deps.spawner ?? spawner;
     this.spawner.start(); // now, while twelve is small
   }
 
@@ -179,7 +179,7 @@ export class Supervisor extends EventEmitter {
     return [await SocketOutput.open()];
   }
 
-  /** Spawns the process (in its own session and process group, through the spawn helper). */
+  /** Spawns the process (in its own session and process group, see launch/spawner.ts). */
   private async launch(entry: Entry, outputs: ProcessOutputs): Promise<ChildLike> {
     const { view } = entry;
     const { spec } = view;

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { lineSplitter } from '../../src/build/output.js';
 import { captureCommand, runCommand } from '../../src/build/run-command.js';
 import { TwelveError } from '../../src/errors.js';
-import { spawnHelper } from '../../src/launch/spawner.js';
+import { spawner } from '../../src/launch/spawner.js';
 
 describe('lineSplitter', () => {
   it('joins lines split across chunks, multi-byte characters included', () => {
@@ -49,11 +49,11 @@ describe('runCommand', () => {
       error instanceof TwelveError && error.message === '`the step` was killed by SIGTERM');
   });
 
-  it('is spawned by the spawn helper, not by twelve (a fork of twelve would make it re-fault its memory)', async () => {
+  it('is spawned by twelve\'s spawner (posix_spawn from twelve, or the spawn helper without the addon)', async () => {
     const lines: string[] = [];
     await run('echo "parent $PPID"', lines);
-    assert.ok(spawnHelper.pid !== undefined);
-    assert.deepEqual(lines, [`       parent ${spawnHelper.pid}`]);
+    assert.ok(spawner.pid !== undefined);
+    assert.deepEqual(lines, [`       parent ${spawner.pid}`]);
   });
 
   it('fails BUILD_FAILED when the command cannot start', async () => {
@@ -63,10 +63,10 @@ describe('runCommand', () => {
 });
 
 describe('captureCommand', () => {
-  it('returns what the command wrote to stdout, whole, and it too is spawned by the spawn helper', async () => {
+  it('returns what the command wrote to stdout, whole, and it too is spawned by twelve\'s spawner', async () => {
     // More than one read's worth (256 KiB), so the copies of each chunk are what is returned.
     const out = await captureCommand('sh', ['-c', 'echo "parent $PPID"; head -c 600000 /dev/zero | tr "\\0" x; echo >&2 ignored']);
-    assert.equal(out, `parent ${spawnHelper.pid}\n${'x'.repeat(600_000)}`);
+    assert.equal(out, `parent ${spawner.pid}\n${'x'.repeat(600_000)}`);
   });
 
   it('fails BUILD_FAILED with the exit code and the last lines of stderr', async () => {

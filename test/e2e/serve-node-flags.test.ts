@@ -1,5 +1,6 @@
 /**
  * `twelve serve` runs in a node given the serve flags (src/serve-node-flags.ts): started without them, it
+ * execs node again with them, in place (through the process-spawn addon); without the addon, it
  * relaunches itself in a child node that has them, and the two stop together however they are stopped.
  */
 import assert from 'node:assert/strict';
@@ -8,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { processSpawnAddon } from '../../src/launch/native-spawner.js';
 import { SERVE_NODE_FLAGS } from '../../src/serve-node-flags.js';
 import { CLI, isAlive, waitFor } from './harness.js';
 
@@ -63,7 +65,20 @@ test('node started with the serve flags: twelve serves in that very process', as
   assert.deepEqual(await started.exited, { code: 0, signal: null }, started.output());
 });
 
-test('node started without them: twelve serves in a child node that has them, and SIGTERM to the parent stops both', async () => {
+test('node started without them: twelve execs node with them in place, one process that SIGTERM stops',
+  { skip: processSpawnAddon ? false : 'the process-spawn addon is not built' }, async () => {
+    const started = await startServe([]);
+    assert.equal(started.servingPid, started.child.pid);
+    assert.deepEqual(nodeFlagsOf(started.servingPid), [...SERVE_NODE_FLAGS]);
+    started.child.kill('SIGTERM');
+    assert.deepEqual(await started.exited, { code: 0, signal: null }, started.output());
+    assert.match(started.output(), /received SIGTERM/);
+  });
+
+/** Without the addon there is no exec: a parent waits for the twelve it relaunched. */
+const parentWaits = { skip: processSpawnAddon ? 'twelve execs in place (the process-spawn addon is built)' : false };
+
+test('node started without them: twelve serves in a child node that has them, and SIGTERM to the parent stops both', parentWaits, async () => {
   const started = await startServe([]);
   assert.notEqual(started.servingPid, started.child.pid);
   assert.equal(parentOf(started.servingPid), started.child.pid);
@@ -74,7 +89,7 @@ test('node started without them: twelve serves in a child node that has them, an
   assert.match(started.output(), /received SIGTERM/);
 });
 
-test('a Ctrl-C reaches both processes: twelve stops gracefully once, and both exit 0', async () => {
+test('a Ctrl-C reaches both processes: twelve stops gracefully once, and both exit 0', parentWaits, async () => {
   const started = await startServe([]);
   process.kill(-started.child.pid!, 'SIGINT'); // the whole process group, as a terminal does
   // The kernel merges a signal that is still pending with its repeat: make sure a second one arrives
@@ -87,7 +102,7 @@ test('a Ctrl-C reaches both processes: twelve stops gracefully once, and both ex
   assert.equal(started.output().split('"stopped"').length - 1, 1, started.output());
 });
 
-test('the parent killed with SIGKILL: the relaunched twelve notices and stops by itself', async () => {
+test('the parent killed with SIGKILL: the relaunched twelve notices and stops by itself', parentWaits, async () => {
   const started = await startServe([]);
   started.child.kill('SIGKILL');
   assert.deepEqual(await started.exited, { code: null, signal: 'SIGKILL' });

@@ -75,8 +75,8 @@ export async function buildApp(options: BuildOptions): Promise<BuildManifest> {
     sandboxFor: () => sandbox.specFor({ name: app, id: options.appId }, { appDir, writable: true, cacheDir, readOnly: [...readOnly, ...runtimeDirs(buildDir, appDir)] }),
   };
   try {
-    await extractSource(options.source, context.appDir, options.sourceLimits);
-    if (user) await giveToApp(appDir, cacheDir, user);
+    await extractSource(options.source, context.appDir, options.sourceLimits, user ?? undefined);
+    if (user) await giveCacheToApp(cacheDir, user);
     else await rm(join(cacheDir, OWNED_STAMP), { force: true }); // written into as twelve's own user
     const appJson = await readAppJson(context.appDir);
     const { stacks, notes } = detectStacks(context.appDir, appJson?.buildpacks);
@@ -125,11 +125,9 @@ export function buildPathEntries(buildDir: string, manifest: BuildManifest, appR
  */
 const OWNED_STAMP = '.owned-by';
 
-/** The build and the app's cache belong to the app's user, who runs every step. */
-async function giveToApp(appDir: string, cacheDir: string, user: { uid: number; gid: number }): Promise<void> {
+/** The app's cache belongs to the app's user, who runs every step (the build is unpacked as theirs). */
+async function giveCacheToApp(cacheDir: string, user: { uid: number; gid: number }): Promise<void> {
   const owner = `${user.uid}:${user.gid}`;
-  await mkdir(appDir, { recursive: true });
-  await captureCommand('chown', ['-R', owner, appDir]);
   await mkdir(cacheDir, { recursive: true });
   const stamp = join(cacheDir, OWNED_STAMP);
   const top = await stat(cacheDir);

@@ -189,6 +189,8 @@ describe('buildApp in the sandbox', () => {
     const uid = sandbox.userOf(app)!.uid;
     const cache = data.paths.buildCache(app.name);
     assert.equal(statSync(cache).uid, uid);
+    const appDir = join(data.paths.build(app.name, 'own1'), 'app');
+    assert.deepEqual([statSync(appDir).uid, statSync(join(appDir, 'Procfile')).uid], [uid, uid], 'the build is the app user\'s too');
     await build('own2', false);
     writeFileSync(join(cache, 'written-unsandboxed'), 'as twelve');
     await build('own3', true);

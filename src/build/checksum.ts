@@ -1,7 +1,7 @@
 /** A build's identity: sha256 over its app tree (paths, modes, contents, link targets) and runtime versions. */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { lstat, readdir, readlink } from 'node:fs/promises';
+import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** Runtimes twelve puts into the app tree (node-runtime.ts, npm-runtime.ts, package-manager-shim.ts): counted by version, as above. */
@@ -16,13 +16,13 @@ const PARALLEL_READS = 8;
  */
 export async function checksumBuild(appDir: string, runtimes: Record<string, string>): Promise<string> {
   const lines: string[] = [];
-  const files: Array<{ index: number; full: string; prefix: string }> = [];
+  const files: Array<{ index: number; full: string; prefix: string; size: number }> = [];
   await listTree(appDir, '', lines, files);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < files.length) {
       const file = files[next++]!;
-      lines[file.index] = `${file.prefix} ${await hashFile(file.full)}\n`;
+      lines[file.index] = `${file.prefix} ${await hashFile(file.full, file.size)}\n`;
     }
   };
   await Promise.all(Array.from({ length: PARALLEL_READS }, worker));
@@ -34,7 +34,7 @@ export async function checksumBuild(appDir: string, runtimes: Record<string, str
 }
 
 /** One line per entry, in sorted order; a file's line is completed once its content is hashed. */
-async function listTree(dir: string, prefix: string, lines: string[], files: Array<{ index: number; full: string; prefix: string }>): Promise<void> {
+async function listTree(dir: string, prefix: string, lines: string[], files: Array<{ index: number; full: string; prefix: string; size: number }>): Promise<void> {
   const names = (await readdir(dir)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const allStats = await Promise.all(names.map((name) => lstat(join(dir, name))));
   for (const [i, name] of names.entries()) {
@@ -49,14 +49,18 @@ async function listTree(dir: string, prefix: string, lines: string[], files: Arr
       lines.push(`dir ${path} ${mode}\n`);
       await listTree(full, `${path}/`, lines, files);
     } else if (stats.isFile()) {
-      files.push({ index: lines.length, full, prefix: `file ${path} ${mode}` });
+      files.push({ index: lines.length, full, prefix: `file ${path} ${mode}`, size: stats.size });
       lines.push('');
     }
   }
 }
 
-async function hashFile(path: string): Promise<string> {
+/** Smaller files are read whole (one read, no stream to set up): most of a virtualenv's or node_modules' files. */
+const READ_WHOLE_BYTES = 1024 * 1024;
+
+async function hashFile(path: string, size: number): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  if (size <= READ_WHOLE_BYTES) hash.update(await readFile(path));
+  else for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }

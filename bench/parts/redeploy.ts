@@ -14,7 +14,8 @@ import { BenchPlatform, FIXTURES } from '../platform.js';
 import { freePort, median, now, probe, until } from '../probe.js';
 import { againstBaseline, withSamples } from '../report.js';
 
-const ROUNDS = 3;
+/** Rounds alternate the two sides, so a busy moment of the machine hits both alike. */
+const ROUNDS = 5;
 
 interface Stack {
   app: string;

@@ -6,7 +6,7 @@
 import { cpSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { killChild, spawnTracked, tempDir } from '../cleanup.js';
-import { npmCi, runToEnd, webEnv } from '../manual.js';
+import { npmCi, OWN_SESSION, runToEnd, webEnv } from '../manual.js';
 import type { Part } from '../part.js';
 import { machineCa, pipMirror, pipMirrorDirs } from '../../test/machine-settings.js';
 import { onCleanup, trackPid } from '../cleanup.js';
@@ -72,7 +72,7 @@ async function byHand(stack: Stack, kept: string): Promise<number> {
   stack.write(dir);
   await stack.restore(kept, dir);
   const port = await freePort();
-  const child = spawnTracked(stack.command[0]!, stack.command.slice(1), { cwd: dir, env: webEnv(port, 'web.1') });
+  const child = spawnTracked(stack.command[0]!, stack.command.slice(1), { cwd: dir, env: webEnv(port, 'web.1'), ...OWN_SESSION });
   await until('the hand-started server to answer', async () => (await probe(port)).status === 200, 30_000, 5);
   const ms = now() - start;
   await killChild(child);

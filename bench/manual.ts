@@ -12,10 +12,18 @@ export function npmEnv(cache: string): NodeJS.ProcessEnv {
   };
 }
 
+/**
+ * Every command of a baseline runs in a session of its own, as twelve starts each process and build step:
+ * with the kernel's autogroup scheduling (/proc/sys/kernel/sched_autogroup_enabled), a session shares the
+ * CPU as one, so on a busy machine twenty servers started in the bench's own session would get the share
+ * of one process and twelve's the share of twenty.
+ */
+export const OWN_SESSION = { detached: true } as const;
+
 /** Runs a command to completion; fails with its output when it exits non-zero. */
 export function runToEnd(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawnTracked(file, args, { cwd, env });
+    const child = spawnTracked(file, args, { cwd, env, ...OWN_SESSION });
     child.on('error', reject);
     child.on('exit', (code) => {
       if (code === 0) resolve();
@@ -47,7 +55,7 @@ export interface ManualServer { child: ChildProcess; port: number }
 /** Starts `node server.js` in `dir` on a free port, as a Procfile's `web: node server.js` would. */
 export async function startServer(dir: string, name = 'web.1'): Promise<ManualServer> {
   const port = await freePort();
-  const child = spawnTracked(process.execPath, ['server.js'], { cwd: dir, env: webEnv(port, name) });
+  const child = spawnTracked(process.execPath, ['server.js'], { cwd: dir, env: webEnv(port, name), ...OWN_SESSION });
   return { child, port };
 }
 

@@ -6,7 +6,7 @@
 import { cpSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { killChild, spawnTracked, tempDir } from '../cleanup.js';
-import { npmCi, runToEnd, webEnv } from '../manual.js';
+import { npmCi, OWN_SESSION, runToEnd, webEnv } from '../manual.js';
 import type { Part } from '../part.js';
 import { machineCa, pipMirror, pipMirrorDirs } from '../../test/machine-settings.js';
 import { onCleanup, trackPid } from '../cleanup.js';
@@ -14,7 +14,8 @@ import { BenchPlatform, FIXTURES } from '../platform.js';
 import { freePort, median, now, probe, until } from '../probe.js';
 import { againstBaseline, withSamples } from '../report.js';
 
-const ROUNDS = 3;
+/** Rounds alternate the two sides, so a busy moment of the machine hits both alike. */
+const ROUNDS = 5;
 
 interface Stack {
   app: string;
@@ -71,7 +72,7 @@ async function byHand(stack: Stack, kept: string): Promise<number> {
   stack.write(dir);
   await stack.restore(kept, dir);
   const port = await freePort();
-  const child = spawnTracked(stack.command[0]!, stack.command.slice(1), { cwd: dir, env: webEnv(port, 'web.1') });
+  const child = spawnTracked(stack.command[0]!, stack.command.slice(1), { cwd: dir, env: webEnv(port, 'web.1'), ...OWN_SESSION });
   await until('the hand-started server to answer', async () => (await probe(port)).status === 200, 30_000, 5);
   const ms = now() - start;
   await killChild(child);

@@ -3,7 +3,7 @@
  * dependencies, then write the manifest that makes the build directory a finished, immutable build.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { errorText, TwelveError } from '../errors.js';
 import type { Paths } from '../paths.js';
@@ -75,8 +75,9 @@ export async function buildApp(options: BuildOptions): Promise<BuildManifest> {
     sandboxFor: () => sandbox.specFor({ name: app, id: options.appId }, { appDir, writable: true, cacheDir, readOnly: [...readOnly, ...runtimeDirs(buildDir, appDir)] }),
   };
   try {
-    await extractSource(options.source, context.appDir, options.sourceLimits);
-    if (user) await giveToApp([appDir, cacheDir], user);
+    await extractSource(options.source, context.appDir, options.sourceLimits, user ?? undefined);
+    if (user) await giveCacheToApp(cacheDir, user);
+    else await rm(join(cacheDir, OWNED_STAMP), { force: true }); // written into as twelve's own user
     const appJson = await readAppJson(context.appDir);
     const { stacks, notes } = detectStacks(context.appDir, appJson?.buildpacks);
     for (const stack of stacks) onOutput(topic(`${stackName(stack)} app detected`));
@@ -117,12 +118,22 @@ export function buildPathEntries(buildDir: string, manifest: BuildManifest, appR
   return resolvePathEntries(buildDir, manifest.path, appRoot);
 }
 
-/** The build and the app's cache belong to the app's user, who runs every step. */
-async function giveToApp(dirs: string[], user: { uid: number; gid: number }): Promise<void> {
-  for (const dir of dirs) {
-    await mkdir(dir, { recursive: true });
-    await captureCommand('chown', ['-R', `${user.uid}:${user.gid}`, dir]);
-  }
+/**
+ * Written into the app's cache once all of it was given to the app's user. The steps make everything
+ * else in it as that user, so a later build skips the walk over every cached file (thousands for a
+ * virtualenv); an unsandboxed build, which writes there as twelve's own user, removes it.
+ */
+const OWNED_STAMP = '.owned-by';
+
+/** The app's cache belongs to the app's user, who runs every step (the build is unpacked as theirs). */
+async function giveCacheToApp(cacheDir: string, user: { uid: number; gid: number }): Promise<void> {
+  const owner = `${user.uid}:${user.gid}`;
+  await mkdir(cacheDir, { recursive: true });
+  const stamp = join(cacheDir, OWNED_STAMP);
+  const top = await stat(cacheDir);
+  if (top.uid === user.uid && top.gid === user.gid && await readFile(stamp, 'utf8').catch(() => '') === owner) return;
+  await captureCommand('chown', ['-R', owner, cacheDir]);
+  await writeFile(stamp, owner);
 }
 
 /** Read before the install, so a broken Procfile fails the build before minutes of npm. */

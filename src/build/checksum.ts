@@ -1,62 +1,69 @@
 /** A build's identity: sha256 over its app tree (paths, modes, contents, link targets) and runtime versions. */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { lstat, readdir, readlink } from 'node:fs/promises';
+import { createHash, type Hash } from 'node:crypto';
+import { closeSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync, readSync } from 'node:fs';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 
 /** Runtimes twelve puts into the app tree (node-runtime.ts, npm-runtime.ts, package-manager-shim.ts): counted by version, as above. */
 const RUNTIME_TREES = new Set(['.heroku/node', '.heroku/npm', '.heroku/yarn', '.heroku/pnpm']);
 
-/** Files hashed at once: enough to overlap reads of a virtualenv's thousands of small files. */
-const PARALLEL_READS = 8;
+/** Smaller files are read whole; larger ones a piece at a time. */
+const READ_WHOLE_BYTES = 1024 * 1024;
+
+/**
+ * Hashes the build in a worker thread: a virtualenv or a node_modules is thousands of small files, read
+ * there with plain synchronous calls rather than four trips each to libuv's threads, and twelve's own
+ * thread keeps serving (the router, the API) meanwhile.
+ */
+export function checksumBuild(appDir: string, runtimes: Record<string, string>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./checksum-worker.js', import.meta.url), { workerData: { appDir, runtimes } });
+    worker.once('message', (checksum: string) => resolve(checksum));
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the checksum worker exited with code ${code} before it answered`)));
+  });
+}
 
 /**
  * Walks `appDir` in sorted order. Runtimes are identified by version rather than hashed: they are
  * tens of megabytes and the same for every build that names the same version.
  */
-export async function checksumBuild(appDir: string, runtimes: Record<string, string>): Promise<string> {
-  const lines: string[] = [];
-  const files: Array<{ index: number; full: string; prefix: string }> = [];
-  await listTree(appDir, '', lines, files);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < files.length) {
-      const file = files[next++]!;
-      lines[file.index] = `${file.prefix} ${await hashFile(file.full)}\n`;
-    }
-  };
-  await Promise.all(Array.from({ length: PARALLEL_READS }, worker));
-
+export function checksumTree(appDir: string, runtimes: Record<string, string>): string {
   const hash = createHash('sha256');
   for (const name of Object.keys(runtimes).sort()) hash.update(`runtime ${name} ${runtimes[name]}\n`);
-  for (const line of lines) hash.update(line);
+  hashTree(appDir, '', hash);
   return hash.digest('hex');
 }
 
-/** One line per entry, in sorted order; a file's line is completed once its content is hashed. */
-async function listTree(dir: string, prefix: string, lines: string[], files: Array<{ index: number; full: string; prefix: string }>): Promise<void> {
-  const names = (await readdir(dir)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const allStats = await Promise.all(names.map((name) => lstat(join(dir, name))));
-  for (const [i, name] of names.entries()) {
+/** One line per entry, in sorted order. */
+function hashTree(dir: string, prefix: string, hash: Hash): void {
+  const names = readdirSync(dir).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const name of names) {
     const full = join(dir, name);
     const path = prefix + name;
     if (RUNTIME_TREES.has(path)) continue;
-    const stats = allStats[i]!;
+    const stats = lstatSync(full);
     const mode = (stats.mode & 0o7777).toString(8);
     if (stats.isSymbolicLink()) {
-      lines.push(`link ${path} -> ${await readlink(full)}\n`);
+      hash.update(`link ${path} -> ${readlinkSync(full)}\n`);
     } else if (stats.isDirectory()) {
-      lines.push(`dir ${path} ${mode}\n`);
-      await listTree(full, `${path}/`, lines, files);
+      hash.update(`dir ${path} ${mode}\n`);
+      hashTree(full, `${path}/`, hash);
     } else if (stats.isFile()) {
-      files.push({ index: lines.length, full, prefix: `file ${path} ${mode}` });
-      lines.push('');
+      hash.update(`file ${path} ${mode} ${hashFile(full, stats.size)}\n`);
     }
   }
 }
 
-async function hashFile(path: string): Promise<string> {
+function hashFile(path: string, size: number): string {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  if (size <= READ_WHOLE_BYTES) return hash.update(readFileSync(path)).digest('hex');
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(READ_WHOLE_BYTES);
+    for (let read = readSync(fd, buffer); read > 0; read = readSync(fd, buffer)) hash.update(buffer.subarray(0, read));
+  } finally {
+    closeSync(fd);
+  }
   return hash.digest('hex');
 }

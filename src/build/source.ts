@@ -4,7 +4,8 @@
  * bits are dropped; the upload, the unpacked bytes and the number of entries are capped, and a refusal
  * stops the unpacking at once, so a small gzip that inflates to gigabytes is never written out.
  */
-import { mkdir } from 'node:fs/promises';
+import { chown, lchown, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
@@ -26,23 +27,29 @@ export const DEFAULT_SOURCE_LIMITS: SourceLimits = {
 };
 
 /**
- * Extracts `source` (a gzipped tar, files at the archive root, `./` prefixes accepted) into `destDir`.
+ * Extracts `source` (a gzipped tar, files at the archive root, `./` prefixes accepted) into `destDir`,
+ * everything owned by `owner` when given.
  * Resolves only once nothing more will be written there, refused or not: the caller removes the
  * directory of a refused source, and a write landing after that would leave a piece of it behind.
  */
-export async function extractSource(source: NodeJS.ReadableStream, destDir: string, limits: SourceLimits = DEFAULT_SOURCE_LIMITS): Promise<void> {
+export async function extractSource(source: NodeJS.ReadableStream, destDir: string, limits: SourceLimits = DEFAULT_SOURCE_LIMITS,
+  owner?: { uid: number; gid: number }): Promise<void> {
   await mkdir(destDir, { recursive: true });
+  // A sandboxed build's files belong to the app's user: given as they are written, not by a walk after.
+  if (owner) await chown(destDir, owner.uid, owner.gid);
   const tree = new ArchiveTree();
   let refusal: TwelveError | undefined;
   const refuse = (error: TwelveError): void => { refusal ??= error; };
   let entries = 0;
   let fileBytes = 0;
+  const symlinks: string[] = [];
 
   const unpack = new tar.Unpack({
     cwd: destDir,
     strict: true,
     // As root, tar would otherwise hand the files to whatever uid the archive names.
     preserveOwner: false,
+    ...(owner ? { uid: owner.uid, gid: owner.gid } : {}),
     // The stream is inflated before it gets here; a tar that is itself compressed is refused below.
     zstd: false,
     filter: (_path, stat) => {
@@ -55,6 +62,7 @@ export async function extractSource(source: NodeJS.ReadableStream, destDir: stri
       if (refusal) return false;
       // Nothing in a build runs with its file owner's rights, and no directory of it is shared.
       if (typeof entry.mode === 'number') entry.mode &= 0o777;
+      if (entry.type === 'SymbolicLink') symlinks.push(entry.path); // tar gives links no owner
       return true;
     },
   });
@@ -108,6 +116,7 @@ export async function extractSource(source: NodeJS.ReadableStream, destDir: stri
   if (refusal) throw refusal;
   const late = tree.recheck();
   if (late) throw new TwelveError('INVALID_SOURCE', `the source archive was refused: ${late}`);
+  if (owner) await Promise.all(symlinks.map((path) => lchown(join(destDir, path), owner.uid, owner.gid)));
   if (entries === 0) throw new TwelveError('INVALID_SOURCE', 'the source archive holds no files');
 }
 

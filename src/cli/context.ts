@@ -1,6 +1,6 @@
 /** What the commands share: the -a/--app and --json options, the API client and Heroku-style printing. */
 import { spawnSync } from 'node:child_process';
-import { Option, type Command } from 'commander';
+import { Option, type Command } from './commander.js';
 import { ApiClient, clientOptionsFromEnv } from './api-client.js';
 import { CliError } from './cli-error.js';
 

@@ -3,7 +3,7 @@
  * only place in the CLI that decides the exit code; every command talks to twelve through the HTTP API.
  */
 import { readFileSync } from 'node:fs';
-import { Command } from 'commander';
+import { Command } from './commander.js';
 import { CliError, formatError } from './cli-error.js';
 
 type Register = (program: Command) => void;
@@ -67,15 +67,15 @@ function packageVersion(): string {
   }
 }
 
-/** The program with the commands of `verb`'s family, or with every command when the verb is not one. */
+/** The program with the commands of `verb`'s family, none for the version, else every command. */
 async function buildProgram(verb?: string): Promise<Command> {
   const program = new Command('twelve')
     .description('Build, release and run twelve-factor apps on this machine.')
     .version(packageVersion(), '-v, --version')
     .showHelpAfterError('(run `twelve --help` for the commands)');
   const family = familyOf(verb);
-  // Completion describes every command, so it needs them all.
-  const families = family && family !== 'completion' ? [family] : Object.keys(FAMILIES);
+  // Completion describes every command, so it needs them all; the version needs none.
+  const families = family && family !== 'completion' ? [family] : verb === '-v' || verb === '--version' ? [] : Object.keys(FAMILIES);
   for (const register of await Promise.all(families.map((name) => FAMILIES[name]!()))) register(program);
   return program;
 }

@@ -4,7 +4,8 @@
  * anywhere else it is DIR's files without .git and node_modules.
  */
 import { execFile, spawn } from 'node:child_process';
-import { readdir, stat } from 'node:fs/promises';
+import { access, readdir, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { CliError } from './cli-error.js';
@@ -89,6 +90,18 @@ async function packDirectory(dir: string): Promise<SourceArchive> {
 }
 
 /**
+ * Whether git could find a repository for DIR: a `.git` in it or above it, or git told where by the
+ * environment. When not, git is not asked (a process start, which the deploy would wait for).
+ */
+async function mayBeInGit(dir: string): Promise<boolean> {
+  if (process.env.GIT_DIR !== undefined || process.env.GIT_WORK_TREE !== undefined) return true;
+  for (let at = resolve(dir); ; at = dirname(at)) {
+    if (await access(`${at}/.git`).then(() => true, () => false)) return true;
+    if (dirname(at) === at) return false;
+  }
+}
+
+/**
  * @example
  * const archive = await packSource('examples/hello');
  * for (const warning of archive.warnings) console.error(warning);
@@ -96,6 +109,7 @@ async function packDirectory(dir: string): Promise<SourceArchive> {
  */
 export async function packSource(dir: string): Promise<SourceArchive> {
   await assertDirectory(dir);
+  if (!(await mayBeInGit(dir))) return packDirectory(dir);
   const inside = await git(dir, ['rev-parse', '--is-inside-work-tree']);
   if (inside.ok && inside.stdout.trim() === 'true') return packGitTree(dir);
   return packDirectory(dir);

@@ -45,6 +45,8 @@ export interface FleetDeps {
 export class Fleet {
   private readonly apps = new Map<number, AppFleet>();
   private readonly locks = new Map<number, Promise<unknown>>();
+  /** Replaced processes still draining and stopping after a switch, per app. */
+  private readonly retiring = new Map<number, Promise<void>>();
   private drain: ((backendId: string, timeoutMs: number) => Promise<unknown>) | null = null;
 
   constructor(private readonly deps: FleetDeps) {
@@ -52,10 +54,10 @@ export class Fleet {
     deps.supervisor.on('down', (proc: SupervisedProcess) => this.onDown(proc));
   }
 
-  /** Runs `work` once every earlier change to the same app has finished. */
+  /** Runs `work` once every earlier change to the same app has finished, its old processes stopped. */
   async exclusive<T>(appId: number, work: () => Promise<T>): Promise<T> {
     const previous = this.locks.get(appId) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(work);
+    const run = previous.catch(() => undefined).then(() => this.retiring.get(appId)).then(work);
     this.locks.set(appId, run);
     try {
       return await run;
@@ -100,7 +102,7 @@ export class Fleet {
     // The switch: new web processes in, then the old ones out, so there is no moment without a backend.
     for (const proc of started) if (proc.state === 'up') this.route(app.name, proc);
     for (const proc of old) this.unroute(app.name, proc);
-    await this.stopAll(old);
+    this.retire(app.id, old);
   }
 
   /** Brings the live release to the stored formation: starts what is missing, stops the surplus. */
@@ -195,6 +197,20 @@ export class Fleet {
    */
   setDrainer(drain: (backendId: string, timeoutMs: number) => Promise<unknown>): void {
     this.drain = drain;
+  }
+
+  /**
+   * The old processes of a rollout drain and stop once the new ones serve, without holding up the deploy
+   * (or config change, restart, rollback) that replaced them: its caller hears when the new release
+   * serves, not when the last slow request to the old one has finished. The app's next change waits.
+   */
+  private retire(appId: number, processes: SupervisedProcess[]): void {
+    if (processes.length === 0) return;
+    const stopped = Promise.all([this.retiring.get(appId), this.stopAll(processes)]).then(() => undefined, (error: unknown) => {
+      this.deps.logger.error({ err: error, appId }, 'could not stop the processes a rollout replaced');
+    });
+    this.retiring.set(appId, stopped);
+    void stopped.then(() => { if (this.retiring.get(appId) === stopped) this.retiring.delete(appId); });
   }
 
   /** Every process here already left the router: requests in flight to it finish first, then it gets SIGTERM. */

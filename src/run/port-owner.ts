@@ -6,55 +6,125 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { readProcStat } from '../launch/proc-stat.js';
 
+/** IPv4 first: a server bound to 127.0.0.1 or 0.0.0.0 is found without reading the IPv6 table. */
+const TABLES = ['/proc/net/tcp', '/proc/net/tcp6'];
+
+/** Listening sockets by port (hex, as the tables write it): their inodes. */
+type Listeners = Map<string, Set<string>>;
+
+/**
+ * The listeners of each table as last read. A listening socket keeps its port until it is closed, so a
+ * socket a group still holds that was listening on a port when the table was read listens there still:
+ * a hit is as good as a fresh read. Only a miss reads the table again, so the web processes of a
+ * `ps:scale web=20` that come up together share a few reads of a table that lists every connection.
+ */
+const lastRead = new Map<string, Listeners>();
+
+/** The LISTEN sockets of one /proc/net table; null when it cannot be read. */
+function readListeners(table: string): Listeners | null {
+  let text: string;
+  try {
+    text = readFileSync(table, 'utf8');
+  } catch {
+    return null;
+  }
+  const listeners: Listeners = new Map();
+  for (const line of text.split('\n')) {
+    // local_address is HEXIP:HEXPORT; state 0A is LISTEN; the inode is the tenth field.
+    const fields = line.trim().split(/\s+/);
+    if (fields.length <= 9 || fields[3] !== '0A') continue;
+    const port = fields[1]!.slice(fields[1]!.lastIndexOf(':') + 1);
+    let inodes = listeners.get(port);
+    if (!inodes) listeners.set(port, inodes = new Set());
+    inodes.add(fields[9]!);
+  }
+  lastRead.set(table, listeners);
+  return listeners;
+}
+
+function hexPort(port: number): string {
+  return port.toString(16).toUpperCase().padStart(4, '0');
+}
+
 /** Inodes of the sockets listening on `port` (TCP over IPv4 and IPv6), from /proc/net. */
 export function listeningInodes(port: number): Set<string> {
   const inodes = new Set<string>();
-  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
-  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    let text: string;
+  for (const table of TABLES) for (const inode of readListeners(table)?.get(hexPort(port)) ?? []) inodes.add(inode);
+  return inodes;
+}
+
+/** The socket inodes a process holds open. */
+function socketInodes(pid: number): string[] {
+  let fds: string[];
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`);
+  } catch {
+    return [];
+  }
+  const inodes: string[] = [];
+  for (const fd of fds) {
     try {
-      text = readFileSync(table, 'utf8');
+      const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+      if (target.startsWith('socket:[')) inodes.push(target.slice(8, -1));
     } catch {
-      continue; // no IPv6 on this machine: no tcp6 table
-    }
-    for (const line of text.split('\n').slice(1)) {
-      const fields = line.trim().split(/\s+/);
-      // local_address is HEXIP:HEXPORT; state 0A is LISTEN; the inode is the tenth field.
-      if (fields.length > 9 && fields[1]!.endsWith(`:${hexPort}`) && fields[3] === '0A') inodes.add(fields[9]!);
+      // the fd closed while we looked
     }
   }
   return inodes;
 }
 
-/**
- * Whether a process of group `pgid` holds a socket listening on `port`. Undefined when /proc cannot tell
- * (no such tables here): the caller then trusts the accepted connection, as it would without this check.
- */
-export function groupListensOn(pgid: number, port: number): boolean | undefined {
-  const inodes = listeningInodes(port);
-  if (inodes.size === 0) return undefined;
+/** The leader's descendants (from /proc/PID/task/TID/children) that are still in its group, leader first. */
+function groupDescendants(pgid: number): number[] {
+  const found: number[] = [];
+  const queue = [pgid];
+  while (queue.length > 0 && found.length < 1000) {
+    const pid = queue.shift()!;
+    if (readProcStat(pid)?.pgrp === pgid) found.push(pid);
+    let tasks: string[];
+    try {
+      tasks = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue;
+    }
+    for (const task of tasks) {
+      try {
+        for (const child of readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ')) if (child !== '') queue.push(Number(child));
+      } catch {
+        // the task ended while we looked
+      }
+    }
+  }
+  return found;
+}
+
+/** Every process of group `pgid`, found by reading every process's stat. */
+function groupMembers(pgid: number): number[] {
   let pids: string[];
   try {
     pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
   } catch {
-    return undefined; // no /proc: cannot tell
+    return [];
   }
-  for (const pid of pids) {
-    if (readProcStat(Number(pid))?.pgrp !== pgid) continue;
-    let fds: string[];
-    try {
-      fds = readdirSync(`/proc/${pid}/fd`);
-    } catch {
-      continue; // it ended while we looked
-    }
-    for (const fd of fds) {
-      try {
-        const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
-        if (target.startsWith('socket:[') && inodes.has(target.slice(8, -1))) return true;
-      } catch {
-        // the fd closed while we looked
-      }
+  return pids.map(Number).filter((pid) => readProcStat(pid)?.pgrp === pgid);
+}
+
+/**
+ * Whether a process of group `pgid` holds a socket listening on `port`. Undefined when /proc cannot tell
+ * (no such tables here): the caller then trusts the accepted connection, as it would without this check.
+ * The leader's own descendants are looked at first, and every process of the machine only when none of
+ * them holds the socket: that costs a read of every /proc/PID/stat, once per web process that comes up.
+ */
+export function groupListensOn(pgid: number, port: number): boolean | undefined {
+  const held = new Set(groupDescendants(pgid).flatMap(socketInodes));
+  const key = hexPort(port);
+  for (const table of TABLES) for (const inode of lastRead.get(table)?.get(key) ?? []) if (held.has(inode)) return true;
+  const listening = new Set<string>();
+  for (const table of TABLES) {
+    for (const inode of readListeners(table)?.get(key) ?? []) {
+      if (held.has(inode)) return true;
+      listening.add(inode);
     }
   }
-  return false;
+  if (listening.size === 0) return undefined;
+  return groupMembers(pgid).some((pid) => socketInodes(pid).some((inode) => listening.has(inode)));
 }

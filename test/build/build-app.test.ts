@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, describe, it } from 'node:test';
 import { buildApp, buildPathEntries } from '../../src/build/build-app.js';
 import { TwelveError } from '../../src/errors.js';
+import { detectSandboxSupport } from '../../src/sandbox/sandbox-support.js';
+import { Sandbox } from '../../src/sandbox/sandbox.js';
 import { copyFixture, fixtureSource, runBuild, sourceOf, tempData, unsandboxed } from './helpers.js';
 
 function failsWith(code: string, pattern?: RegExp): (error: unknown) => boolean {
@@ -168,5 +170,30 @@ describe('buildApp', () => {
     await runBuild(data.paths, 'static', fixtureSource('procfile-only'), 'same');
     await assert.rejects(runBuild(data.paths, 'static', fixtureSource('procfile-only'), 'same'), /EEXIST/);
     assert.ok(existsSync(join(data.paths.build('static', 'same'), 'manifest.json')), 'the first build is untouched');
+  });
+});
+
+describe('buildApp in the sandbox', () => {
+  const data = tempData();
+  const sandbox = new Sandbox({ mode: 'on', mountPoint: data.paths.sandboxMount, readOnly: [], scratchMb: 64, dataDir: data.paths.dataDir });
+  const app = { name: 'cacheowner', id: 9101 };
+  after(() => {
+    sandbox.removeUser(app);
+    data.cleanup();
+  });
+
+  it('gives the cache back to the app\'s user after an unsandboxed build wrote into it', { skip: detectSandboxSupport().missing ?? false }, async () => {
+    const build = (id: string, onSandbox: boolean) => runBuild(data.paths, app.name, fixtureSource('procfile-only'), id,
+      { ...(onSandbox ? { sandbox } : {}), appId: app.id });
+    await build('own1', true);
+    const uid = sandbox.userOf(app)!.uid;
+    const cache = data.paths.buildCache(app.name);
+    assert.equal(statSync(cache).uid, uid);
+    const appDir = join(data.paths.build(app.name, 'own1'), 'app');
+    assert.deepEqual([statSync(appDir).uid, statSync(join(appDir, 'Procfile')).uid], [uid, uid], 'the build is the app user\'s too');
+    await build('own2', false);
+    writeFileSync(join(cache, 'written-unsandboxed'), 'as twelve');
+    await build('own3', true);
+    assert.equal(statSync(join(cache, 'written-unsandboxed')).uid, uid);
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, describe, it } from 'node:test';
@@ -51,6 +51,19 @@ describe('extractSource', () => {
     await extractSource(streamOf(gzipSync(git('archive', '--format=tar', 'HEAD'))), out);
     assert.equal(readFileSync(join(out, 'Procfile'), 'utf8'), 'web: x\n');
     assert.equal(readlinkSync(join(out, 'Procfile.link')), 'Procfile');
+  });
+
+  it('gives every entry, links and the directory itself included, to the owner it is asked for', { skip: process.getuid?.() !== 0 && 'only root can give files away' }, async () => {
+    const app = join(data.dir, 'owned');
+    mkdirSync(join(app, 'bin'), { recursive: true });
+    writeFileSync(join(app, 'bin', 'run'), 'x');
+    symlinkSync('bin/run', join(app, 'start'));
+    const out = dest();
+    await extractSource(sourceOf(app), out, undefined, { uid: 4321, gid: 4322 });
+    for (const path of ['', 'bin', 'bin/run', 'start']) {
+      const stat = lstatSync(join(out, path));
+      assert.deepEqual([stat.uid, stat.gid], [4321, 4322], `${path || 'the directory'}`);
+    }
   });
 
   it('unpacks entries without a ./ prefix', async () => {

@@ -22,4 +22,17 @@ describe('port owner', () => {
       server.close();
     }
   });
+
+  it('finds the socket in a child of the group leader, as a sandboxed web process holds it', async () => {
+    // A shell leads the group, as bubblewrap does, and node below it listens.
+    const script = "require('node:net').createServer().listen(0, '127.0.0.1', function () { console.log(this.address().port); })";
+    const leader = spawn('sh', ['-c', `"${process.execPath}" -e "${script}"`], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const port = await new Promise<number>((resolve) => leader.stdout!.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))));
+      assert.equal(groupListensOn(leader.pid!, port), true);
+      assert.equal(groupListensOn(readProcStat(process.pid)!.pgrp, port), false, 'not the test\'s own group');
+    } finally {
+      process.kill(-leader.pid!, 'SIGKILL');
+    }
+  });
 });

@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Option, type Command } from 'commander';
+import { Option, type Command } from '../commander.js';
 import type { ExportFilesView, ImageExportSummary } from '../../api/types.js';
 import { parseReleaseVersion } from '../arguments.js';
 import { CliError } from '../cli-error.js';

@@ -3,7 +3,7 @@
  * `twelve factors -a APP` asks twelve for the report on the app's current release (and, with --measure, a
  * measured restart). Exits 1 when the score is under --fail-under.
  */
-import { Option, type Command } from 'commander';
+import { Option, type Command } from '../commander.js';
 import type { Parity } from '../../config/parity.js';
 import { parityFindings } from '../../factors/parity-findings.js';
 import { withFindings, type FactorsReport } from '../../factors/report.js';

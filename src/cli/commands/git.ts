@@ -1,6 +1,6 @@
 /** `git:remote` adds a git remote that deploys on push, `git:clone` clones an app's repository; `git:credential` is the helper git asks for the token. */
 import { spawnSync } from 'node:child_process';
-import { Option, type Command } from 'commander';
+import { Option, type Command } from '../commander.js';
 import { clientOptionsFromEnv } from '../api-client.js';
 import { CliError } from '../cli-error.js';
 import { appPath, type CommonOptions, createClient, print, printJson, requireApp, withAppOptions, withJsonOption } from '../context.js';

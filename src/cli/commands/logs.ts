@@ -1,5 +1,5 @@
 /** `logs [-n N] [--tail] [--ps TYPE] [--source S] [--since 10m] [--grep TEXT]` and `logs:retention`. */
-import { type Command, InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError } from '../commander.js';
 import type { LogRetentionView } from '../../api/types.js';
 import { formatSize, parseDuration, parseSince } from '../../logs/durations.js';
 import { appPath, type CommonOptions, createClient, print, printJson, requireApp, warn, withAppOptions } from '../context.js';

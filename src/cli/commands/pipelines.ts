@@ -1,7 +1,7 @@
 /** `pipelines`, `pipelines:create|add|remove|destroy|promote|diff`: one build, promoted stage by stage. */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { Option, type Command } from 'commander';
+import { Option, type Command } from '../commander.js';
 import type { PipelineDiffView, PipelineInfoView, PipelineLeft, PipelineSummary, PromotionView, RunningBuildView } from '../../api/types.js';
 import { CliError } from '../cli-error.js';
 import { action, appPath, type CommonOptions, createClient, print, printJson, requireApp, warn, withAppOptions, withJsonOption } from '../context.js';

@@ -1,5 +1,5 @@
 /** `run` and `run:detached`: a one-off process in the app's release, attached to this terminal or in the background. */
-import { Option, type Command } from 'commander';
+import { Option, type Command } from '../commander.js';
 import type { RunView } from '../../api/types.js';
 import { parseReleaseVersion } from '../arguments.js';
 import { appPath, type CommonOptions, createClient, print, printJson, requireApp, withAppOptions } from '../context.js';

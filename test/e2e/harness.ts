@@ -14,6 +14,9 @@ export const FIXTURES = join(ROOT, 'test', 'fixtures', 'apps');
 
 export interface CliResult { code: number; stdout: string; stderr: string }
 
+/** Thrown by a probe to end the wait at once: what it waits for can no longer happen (the process exited). */
+export class StopWaiting extends Error {}
+
 export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 60_000, everyMs = 50): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
@@ -22,6 +25,7 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
       const value = await probe();
       if (value !== undefined && value !== false) return value;
     } catch (error) {
+      if (error instanceof StopWaiting) throw error;
       last = error;
     }
     await new Promise((done) => setTimeout(done, everyMs));
@@ -78,8 +82,11 @@ export class TestPlatform {
     this.process = child;
     child.stdout!.on('data', (chunk: Buffer) => { this.output += chunk.toString(); });
     child.stderr!.on('data', (chunk: Buffer) => { this.output += chunk.toString(); });
+    // 'close' comes after the last of its output: a refusal is read whole.
+    let closed = false;
+    child.once('close', () => { closed = true; });
     const serving = await waitFor('twelve serve to report it is serving', () => {
-      if (child.exitCode !== null) throw new Error(`twelve serve exited with ${child.exitCode}:\n${this.output}`);
+      if (closed) throw new StopWaiting(`twelve serve exited with ${child.exitCode}:\n${this.output}`);
       const line = this.output.split('\n').find((l) => l.includes('"twelve is serving"'));
       return line ? (JSON.parse(line) as { api: string; router: string; https: string }) : undefined;
     }, 90_000);

@@ -2,7 +2,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { spawnTracked, tempDir } from './cleanup.js';
-import { freePort, untilAllAnswer } from './probe.js';
+import { freePort } from '../src/free-port.js';
+import { untilAllAnswer } from './probe.js';
 
 /** The npm settings twelve's builds use, so the baseline install does no more work than twelve's. */
 export function npmEnv(cache: string): NodeJS.ProcessEnv {

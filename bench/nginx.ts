@@ -2,7 +2,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { killChild, onCleanup, spawnTracked, tempDir } from './cleanup.js';
-import { accepts, answers, freePort, until } from './probe.js';
+import { freePort } from '../src/free-port.js';
+import { accepts, answers, until } from './probe.js';
 
 /**
  * nginx terminating TLS like twelve's https port: TLS 1.2/1.3, session cache and tickets (or, with

@@ -1,6 +1,6 @@
 /** Small measuring tools shared by the benchmarks: clocks, medians, HTTP probes, polling with a deadline. */
 import { request } from 'node:http';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 
 export function now(): number {
   return performance.now();
@@ -58,19 +58,6 @@ export function accepts(port: number): Promise<boolean> {
  */
 export async function untilAllAnswer(ports: number[], timeoutMs = 30_000): Promise<void> {
   await Promise.all(ports.map((port) => until(`port ${port} to answer`, async () => (await accepts(port)) && answers(port), timeoutMs, 15)));
-}
-
-/** A port the kernel says is free right now (bound on 0, then released). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** The resident set size of a process in MB, from /proc/PID/status (VmRSS). */

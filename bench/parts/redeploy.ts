@@ -11,7 +11,8 @@ import type { Part } from '../part.js';
 import { machineCa, pipMirror, pipMirrorDirs } from '../../test/machine-settings.js';
 import { onCleanup, trackPid } from '../cleanup.js';
 import { BenchPlatform, FIXTURES } from '../platform.js';
-import { freePort, median, now, probe, until } from '../probe.js';
+import { freePort } from '../../src/free-port.js';
+import { median, now, probe, until } from '../probe.js';
 import { againstBaseline, withSamples } from '../report.js';
 
 /** Rounds alternate the two sides, so a busy moment of the machine hits both alike. */

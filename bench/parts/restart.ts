@@ -5,7 +5,8 @@ import { tempDir } from '../cleanup.js';
 import { supervise } from '../manual.js';
 import type { Part } from '../part.js';
 import { BenchPlatform, FIXTURES } from '../platform.js';
-import { answers, freePort, median, now, until } from '../probe.js';
+import { freePort } from '../../src/free-port.js';
+import { answers, median, now, until } from '../probe.js';
 import { againstLimit, withSamples } from '../report.js';
 
 const APP = 'restart';

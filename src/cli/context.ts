@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { Option, type Command } from './commander.js';
 import { ApiClient, clientOptionsFromEnv } from './api-client.js';
 import { CliError } from './cli-error.js';
+import { appOfRemoteUrl, remotesOfConfig } from './git-config.js';
 
 export interface CommonOptions {
   app?: string;
@@ -33,7 +34,7 @@ export function requireApp(options: CommonOptions): string {
 function appsOfGitRemotes(): string[] {
   const remotes = spawnSync('git', ['config', '--get-regexp', '^remote\\..*\\.url$'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
   if (remotes.status !== 0) return [];
-  return remotes.stdout.split('\n').map((line) => /\/git\/([a-z][a-z0-9-]*)\.git\/?$/.exec(line.trim())?.[1]).filter((app): app is string => app !== undefined);
+  return remotesOfConfig(remotes.stdout).map(({ url }) => appOfRemoteUrl(url)).filter((app): app is string => app !== undefined);
 }
 
 export function createClient(): ApiClient {

@@ -9,6 +9,22 @@ export function appRemoteUrl(apiUrl: string, app: string): string {
   return `${apiUrl.replace(/\/+$/, '')}/git/${encodeURIComponent(app)}.git`;
 }
 
+/** A repository on twelve: `.../git/APP.git`, the app's name captured. */
+const APP_REPOSITORY = /\/git\/([a-z][a-z0-9-]*)\.git\/?$/;
+
+/** The app whose repository on twelve a remote's URL is, if it is one. */
+export function appOfRemoteUrl(url: string): string | undefined {
+  return APP_REPOSITORY.exec(url)?.[1];
+}
+
+/** The remotes and their URLs, from `git config --get-regexp remote\..*\.url`. */
+export function remotesOfConfig(configLines: string): Array<{ remote: string; url: string }> {
+  return configLines.split('\n').flatMap((line) => {
+    const match = /^remote\.(.+)\.url\s+(\S+)$/.exec(line.trim());
+    return match ? [{ remote: match[1]!, url: match[2]! }] : [];
+  });
+}
+
 /**
  * The remotes to re-point when an app is renamed, from `git config --get-regexp remote\..*\.url`:
  * each whose URL is the old app's repository, with that URL for the new name.
@@ -16,12 +32,9 @@ export function appRemoteUrl(apiUrl: string, app: string): string {
  *   // [{ remote: 'twelve', url: 'http://h/git/store.git' }]
  */
 export function renamedRemotes(configLines: string, app: string, newName: string): Array<{ remote: string; url: string }> {
-  const suffix = new RegExp(`/git/${app}\\.git/?$`);
-  return configLines.split('\n').flatMap((line) => {
-    const match = /^remote\.(.+)\.url\s+(\S+)$/.exec(line.trim());
-    if (!match || !suffix.test(match[2]!)) return [];
-    return [{ remote: match[1]!, url: match[2]!.replace(suffix, `/git/${encodeURIComponent(newName)}.git`) }];
-  });
+  return remotesOfConfig(configLines)
+    .filter(({ url }) => appOfRemoteUrl(url) === app)
+    .map(({ remote, url }) => ({ remote, url: url.replace(APP_REPOSITORY, `/git/${encodeURIComponent(newName)}.git`) }));
 }
 
 function shellQuote(text: string): string {

@@ -8,11 +8,12 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { request } from 'node:http';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { readProcStat, signalGroup, signalGroupButLeader } from '../launch/proc-stat.js';
 import { APP_PATH } from '../sandbox/sandbox-argv.js';
+import { freePort } from '../free-port.js';
 
 export interface MeasureSpec {
   /** The program and arguments that run the web command (inside the app's sandbox, as its processes run). */
@@ -72,18 +73,6 @@ function snapshot(root: string): Map<string, string> {
   };
   walk(root, '');
   return seen;
-}
-
-/** A port free on 127.0.0.1 right now, chosen by the kernel. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function accepts(port: number): Promise<boolean> {

@@ -66,29 +66,59 @@ export function isRunning(stat: ProcStat | null): boolean {
   return stat !== null && stat.state !== 'Z' && stat.state !== 'X';
 }
 
+/** The leader's descendants (from /proc/PID/task/TID/children) that are still in its group, leader first. */
+export function groupDescendants(pgid: number): number[] {
+  const found: number[] = [];
+  const queue = [pgid];
+  while (queue.length > 0 && found.length < 1000) {
+    const pid = queue.shift()!;
+    if (readProcStat(pid)?.pgrp === pgid) found.push(pid);
+    let tasks: string[];
+    try {
+      tasks = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue;
+    }
+    for (const task of tasks) {
+      try {
+        for (const child of readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ')) if (child !== '') queue.push(Number(child));
+      } catch {
+        // the task ended while we looked
+      }
+    }
+  }
+  return found;
+}
+
+/** Every process of group `pgid`, found by reading every process's stat. */
+export function groupMembers(pgid: number): number[] {
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return [];
+  }
+  return pids.map(Number).filter((pid) => readProcStat(pid)?.pgrp === pgid);
+}
+
 /** Whether a process group still has a running member (zombies do not count). */
 export function groupIsRunning(pgid: number): boolean {
-  // The cheap check first: no member at all, not even a zombie.
+  // The cheap checks first: no member at all, not even a zombie; then the leader's own descendants.
   if (!signalGroup(pgid, 0)) return false;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = readProcStat(Number(entry));
-    if (stat && stat.pgrp === pgid && isRunning(stat)) return true;
-  }
-  return false;
+  if (groupDescendants(pgid).some((pid) => isRunning(readProcStat(pid)))) return true;
+  // A member outside the leader's tree (an orphan of an unsandboxed process, adopted by init).
+  return groupMembers(pgid).some((pid) => isRunning(readProcStat(pid)));
 }
 
 /**
- * Sends a signal to every running process of a group but its leader: a sandboxed process's leader is
+ * Sends a signal to every running process of a sandboxed process's group but its leader: the leader is
  * bubblewrap's monitor, which dies of SIGTERM at once and would take the app's exit status with it;
- * spared, it lives until the app has exited and ends with the app's status.
+ * spared, it lives until the app has exited and ends with the app's status. The sandbox's own pid
+ * namespace adopts its orphans, so every member is below the leader: no need to read all of /proc.
  */
 export function signalGroupButLeader(pgid: number, signal: NodeJS.Signals): void {
-  for (const entry of readdirSync('/proc')) {
-    const pid = Number(entry);
-    if (!Number.isInteger(pid) || pid === pgid) continue;
-    const stat = readProcStat(pid);
-    if (!stat || stat.pgrp !== pgid || !isRunning(stat)) continue;
+  for (const pid of groupDescendants(pgid)) {
+    if (pid === pgid || !isRunning(readProcStat(pid))) continue;
     try {
       process.kill(pid, signal);
     } catch {

@@ -4,7 +4,7 @@
  * the up check and get the app's traffic.
  */
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { readProcStat } from '../launch/proc-stat.js';
+import { groupDescendants, groupMembers } from '../launch/proc-stat.js';
 
 /** IPv4 first: a server bound to 127.0.0.1 or 0.0.0.0 is found without reading the IPv6 table. */
 const TABLES = ['/proc/net/tcp', '/proc/net/tcp6'];
@@ -71,41 +71,6 @@ function socketInodes(pid: number): string[] {
     }
   }
   return inodes;
-}
-
-/** The leader's descendants (from /proc/PID/task/TID/children) that are still in its group, leader first. */
-function groupDescendants(pgid: number): number[] {
-  const found: number[] = [];
-  const queue = [pgid];
-  while (queue.length > 0 && found.length < 1000) {
-    const pid = queue.shift()!;
-    if (readProcStat(pid)?.pgrp === pgid) found.push(pid);
-    let tasks: string[];
-    try {
-      tasks = readdirSync(`/proc/${pid}/task`);
-    } catch {
-      continue;
-    }
-    for (const task of tasks) {
-      try {
-        for (const child of readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ')) if (child !== '') queue.push(Number(child));
-      } catch {
-        // the task ended while we looked
-      }
-    }
-  }
-  return found;
-}
-
-/** Every process of group `pgid`, found by reading every process's stat. */
-function groupMembers(pgid: number): number[] {
-  let pids: string[];
-  try {
-    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
-  } catch {
-    return [];
-  }
-  return pids.map(Number).filter((pid) => readProcStat(pid)?.pgrp === pgid);
 }
 
 /**

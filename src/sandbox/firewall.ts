@@ -21,29 +21,37 @@ export function firewallRules(): string[][] {
 }
 
 /**
- * Installs the chain for IPv4 and IPv6 (again at every start: flushed and filled, jumped to once from
- * OUTPUT); returns null, or why apps stay reachable from other machines.
+ * The chain as `iptables-restore --noflush` input: declaring the chain creates or empties it, and the
+ * whole table is committed at once. Flushing and filling it with one command each let two twelves
+ * starting together interleave them (DROP before the loopback RETURN: every app unreachable).
+ */
+export function firewallRestoreInput(): string {
+  return ['*filter', `:${CHAIN} - [0:0]`, ...firewallRules().map((rule) => rule.join(' ')), 'COMMIT', ''].join('\n');
+}
+
+/**
+ * Installs the chain for IPv4 and IPv6 (again at every start, whole), jumped to once from OUTPUT;
+ * returns null, or why apps stay reachable from other machines.
  */
 export function installFirewall(): string | null {
   const problems: string[] = [];
   for (const tool of ['/usr/sbin/iptables', '/usr/sbin/ip6tables']) {
-    if (!existsSync(tool)) {
-      problems.push(`${tool} not found (apt-get install iptables)`);
+    if (!existsSync(tool) || !existsSync(`${tool}-restore`)) {
+      problems.push(`${tool} or ${tool}-restore not found (apt-get install iptables)`);
       continue;
     }
     try {
-      const run = (args: string[]) => execFileSync(tool, ['-w', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-      const ok = (args: string[]) => {
+      execFileSync(`${tool}-restore`, ['-w', '--noflush'], { input: firewallRestoreInput(), stdio: ['pipe', 'ignore', 'pipe'] });
+      const jumped = () => {
         try {
-          run(args);
+          execFileSync(tool, ['-w', '-C', 'OUTPUT', '-j', CHAIN], { stdio: 'ignore' });
           return true;
         } catch {
-          return false;
+          return false; // no such rule yet
         }
       };
-      if (!ok(['-N', CHAIN])) run(['-F', CHAIN]);
-      for (const rule of firewallRules()) run(rule);
-      if (!ok(['-C', 'OUTPUT', '-j', CHAIN])) run(['-I', 'OUTPUT', '-j', CHAIN]);
+      // Two twelves starting together may both add the jump: the chain is then looked at twice, same answer.
+      if (!jumped()) execFileSync(tool, ['-w', '-I', 'OUTPUT', '-j', CHAIN], { stdio: ['ignore', 'ignore', 'pipe'] });
     } catch (error) {
       const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
       problems.push(`${tool}: ${stderr || errorText(error)}`);

@@ -10,7 +10,7 @@ export interface Layer {
 }
 
 export const LAYERS: Layer[] = [
-  { name: 'rules', units: ['errors.ts', 'paths.ts', 'log-throttle.ts', 'native-addon.ts', 'run-marker.ts', 'api-token.ts', 'serve-node-flags.ts'] },
+  { name: 'rules', units: ['errors.ts', 'free-port.ts', 'paths.ts', 'log-throttle.ts', 'native-addon.ts', 'run-marker.ts', 'api-token.ts', 'serve-node-flags.ts'] },
   { name: 'settings, store, sandbox', units: ['settings.ts', 'platform-log.ts', 'disk-reserve.ts', 'store/', 'sandbox/'] },
   { name: 'config, logs, launch', units: ['data-dir.ts', 'config/', 'logs/', 'launch/', 'pipelines/', 'git/'] },
   { name: 'build, router', units: ['build/', 'router/', 'addons/', 'factors/'] },

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, describe, it } from 'node:test';
@@ -10,6 +9,7 @@ import { TwelveError } from '../../src/errors.js';
 import { detectSandboxSupport } from '../../src/sandbox/sandbox-support.js';
 import { Sandbox } from '../../src/sandbox/sandbox.js';
 import { copyFixture, fixtureSource, runBuild, sourceOf, tempData, unsandboxed } from './helpers.js';
+import { freePort } from '../../src/free-port.js';
 
 function failsWith(code: string, pattern?: RegExp): (error: unknown) => boolean {
   return (error) => {
@@ -18,14 +18,6 @@ function failsWith(code: string, pattern?: RegExp): (error: unknown) => boolean 
     if (pattern) assert.match(error.message, pattern);
     return true;
   };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 async function pollText(url: string, deadlineMs: number): Promise<string> {

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { TestPlatform, waitFor } from '../e2e/harness.js';
 import { httpGet, NODE_APP, PINNED_NODE_APP, PROCFILE_APP, PYTHON_APP, writeApp } from './apps.js';
-import { freePort, Podman, PODMAN_MISSING } from './podman.js';
+import { freePort } from '../../src/free-port.js';
+import { Podman, PODMAN_MISSING } from './podman.js';
 
 interface Exported {
   ref: string; manifest: { digest: string }; config: { digest: string }; layers: Array<{ digest: string }>;

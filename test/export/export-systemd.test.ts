@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { TestPlatform, waitFor } from '../e2e/harness.js';
 import { httpGet, NODE_APP, writeApp } from './apps.js';
-import { freePort } from './podman.js';
+import { freePort } from '../../src/free-port.js';
 
 const ANALYZE_MISSING = spawnSync('systemd-analyze', ['--version']).status === 0 ? false : 'systemd-analyze is not installed (apt-get install systemd)';
 const BWRAP_MISSING = spawnSync('bwrap', ['--version']).status === 0 ? false : 'bubblewrap is not installed';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { basicPassword } from '../../src/api/credentials.js';
 import { pushLines } from '../../src/api/git-routes.js';
-import { appRemoteUrl, credentialAnswer, credentialHelper, gitCloneArgs, gitRemoteCommands } from '../../src/cli/git-config.js';
+import { appOfRemoteUrl, appRemoteUrl, credentialAnswer, credentialHelper, gitCloneArgs, gitRemoteCommands, renamedRemotes } from '../../src/cli/git-config.js';
 import { TwelveError } from '../../src/errors.js';
 import { preReceiveScript } from '../../src/git/app-repo.js';
 import { cgiEnvironment, parseCgiHeaders } from '../../src/git/http-backend.js';
@@ -100,4 +100,16 @@ test('shows a failed deploy as the error, its hint and the process\'s last lines
   assert.deepEqual(pushLines({ type: 'error', error: { code: 'BOOT_FAILED', message: 'web did not come up', hint: 'Read the output.', details: { lastLines: ['boom'] } } }),
     [' !     web did not come up', ' !     Read the output.', '       boom']);
   assert.deepEqual(pushLines({ type: 'stage', stage: 'release' }), ['-----> Releasing']);
+});
+
+test('finds the app of a twelve remote, and re-points the remotes of a renamed app only', () => {
+  assert.equal(appOfRemoteUrl('http://127.0.0.1:5100/git/shop.git'), 'shop');
+  assert.equal(appOfRemoteUrl('http://127.0.0.1:5100/git/shop.git/'), 'shop');
+  assert.equal(appOfRemoteUrl('git@github.com:someone/shop.git'), undefined);
+  const config = [
+    'remote.twelve.url http://h:5100/git/shop.git',
+    'remote.staging.url http://h:5100/git/shop-staging.git',
+    'remote.origin.url git@github.com:someone/shop.git',
+  ].join('\n');
+  assert.deepEqual(renamedRemotes(config, 'shop', 'store'), [{ remote: 'twelve', url: 'http://h:5100/git/store.git' }]);
 });

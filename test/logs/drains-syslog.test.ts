@@ -5,7 +5,8 @@ import { DrainManager } from '../../src/logs/drains/drain-manager.js';
 import { LogBus } from '../../src/logs/log-bus.js';
 import { insertApp, type App } from '../../src/store/apps.js';
 import { byProcess, publishLines, testDatabase, withSilentReceiver } from './drain-setup.js';
-import { freePort, RSYSLOG_GTLS, RSYSLOGD, Rsyslog, waitUntil } from './receivers.js';
+import { freePort } from '../../src/free-port.js';
+import { RSYSLOG_GTLS, RSYSLOGD, Rsyslog, waitUntil } from './receivers.js';
 
 const database = testDatabase();
 

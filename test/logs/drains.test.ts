@@ -5,7 +5,8 @@ import { DrainManager } from '../../src/logs/drains/drain-manager.js';
 import { LogBus } from '../../src/logs/log-bus.js';
 import { insertApp } from '../../src/store/apps.js';
 import { appLinesAt, byProcess, httpReceiverSetup, publishLines, testDatabase } from './drain-setup.js';
-import { freePort, HttpReceiver, waitUntil } from './receivers.js';
+import { freePort } from '../../src/free-port.js';
+import { HttpReceiver, waitUntil } from './receivers.js';
 
 const database = testDatabase();
 const withHttpReceiver = httpReceiverSetup(database);

@@ -23,16 +23,6 @@ export async function waitUntil(what: string, condition: () => boolean | Promise
   }
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createNetServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
 /**
  * rsyslogd in the foreground with its own config: imtcp on 127.0.0.1:port, every message to one file.
  * With `tls: true` the input speaks TLS (gtls driver, clients not asked for certificates) with a

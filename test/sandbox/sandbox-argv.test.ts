@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { appUserName, findUser } from '../../src/sandbox/app-user.js';
-import { firewallRules } from '../../src/sandbox/firewall.js';
+import { firewallRestoreInput, firewallRules } from '../../src/sandbox/firewall.js';
 import { LAUNCH_SCRIPT, type SandboxSpec, sandboxArgv } from '../../src/sandbox/sandbox-argv.js';
 import { detectSandboxSupport } from '../../src/sandbox/sandbox-support.js';
 
@@ -50,6 +50,15 @@ test('the firewall drops app users\' SYN-ACKs to anything but loopback', () => {
     ['-A', 'TWELVE-APPS', '-o', 'lo', '-j', 'RETURN'],
     ['-A', 'TWELVE-APPS', '-p', 'tcp', '--tcp-flags', 'SYN,ACK', 'SYN,ACK', '-m', 'owner', '--uid-owner', '200000-299999', '-j', 'DROP'],
   ]);
+  // One iptables-restore declares (so empties) the chain and fills it: two twelves starting together cannot interleave.
+  assert.equal(firewallRestoreInput(), [
+    '*filter',
+    ':TWELVE-APPS - [0:0]',
+    '-A TWELVE-APPS -o lo -j RETURN',
+    '-A TWELVE-APPS -p tcp --tcp-flags SYN,ACK SYN,ACK -m owner --uid-owner 200000-299999 -j DROP',
+    'COMMIT',
+    '',
+  ].join('\n'));
 });
 
 test('the sandbox is refused with what to install, or when twelve is not root', () => {

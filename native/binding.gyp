@@ -11,6 +11,12 @@
       "cflags": ["-O2", "-Wall", "-Wextra"]
     },
     {
+      "target_name": "twelve-launch",
+      "type": "executable",
+      "sources": ["sandbox-launch.c"],
+      "cflags": ["-O2", "-Wall", "-Wextra"]
+    },
+    {
       "target_name": "socket_state",
       "sources": ["socket-state.c"],
       "cflags": ["-O2", "-Wall", "-Wextra"]

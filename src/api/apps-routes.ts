@@ -23,6 +23,15 @@ export function registerAppRoutes(server: FastifyInstance, platform: Platform): 
     const name = (request.body as { name?: unknown } | undefined)?.name;
     assertAppName(name);
     const app = insertApp(db, name);
+    // The app's user is made with the app, as Heroku provisions an app whole, not by its first deploy (a
+    // useradd is about 0.1 s). Should it fail here, the first build tries again and says why.
+    if (platform.sandbox.state.active) {
+      try {
+        platform.sandbox.userOf(app);
+      } catch (error) {
+        platform.logger.warn({ err: error, app: app.name }, 'could not create the app\'s user yet');
+      }
+    }
     platform.table.setApp(app.name);
     platform.logs.publish(app.name, 'twelve', 'api', `App ${app.name} created`);
     return reply.status(201).send(appView(platform, app));

@@ -3,7 +3,7 @@
  * dependencies, then write the manifest that makes the build directory a finished, immutable build.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chown, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { errorText, TwelveError } from '../errors.js';
 import type { Paths } from '../paths.js';
@@ -12,7 +12,7 @@ import { type BuildContext, resolvePathEntries, type StackResult } from './build
 import { parseHealthcheck } from './healthcheck.js';
 import { parseMetricsPath } from './metrics-path.js';
 import { readAppJson } from './app-json.js';
-import { checksumBuild } from './checksum.js';
+import { ChecksumWorker } from './checksum.js';
 import { detectStacks, stackName } from './detect.js';
 import { buildNode } from './node-stack.js';
 import { indent, topic, warning } from './output.js';
@@ -74,6 +74,7 @@ export async function buildApp(options: BuildOptions): Promise<BuildManifest> {
     env: buildEnv({ config: options.config, operator: options.operatorEnv, home: stepAppDir, cacheDir: stepCacheDir, app, sourceSha: options.sourceSha }),
     sandboxFor: () => sandbox.specFor({ name: app, id: options.appId }, { appDir, writable: true, cacheDir, readOnly: [...readOnly, ...runtimeDirs(buildDir, appDir)] }),
   };
+  const checksums = new ChecksumWorker();
   try {
     await extractSource(options.source, context.appDir, options.sourceLimits, user ?? undefined);
     if (user) await giveCacheToApp(cacheDir, user);
@@ -97,7 +98,7 @@ export async function buildApp(options: BuildOptions): Promise<BuildManifest> {
       buildId, app, stack: stacks[0]!, stacks,
       runtimes: result.runtimes,
       sourceSha: options.sourceSha,
-      checksum: await checksumBuild(context.appDir, result.runtimes),
+      checksum: await checksums.checksum(context.appDir, result.runtimes),
       processTypes,
       path: context.path,
       appJson,
@@ -110,6 +111,8 @@ export async function buildApp(options: BuildOptions): Promise<BuildManifest> {
     onOutput(warning(`Build failed: ${errorText(error)}`));
     await rm(buildDir, { recursive: true, force: true });
     throw error;
+  } finally {
+    checksums.dispose();
   }
 }
 
@@ -128,11 +131,15 @@ const OWNED_STAMP = '.owned-by';
 /** The app's cache belongs to the app's user, who runs every step (the build is unpacked as theirs). */
 async function giveCacheToApp(cacheDir: string, user: { uid: number; gid: number }): Promise<void> {
   const owner = `${user.uid}:${user.gid}`;
-  await mkdir(cacheDir, { recursive: true });
   const stamp = join(cacheDir, OWNED_STAMP);
-  const top = await stat(cacheDir);
-  if (top.uid === user.uid && top.gid === user.gid && await readFile(stamp, 'utf8').catch(() => '') === owner) return;
-  await captureCommand('chown', ['-R', owner, cacheDir]);
+  if (await mkdir(cacheDir, { recursive: true }) !== undefined) {
+    // Made just now, so empty: the app's first build has nothing to walk.
+    await chown(cacheDir, user.uid, user.gid);
+  } else {
+    const top = await stat(cacheDir);
+    if (top.uid === user.uid && top.gid === user.gid && await readFile(stamp, 'utf8').catch(() => '') === owner) return;
+    await captureCommand('chown', ['-R', owner, cacheDir]);
+  }
   await writeFile(stamp, owner);
 }
 

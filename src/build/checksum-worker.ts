@@ -1,6 +1,7 @@
-/** The worker thread checksum.ts hashes a build in. */
-import { parentPort, workerData } from 'node:worker_threads';
+/** The worker thread checksum.ts hashes a build in: it waits for the tree, answers once, and ends. */
+import { parentPort } from 'node:worker_threads';
 import { checksumTree } from './checksum.js';
 
-const { appDir, runtimes } = workerData as { appDir: string; runtimes: Record<string, string> };
-parentPort!.postMessage(checksumTree(appDir, runtimes));
+parentPort!.once('message', ({ appDir, runtimes }: { appDir: string; runtimes: Record<string, string> }) => {
+  parentPort!.postMessage(checksumTree(appDir, runtimes));
+});

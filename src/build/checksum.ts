@@ -11,17 +11,34 @@ const RUNTIME_TREES = new Set(['.heroku/node', '.heroku/npm', '.heroku/yarn', '.
 const READ_WHOLE_BYTES = 1024 * 1024;
 
 /**
- * Hashes the build in a worker thread: a virtualenv or a node_modules is thousands of small files, read
+ * Hashes a build in a worker thread: a virtualenv or a node_modules is thousands of small files, read
  * there with plain synchronous calls rather than four trips each to libuv's threads, and twelve's own
- * thread keeps serving (the router, the API) meanwhile.
+ * thread keeps serving (the router, the API) meanwhile. A thread takes about as long to start as a small
+ * app takes to hash, so a build starts its worker first, and the worker waits for its tree while the
+ * build's steps run.
  */
-export function checksumBuild(appDir: string, runtimes: Record<string, string>): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./checksum-worker.js', import.meta.url), { workerData: { appDir, runtimes } });
-    worker.once('message', (checksum: string) => resolve(checksum));
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`the checksum worker exited with code ${code} before it answered`)));
-  });
+export class ChecksumWorker {
+  private readonly worker = new Worker(new URL('./checksum-worker.js', import.meta.url));
+  private readonly answer: Promise<string>;
+
+  constructor() {
+    this.answer = new Promise((resolve, reject) => {
+      this.worker.once('message', (checksum: string) => resolve(checksum));
+      this.worker.once('error', reject);
+      this.worker.once('exit', (code) => reject(new Error(`the checksum worker exited with code ${code} before it answered`)));
+    });
+    this.answer.catch(() => undefined); // a build that fails first never asks
+  }
+
+  checksum(appDir: string, runtimes: Record<string, string>): Promise<string> {
+    this.worker.postMessage({ appDir, runtimes });
+    return this.answer;
+  }
+
+  /** Ends the thread, whether or not it answered. */
+  dispose(): void {
+    void this.worker.terminate();
+  }
 }
 
 /**

@@ -1,8 +1,9 @@
 /**
  * What runs an app's command inside its sandbox, as an argument vector (no I/O here): twelve, as root,
- * starts `unshare` for a mount namespace of the process's own, a small shell script joins the process's
- * cgroups, sets its open-files limit and mounts its private /app, then bubblewrap builds the filesystem
- * view and the PID namespace, and setpriv drops to the app's user with no capabilities and no_new_privs.
+ * starts twelve-launch (native/sandbox-launch.c), which takes a mount namespace of the process's own, joins
+ * the process's cgroups, sets its open-files limit and mounts its private /app in one exec; where it was
+ * not built, `unshare` and a small shell script do the same. Then bubblewrap builds the filesystem view and
+ * the PID namespace, and setpriv drops to the app's user with no capabilities and no_new_privs.
  * The pid twelve gets stays the leader of the process group until bwrap exits (each step execs the next).
  */
 import { posix } from 'node:path';
@@ -35,6 +36,8 @@ export interface SandboxSpec {
   /** RLIMIT_NOFILE. */
   openFiles: number;
   hostname: string;
+  /** twelve-launch, where native/ built it; null: `unshare` and LAUNCH_SCRIPT (and always for a `copy` view). */
+  launcher: string | null;
 }
 
 /** Read-only parts of the system every sandbox sees; /root, /home, /tmp, /run, /var and the data dir stay hidden. */
@@ -52,7 +55,7 @@ const BWRAP = '/usr/bin/bwrap';
 const SETPRIV = '/usr/bin/setpriv';
 
 /**
- * $1 cgroup.procs files (newline-separated), $2 open files, $3 the build's app dir for a private /app
+ * The fallback of twelve-launch, which takes the same arguments: $1 cgroup.procs files (newline-separated), $2 open files, $3 the build's app dir for a private /app
  * (empty: /app is bound as it is), $4 the mount point, $5 uid, $6 gid, $7 scratch size in MiB,
  * $8 overlay or copy; then bwrap's own arguments. The private /app lives on a tmpfs in this mount
  * namespace only: nothing of it outlives the process.
@@ -82,9 +85,11 @@ export function sandboxArgv(spec: SandboxSpec, file: string, args: readonly stri
     spec.cgroupProcs.join('\n'), String(spec.openFiles),
     view ? spec.appDir : '', view ? view.mountPoint : '', String(spec.uid), String(spec.gid), String(view?.scratchMb ?? 0), view?.kind ?? '',
   ];
+  const rest = [...bwrapArgs(spec), ...dropPrivileges(spec), file, ...args];
+  if (spec.launcher && view?.kind !== 'copy') return { file: spec.launcher, args: [...launch, BWRAP, ...rest] };
   return {
     file: UNSHARE,
-    args: ['--mount', '--propagation', 'private', '--', '/bin/sh', '-c', LAUNCH_SCRIPT, 'twelve-sandbox', ...launch, ...bwrapArgs(spec), ...dropPrivileges(spec), file, ...args],
+    args: ['--mount', '--propagation', 'private', '--', '/bin/sh', '-c', LAUNCH_SCRIPT, 'twelve-sandbox', ...launch, ...rest],
   };
 }
 

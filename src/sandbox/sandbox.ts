@@ -5,6 +5,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { TwelveError } from '../errors.js';
+import { nativeProgram } from '../native-addon.js';
 import { type AppUser, appUserName, assertUserFree, ensureAppUser, removeAppUser, renameAppUser } from './app-user.js';
 import { type AppView, SYSTEM_DIRS, type SandboxSpec } from './sandbox-argv.js';
 import { detectSandboxSupport, type SandboxSupport } from './sandbox-support.js';
@@ -20,6 +21,8 @@ export interface SandboxOptions {
   scratchMb: number;
   /** twelve's data dir: never visible in a sandbox, wherever it lies. */
   dataDir: string;
+  /** twelve-launch (native/sandbox-launch.c); by default the one native/ built, if it did. */
+  launcher?: string | null;
 }
 
 export interface SandboxState {
@@ -49,6 +52,7 @@ export const DEFAULT_OPEN_FILES = 10_000;
 
 export class Sandbox {
   readonly state: SandboxState;
+  private readonly launcher: string | null;
 
   constructor(private readonly options: SandboxOptions, support: SandboxSupport = options.mode === 'off' ? { missing: null, overlay: false } : detectSandboxSupport()) {
     const active = options.mode === 'on' && support.missing === null;
@@ -58,6 +62,7 @@ export class Sandbox {
       problem: options.mode === 'on' ? support.missing : null,
       appView: active ? (support.overlay ? 'overlay' : 'copy') : null,
     };
+    this.launcher = options.launcher === undefined ? nativeProgram('twelve-launch') : options.launcher;
     if (active) mkdirSync(options.mountPoint, { recursive: true, mode: 0o700 });
   }
 
@@ -104,6 +109,7 @@ export class Sandbox {
       cgroupProcs: target.cgroupProcs ?? [],
       openFiles: target.openFiles ?? DEFAULT_OPEN_FILES,
       hostname: app.name,
+      launcher: this.launcher,
     };
   }
 

@@ -8,7 +8,7 @@ import { detectSandboxSupport } from '../../src/sandbox/sandbox-support.js';
 const spec: SandboxSpec = {
   uid: 200001, gid: 200001, appDir: '/d/apps/shop/builds/b1/app', appView: { kind: 'overlay', mountPoint: '/d/sandbox', scratchMb: 512 },
   readOnly: ['/root/.pyenv/versions/3.12.1'], systemDirs: ['/usr', '/etc'], hidden: [], cgroupProcs: ['/sys/fs/cgroup/memory/twelve/p1/cgroup.procs'],
-  openFiles: 10000, hostname: 'shop',
+  openFiles: 10000, hostname: 'shop', launcher: null,
 };
 
 test('a process runs in its own mount namespace, its cgroups joined and its /app mounted before bwrap, as the app\'s user with no privileges', () => {
@@ -27,6 +27,16 @@ test('a process runs in its own mount namespace, its cgroups joined and its /app
       '/bin/sh', '-c', 'exec node server.js',
     ],
   });
+});
+
+test('twelve-launch, where native/ built it, does the same in one exec and hands the same arguments to bwrap; a copied /app stays with the script', () => {
+  const script = sandboxArgv(spec, '/bin/sh', ['-c', 'exec node server.js']);
+  const native = sandboxArgv({ ...spec, launcher: '/t/native/build/Release/twelve-launch' }, '/bin/sh', ['-c', 'exec node server.js']);
+  assert.equal(native.file, '/t/native/build/Release/twelve-launch');
+  assert.deepEqual(native.args.slice(0, 8), script.args.slice(8, 16));
+  assert.deepEqual(native.args.slice(8), ['/usr/bin/bwrap', ...script.args.slice(16)]);
+  const copied = sandboxArgv({ ...spec, launcher: '/t/twelve-launch', appView: { kind: 'copy', mountPoint: '/d/sandbox', scratchMb: 512 } }, 'true', []);
+  assert.equal(copied.file, '/usr/bin/unshare');
 });
 
 test('a build step gets its build directory itself at /app and its cache at /cache; a hidden data dir is covered', () => {

@@ -11,6 +11,11 @@
       "cflags": ["-O2", "-Wall", "-Wextra"]
     },
     {
+      "target_name": "tcp_listeners",
+      "sources": ["tcp-listeners.c"],
+      "cflags": ["-O2", "-Wall", "-Wextra"]
+    },
+    {
       "target_name": "twelve-launch",
       "type": "executable",
       "sources": ["sandbox-launch.c"],

@@ -1,10 +1,26 @@
 /**
  * Who listens on a port: a web process counts as up only when the socket accepting on its PORT is its
  * own. Otherwise anything else that bound the port first (another platform, a stray server) would pass
- * the up check and get the app's traffic.
+ * the up check and get the app's traffic. The listening sockets are asked of the kernel over sock_diag
+ * (native/tcp-listeners.c), which answers with the listeners alone; where that addon is not built,
+ * /proc/net/tcp and tcp6 are read, which list every connection of the machine.
  */
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { groupDescendants, groupMembers } from '../launch/proc-stat.js';
+import { loadAddon } from '../native-addon.js';
+
+interface TcpListenersAddon {
+  /** Inodes of the sockets listening on the port (IPv4 and IPv6), or -errno. */
+  inodes(port: number): number[] | number;
+}
+
+const { addon } = loadAddon<TcpListenersAddon>('tcp_listeners');
+
+/** The kernel's answer, or null without the addon or when sock_diag cannot be asked (then /proc is read). */
+function askKernel(port: number): Set<string> | null {
+  const answer = addon?.inodes(port);
+  return Array.isArray(answer) ? new Set(answer.map(String)) : null;
+}
 
 /** IPv4 first: a server bound to 127.0.0.1 or 0.0.0.0 is found without reading the IPv6 table. */
 const TABLES = ['/proc/net/tcp', '/proc/net/tcp6'];
@@ -48,6 +64,11 @@ function hexPort(port: number): string {
 
 /** Inodes of the sockets listening on `port` (TCP over IPv4 and IPv6), from /proc/net. */
 export function listeningInodes(port: number): Set<string> {
+  return askKernel(port) ?? tableListeningInodes(port);
+}
+
+/** The same, from /proc/net's tables alone (what twelve reads without the addon). */
+export function tableListeningInodes(port: number): Set<string> {
   const inodes = new Set<string>();
   for (const table of TABLES) for (const inode of readListeners(table)?.get(hexPort(port)) ?? []) inodes.add(inode);
   return inodes;
@@ -81,6 +102,15 @@ function socketInodes(pid: number): string[] {
  */
 export function groupListensOn(pgid: number, port: number): boolean | undefined {
   const held = new Set(groupDescendants(pgid).flatMap(socketInodes));
+  const listening = askKernel(port) ?? readTablesFor(port, held);
+  if (listening === true) return true;
+  for (const inode of listening) if (held.has(inode)) return true;
+  if (listening.size === 0) return undefined;
+  return groupMembers(pgid).some((pid) => socketInodes(pid).some((inode) => listening.has(inode)));
+}
+
+/** From /proc/net: true as soon as a listener on `port` is one of `held`, else every listener on it. */
+function readTablesFor(port: number, held: Set<string>): Set<string> | true {
   const key = hexPort(port);
   for (const table of TABLES) for (const inode of lastRead.get(table)?.get(key) ?? []) if (held.has(inode)) return true;
   const listening = new Set<string>();
@@ -90,6 +120,5 @@ export function groupListensOn(pgid: number, port: number): boolean | undefined 
       listening.add(inode);
     }
   }
-  if (listening.size === 0) return undefined;
-  return groupMembers(pgid).some((pid) => socketInodes(pid).some((inode) => listening.has(inode)));
+  return listening;
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
-import { groupListensOn, listeningInodes } from '../../src/run/port-owner.js';
+import { groupListensOn, listeningInodes, tableListeningInodes } from '../../src/run/port-owner.js';
 import { readProcStat } from '../../src/launch/proc-stat.js';
 
 describe('port owner', () => {
@@ -13,6 +13,9 @@ describe('port owner', () => {
     const stranger = spawn('sleep', ['30'], { detached: true, stdio: 'ignore' });
     try {
       assert.equal(listeningInodes(port).size, 1);
+      // The kernel's answer over sock_diag (where the addon is built) is what /proc/net's tables say.
+      assert.deepEqual(listeningInodes(port), tableListeningInodes(port));
+      assert.deepEqual(listeningInodes(1), new Set());
       const ownGroup = readProcStat(process.pid)!.pgrp;
       assert.equal(groupListensOn(ownGroup, port), true);
       assert.equal(groupListensOn(stranger.pid!, port), false, 'a group that does not hold the socket');

@@ -15,14 +15,15 @@ import { waitFor } from '../run/helpers.js';
 const env = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
 
 /** Spawns `script` under sh through `spawner`; resolves with the child and its stdout as it comes. */
-async function start(spawner: Spawner, script: string): Promise<{ child: SpawnedChild; out: () => string }> {
+/** `ended` resolves once all of stdout was read: a process's exit can be told before its last output is. */
+async function start(spawner: Spawner, script: string): Promise<{ child: SpawnedChild; out: () => string; ended: Promise<void> }> {
   const outputs = await openSocketOutputs();
   const [stdout, stderr] = outputs;
   const child = await spawner.spawn({ file: '/bin/sh', args: ['-c', script], cwd: '/', env, outputs });
   let text = '';
-  stdout.read((bytes) => { text += bytes.toString(); }, () => {});
+  const ended = new Promise<void>((resolve) => stdout.read((bytes) => { text += bytes.toString(); }, resolve));
   stderr.read(() => {}, () => {});
-  return { child, out: () => text };
+  return { child, out: () => text, ended };
 }
 
 function exitOf(child: SpawnedChild): Promise<[number | null, string | null]> {
@@ -162,8 +163,9 @@ describe('NativeSpawner', { skip: processSpawnAddon ? false : `the process-spawn
   });
 
   it('gives it /dev/null as stdin, the output sockets as stdout and stderr, and no other descriptor', async () => {
-    const { child, out } = await start(native, 'ls -l /proc/self/fd/ | awk \'NR > 1 { print $9, $11 }\'');
+    const { child, out, ended } = await start(native, 'ls -l /proc/self/fd/ | awk \'NR > 1 { print $9, $11 }\'');
     assert.deepEqual(await exitOf(child), [0, null]);
+    await ended;
     const fds = out().trim().split('\n').map((line) => line.split(' '));
     // ls itself holds one more: the directory it reads.
     assert.deepEqual(fds.slice(0, 3).map(([fd, target]) => [fd, target!.replace(/\d+/, 'N')]),
@@ -172,8 +174,9 @@ describe('NativeSpawner', { skip: processSpawnAddon ? false : `the process-spawn
   });
 
   it('starts it with every signal at its default and none blocked (Node ignores SIGPIPE)', async () => {
-    const { child, out } = await start(native, 'exec grep -E "^Sig(Ign|Blk)" /proc/self/status');
+    const { child, out, ended } = await start(native, 'exec grep -E "^Sig(Ign|Blk)" /proc/self/status');
     assert.deepEqual(await exitOf(child), [0, null]);
+    await ended;
     assert.equal(out(), 'SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n');
   });
 

@@ -55,10 +55,10 @@ const BWRAP = '/usr/bin/bwrap';
 const SETPRIV = '/usr/bin/setpriv';
 
 /**
- * The fallback of twelve-launch, which takes the same arguments: $1 cgroup.procs files (newline-separated), $2 open files, $3 the build's app dir for a private /app
- * (empty: /app is bound as it is), $4 the mount point, $5 uid, $6 gid, $7 scratch size in MiB,
- * $8 overlay or copy; then bwrap's own arguments. The private /app lives on a tmpfs in this mount
- * namespace only: nothing of it outlives the process.
+ * The fallback of twelve-launch, which takes the same arguments: $1 cgroup.procs files (newline-separated),
+ * $2 open files, $3 the build's app dir for a private /app (empty: /app is bound as it is), $4 the mount
+ * point, $5 uid, $6 gid, $7 scratch size in MiB, $8 overlay or copy; then bwrap's own arguments. The
+ * private /app lives on a tmpfs in this mount namespace only: nothing of it outlives the process.
  */
 export const LAUNCH_SCRIPT = [
   'set -e',

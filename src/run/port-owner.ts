@@ -62,7 +62,7 @@ function hexPort(port: number): string {
   return port.toString(16).toUpperCase().padStart(4, '0');
 }
 
-/** Inodes of the sockets listening on `port` (TCP over IPv4 and IPv6), from /proc/net. */
+/** Inodes of the sockets listening on `port` (TCP over IPv4 and IPv6): the kernel's answer, else /proc/net's. */
 export function listeningInodes(port: number): Set<string> {
   return askKernel(port) ?? tableListeningInodes(port);
 }

@@ -21,8 +21,6 @@ export interface SandboxOptions {
   scratchMb: number;
   /** twelve's data dir: never visible in a sandbox, wherever it lies. */
   dataDir: string;
-  /** twelve-launch (native/sandbox-launch.c); by default the one native/ built, if it did. */
-  launcher?: string | null;
 }
 
 export interface SandboxState {
@@ -52,7 +50,8 @@ export const DEFAULT_OPEN_FILES = 10_000;
 
 export class Sandbox {
   readonly state: SandboxState;
-  private readonly launcher: string | null;
+  /** twelve-launch (native/sandbox-launch.c), where native/ built it. */
+  private readonly launcher = nativeProgram('twelve-launch');
 
   constructor(private readonly options: SandboxOptions, support: SandboxSupport = options.mode === 'off' ? { missing: null, overlay: false } : detectSandboxSupport()) {
     const active = options.mode === 'on' && support.missing === null;
@@ -62,7 +61,6 @@ export class Sandbox {
       problem: options.mode === 'on' ? support.missing : null,
       appView: active ? (support.overlay ? 'overlay' : 'copy') : null,
     };
-    this.launcher = options.launcher === undefined ? nativeProgram('twelve-launch') : options.launcher;
     if (active) mkdirSync(options.mountPoint, { recursive: true, mode: 0o700 });
   }
 
